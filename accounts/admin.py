@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import User
+from .validators import mask_id_number, mask_phone
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "masked_id_number", "masked_phone", "is_staff", "is_active"]
+    list_filter = ["role", "is_staff", "is_active"]
+    search_fields = ["username", "full_name", "id_number", "phone"]
+    fieldsets = BaseUserAdmin.fieldsets + (("公积金", {"fields": ("role", "full_name", "id_number", "phone")}),)
+
+    @admin.display(description="身份证号")
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number) if obj.id_number else "-"
+
+    @admin.display(description="手机号")
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone) if obj.phone else "-"

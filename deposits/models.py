@@ -1,0 +1,181 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Employer(models.Model):
+    class Status(models.TextChoices):
+        NORMAL = "normal", "正常"
+        SEALED = "sealed", "封存"
+        CLOSED = "closed", "销户"
+
+    dwzh = models.CharField("单位账号", max_length=20, unique=True)
+    name = models.CharField("单位名称", max_length=100)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    region = models.CharField("单位所在地区", max_length=30)
+    status = models.CharField("单位状态", max_length=10, choices=Status.choices, default=Status.NORMAL)
+    contribution_day = models.PositiveSmallIntegerField("缴存日", default=15)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+
+    def __str__(self):
+        return self.name
+
+
+class AccountStatus(models.TextChoices):
+    # Stored values are English; the national GRZHZT code is `ACCOUNT_STATUS_CODES`.
+    NORMAL = "normal", "正常"
+    SEALED = "sealed", "封存"
+    MERGED = "merged", "合并销户"
+    TRANSFERRED_OUT = "transferred_out", "外部转出销户"
+    WITHDRAWN = "withdrawn", "提取销户"
+    FROZEN = "frozen", "冻结"
+    OTHER = "other", "其他"
+
+
+ACCOUNT_STATUS_CODES = {
+    AccountStatus.NORMAL: "01",
+    AccountStatus.SEALED: "02",
+    AccountStatus.MERGED: "03",
+    AccountStatus.TRANSFERRED_OUT: "04",
+    AccountStatus.WITHDRAWN: "05",
+    AccountStatus.FROZEN: "06",
+    AccountStatus.OTHER: "99",
+}
+
+
+class SealReason(models.TextChoices):
+    LEFT_JOB = "left_job", "离职/解除劳动关系"
+    RETIRED = "retired", "退休"
+    DISABILITY = "disability", "完全丧失劳动能力"
+    MOVED_AWAY = "moved_away", "调出本市"
+    EMIGRATED = "emigrated", "出境定居"
+    DECEASED = "deceased", "死亡"
+
+
+class PersonalAccount(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    grzh = models.CharField("个人账号", max_length=20, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="account"
+    )
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    phone = models.CharField("预留手机号", max_length=11)
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="accounts", verbose_name="单位")
+    status = models.CharField("账户状态", max_length=20, choices=AccountStatus.choices, default=AccountStatus.NORMAL)
+    seal_reason = models.CharField("封存原因", max_length=20, choices=SealReason.choices, blank=True)
+    sealed_on = models.DateField("封存日期", null=True, blank=True)
+    base = models.DecimalField("缴存基数", max_digits=10, decimal_places=2)
+    employer_ratio = models.DecimalField("单位缴存比例", max_digits=4, decimal_places=2, default=Decimal("0.12"))
+    employee_ratio = models.DecimalField("个人缴存比例", max_digits=4, decimal_places=2, default=Decimal("0.12"))
+    balance = models.DecimalField("账户余额", max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    opened_on = models.DateField("开户日期")
+    last_paid_month = models.DateField("缴至年月", null=True, blank=True)
+    household_region = models.CharField("户籍所在地", max_length=30, blank=True)
+    owns_house = models.BooleanField("名下有自有住房", default=False)
+
+    class Meta:
+        verbose_name = "个人账户"
+        verbose_name_plural = "个人账户"
+        constraints = [
+            models.CheckConstraint(condition=Q(balance__gte=0), name="account_balance_gte_0"),
+            models.CheckConstraint(
+                condition=Q(employer_ratio__gte=Decimal("0.05"), employer_ratio__lte=Decimal("0.12"))
+                & Q(employee_ratio__gte=Decimal("0.05"), employee_ratio__lte=Decimal("0.12")),
+                name="account_ratio_5_to_12_pct",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.grzh}）"
+
+    @property
+    def status_code(self) -> str:
+        return ACCOUNT_STATUS_CODES[self.status]
+
+    @property
+    def monthly_amount(self) -> Decimal:
+        from .rules import monthly_contribution
+
+        return monthly_contribution(self.base, self.employer_ratio, self.employee_ratio)
+
+
+class EntryKind(models.TextChoices):
+    REMITTANCE = "remittance", "汇缴"
+    SUPPLEMENTARY = "supplementary", "补缴"
+    OPENING = "opening", "开户"
+    UNSEALING = "unsealing", "启封"
+    SEALING = "sealing", "封存"
+    INTEREST = "interest", "年终结息"
+    BASE_ADJUSTMENT = "base_adjustment", "基数调整"
+    PARTIAL_WITHDRAWAL = "partial_withdrawal", "部分提取"
+    CLOSING_WITHDRAWAL = "closing_withdrawal", "销户提取"
+    WITHDRAWAL_REVERSAL = "withdrawal_reversal", "提取冲正"
+    FREEZE = "freeze", "冻结"
+    UNFREEZE = "unfreeze", "解冻"
+
+
+ENTRY_KIND_CODES = {
+    EntryKind.REMITTANCE: "01",
+    EntryKind.SUPPLEMENTARY: "02",
+    EntryKind.OPENING: "03",
+    EntryKind.UNSEALING: "04",
+    EntryKind.SEALING: "05",
+    EntryKind.INTEREST: "09",
+    EntryKind.BASE_ADJUSTMENT: "10",
+    EntryKind.PARTIAL_WITHDRAWAL: "11",
+    EntryKind.CLOSING_WITHDRAWAL: "12",
+    EntryKind.WITHDRAWAL_REVERSAL: "13",
+    EntryKind.FREEZE: "14",
+    EntryKind.UNFREEZE: "15",
+}
+
+
+class LedgerEntryQuerySet(models.QuerySet):
+    def for_account(self, account):
+        return self.filter(account=account).order_by("-occurred_on", "-id")
+
+
+class LedgerEntry(models.Model):
+    """An append-only 明细 row. `amount` is signed (credit > 0, debit < 0); a PostgreSQL trigger
+    refuses UPDATE and DELETE, so a correction is always a new compensating entry."""
+
+    account = models.ForeignKey(PersonalAccount, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField("业务类型", max_length=30, choices=EntryKind.choices)
+    amount = models.DecimalField("发生额", max_digits=14, decimal_places=2)
+    balance_after = models.DecimalField("余额", max_digits=14, decimal_places=2)
+    occurred_on = models.DateField("发生日期")
+    period = models.CharField("所属年月", max_length=7, blank=True)
+    reference = models.CharField("业务流水", max_length=64)
+    memo = models.CharField("摘要", max_length=100, blank=True)
+    created_at = models.DateTimeField("记账时间", auto_now_add=True)
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "账户明细"
+        verbose_name_plural = "账户明细"
+        indexes = [models.Index(fields=["account", "occurred_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(balance_after__gte=0), name="entry_balance_after_gte_0"),
+            # Only status records (封存, 启封, 冻结, 解冻) may carry no money.
+            models.CheckConstraint(
+                condition=~Q(amount=0) | Q(kind__in=["sealing", "unsealing", "freeze", "unfreeze"]),
+                name="entry_amount_not_zero",
+            ),
+            # One entry per business reference and kind: posting the same business twice is impossible.
+            models.UniqueConstraint(fields=["account", "kind", "reference"], name="entry_unique_reference"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount}"
+
+    @property
+    def kind_code(self) -> str:
+        return ENTRY_KIND_CODES[self.kind]

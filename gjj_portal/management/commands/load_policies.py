@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from gjj_portal.models import BusinessWindow, CenterPolicy, PolicyBank
+from gjj_portal.policy import policy_cache_clear
+from gjj_portal.profiles import load_profiles
+
+
+class Command(BaseCommand):
+    help = "Load the seed centers' policy profiles (missing ones only; --reset restores the shipped values)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="overwrite edited profiles with the shipped values")
+
+    def handle(self, *args, reset=False, **options):
+        created = load_profiles(CenterPolicy, PolicyBank, BusinessWindow, overwrite=reset)
+        policy_cache_clear()
+        self.stdout.write(f"policies created: {created}, total: {CenterPolicy.objects.count()}")

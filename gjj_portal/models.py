@@ -1,0 +1,97 @@
+"""The center policy: every number in which centers differ is data here, never a literal in a rule."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+
+class CenterPolicy(models.Model):
+    code = models.SlugField("配置代码", max_length=32, unique=True)
+    center_name = models.CharField("中心名称", max_length=100)
+    local_region = models.CharField("本地租房地区", max_length=30)
+    rental_regions = models.JSONField("租房地区选项", default=list)
+    rent_monthly_cap = models.DecimalField(
+        "租房提取每月限额（元）", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    rent_min_deposit_months = models.PositiveSmallIntegerField("租房提取连续缴存月数", default=3)
+    rent_withdrawals_per_year = models.PositiveSmallIntegerField("租房提取每年次数", default=1)
+    min_balance_after_withdrawal = models.DecimalField(
+        "提取后账户最低留存（元）",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(0)],
+    )
+    review_sla_days = models.PositiveSmallIntegerField("审核时限（工作日）", default=3)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "中心政策"
+        verbose_name_plural = "中心政策"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rent_monthly_cap__gte=0), name="policy_rent_cap_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.center_name}（{self.code}）"
+
+
+class PolicyBank(models.Model):
+    policy = models.ForeignKey(CenterPolicy, on_delete=models.CASCADE, related_name="banks")
+    name = models.CharField("收款银行", max_length=30)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "合作银行"
+        verbose_name_plural = "合作银行（收款银行白名单）"
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["policy", "name"], name="policy_bank_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Business(models.TextChoices):
+    WITHDRAWAL = "withdrawal", "提取"
+    PREPAYMENT = "prepayment", "提前还款"
+
+
+class DayRule(models.TextChoices):
+    DAILY = "daily", "每天"
+    WORKDAYS = "workdays", "工作日（按国家法定节假日及调休）"
+
+
+class BusinessWindow(models.Model):
+    policy = models.ForeignKey(CenterPolicy, on_delete=models.CASCADE, related_name="windows")
+    business = models.CharField("业务", max_length=20, choices=Business.choices)
+    days = models.CharField("办理日", max_length=10, choices=DayRule.choices, default=DayRule.DAILY)
+    opens_at = models.TimeField("开始时间")
+    closes_at = models.TimeField("结束时间（不含）")
+
+    class Meta:
+        verbose_name = "业务办理时间"
+        verbose_name_plural = "业务办理时间"
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "business"], name="policy_window_unique"),
+            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")), name="window_opens_before_close"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_business_display()} {self.get_days_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class CalendarDay(models.Model):
+    """A staff-maintained override of the holiday calendar (years the package does not cover yet)."""
+
+    date = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField("是否工作日")
+    note = models.CharField("说明", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "工作日历调整"
+        verbose_name_plural = "工作日历调整"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'工作日' if self.is_working_day else '休息日'}"

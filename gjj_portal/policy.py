@@ -1,0 +1,119 @@
+"""Read access to the center policy in force, as a plain immutable snapshot that rules can take.
+
+The snapshot is cached; admin edits call `policy_cache_clear()` so they take effect at once.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+CACHE_KEY = "gjj:policy:{code}"
+CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Window:
+    days: str  # "daily" | "workdays"
+    opens_at: time
+    closes_at: time
+
+    def describe(self) -> str:
+        days = "每天" if self.days == "daily" else "工作日"
+        return f"{days} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+@dataclass(frozen=True)
+class PolicySnapshot:
+    code: str
+    center_name: str
+    local_region: str
+    rental_regions: tuple[str, ...]
+    banks: tuple[str, ...]
+    windows: dict  # business -> Window
+    rent_monthly_cap: Decimal
+    rent_min_deposit_months: int
+    rent_withdrawals_per_year: int
+    min_balance_after_withdrawal: Decimal
+    review_sla_days: int
+
+
+def _load(code: str) -> PolicySnapshot:
+    from .models import CenterPolicy
+
+    try:
+        p = CenterPolicy.objects.prefetch_related("banks", "windows").get(code=code)
+    except CenterPolicy.DoesNotExist as exc:
+        raise ImproperlyConfigured(f"GJJ_CENTER={code!r}: no such center policy; run migrate.") from exc
+    return PolicySnapshot(
+        code=p.code,
+        center_name=p.center_name,
+        local_region=p.local_region,
+        rental_regions=tuple(p.rental_regions),
+        banks=tuple(b.name for b in p.banks.all()),
+        windows={w.business: Window(w.days, w.opens_at, w.closes_at) for w in p.windows.all()},
+        rent_monthly_cap=p.rent_monthly_cap,
+        rent_min_deposit_months=p.rent_min_deposit_months,
+        rent_withdrawals_per_year=p.rent_withdrawals_per_year,
+        min_balance_after_withdrawal=p.min_balance_after_withdrawal,
+        review_sla_days=p.review_sla_days,
+    )
+
+
+def current_policy() -> PolicySnapshot:
+    code = settings.GJJ_CENTER
+    key = CACHE_KEY.format(code=code)
+    snapshot = cache.get(key)
+    if snapshot is None:
+        snapshot = _load(code)
+        cache.set(key, snapshot, CACHE_SECONDS)
+    return snapshot
+
+
+def policy_cache_clear() -> None:
+    from .models import CenterPolicy
+
+    cache.delete_many([CACHE_KEY.format(code=c) for c in CenterPolicy.objects.values_list("code", flat=True)])
+
+
+def is_working_day(day: date) -> bool:
+    """Official Chinese working days (holidays and 调休), with staff overrides taking precedence."""
+    from .models import CalendarDay
+
+    override = CalendarDay.objects.filter(date=day).values_list("is_working_day", flat=True).first()
+    if override is not None:
+        return override
+    try:
+        import chinese_calendar
+
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        # Years the package does not cover yet: weekdays, until staff enter the year's calendar.
+        return day.weekday() < 5
+
+
+def _open_on(window: Window, day: date) -> bool:
+    return window.days == "daily" or is_working_day(day)
+
+
+def window_is_open(window: Window | None, at: datetime | None = None) -> bool:
+    if window is None:
+        return True
+    at = timezone.localtime(at)
+    return _open_on(window, at.date()) and window.opens_at <= at.time() < window.closes_at
+
+
+def window_next_opening(window: Window, at: datetime | None = None) -> datetime | None:
+    """The next moment the window opens after `at` (None if not within 60 days)."""
+    at = timezone.localtime(at)
+    tz = timezone.get_current_timezone()
+    for offset in range(0, 61):
+        day = at.date() + timedelta(days=offset)
+        opening = datetime.combine(day, window.opens_at, tzinfo=tz)
+        if opening > at and _open_on(window, day):
+            return opening
+    return None

@@ -1,0 +1,88 @@
+"""The seed centers' policy profiles, loaded by a migration and by `manage.py load_policies`.
+
+Liaoning 省直 is the default (GJJ_CENTER=liaoning). Operators edit them in admin afterwards.
+"""
+
+from datetime import time
+from decimal import Decimal
+
+LIAONING_REGIONS = [
+    "沈阳市", "大连市", "鞍山市", "抚顺市", "本溪市", "丹东市", "锦州市", "营口市",
+    "阜新市", "辽阳市", "盘锦市", "铁岭市", "朝阳市", "葫芦岛市", "省外",
+]
+
+PROFILES = {
+    "liaoning": {
+        "center_name": "辽宁省省直住房资金管理中心",
+        "local_region": "沈阳市",
+        "rental_regions": LIAONING_REGIONS,
+        "rent_monthly_cap": Decimal("1500.00"),
+        "rent_min_deposit_months": 3,
+        "rent_withdrawals_per_year": 1,
+        "min_balance_after_withdrawal": Decimal("10.00"),
+        "review_sla_days": 3,
+        "banks": ["建设银行", "工商银行", "盛京银行"],
+        "windows": [("withdrawal", "daily", time(8, 0), time(22, 0))],
+    },
+    "ningbo": {
+        "center_name": "宁波市住房公积金管理中心",
+        "local_region": "宁波市",
+        "rental_regions": ["宁波市", "省内其他城市", "省外"],
+        "rent_monthly_cap": Decimal("2000.00"),
+        "rent_min_deposit_months": 3,
+        "rent_withdrawals_per_year": 1,
+        "min_balance_after_withdrawal": Decimal("0.00"),
+        "review_sla_days": 3,
+        "banks": ["工商银行", "农业银行", "中国银行", "建设银行", "宁波银行"],
+        "windows": [("withdrawal", "daily", time(8, 0), time(22, 0))],
+    },
+    "liuzhou": {
+        "center_name": "柳州市住房公积金管理中心",
+        "local_region": "柳州市",
+        "rental_regions": ["柳州市", "区内其他城市", "区外"],
+        "rent_monthly_cap": Decimal("1200.00"),
+        "rent_min_deposit_months": 3,
+        "rent_withdrawals_per_year": 1,
+        "min_balance_after_withdrawal": Decimal("0.00"),
+        "review_sla_days": 3,
+        "banks": ["工商银行", "建设银行", "柳州银行"],
+        "windows": [
+            ("withdrawal", "daily", time(8, 0), time(22, 0)),
+            ("prepayment", "workdays", time(7, 0), time(17, 0)),
+        ],
+    },
+    "taiyuan": {
+        "center_name": "太原住房公积金管理中心",
+        "local_region": "太原市",
+        "rental_regions": ["太原市", "省内其他城市", "省外"],
+        "rent_monthly_cap": Decimal("1500.00"),
+        "rent_min_deposit_months": 3,
+        "rent_withdrawals_per_year": 1,
+        "min_balance_after_withdrawal": Decimal("0.00"),
+        "review_sla_days": 3,
+        "banks": ["工商银行", "建设银行", "晋商银行"],
+        "windows": [("withdrawal", "daily", time(8, 0), time(22, 0))],
+    },
+}
+
+
+def load_profiles(CenterPolicy, PolicyBank, BusinessWindow, *, overwrite=False):
+    """Create (or, with overwrite, reset) each profile. Takes the model classes so a migration can call it."""
+    created = 0
+    for code, data in PROFILES.items():
+        fields = {k: v for k, v in data.items() if k not in ("banks", "windows")}
+        policy, was_created = CenterPolicy.objects.get_or_create(code=code, defaults=fields)
+        if not was_created and not overwrite:
+            continue
+        created += was_created
+        if overwrite:
+            CenterPolicy.objects.filter(pk=policy.pk).update(**fields)
+            policy.banks.all().delete()
+            policy.windows.all().delete()
+        PolicyBank.objects.bulk_create(
+            PolicyBank(policy=policy, name=name, position=i) for i, name in enumerate(data["banks"])
+        )
+        BusinessWindow.objects.bulk_create(
+            BusinessWindow(policy=policy, business=b, days=d, opens_at=o, closes_at=c) for b, d, o, c in data["windows"]
+        )
+    return created

@@ -1,0 +1,141 @@
+import re
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from gjj_portal.policy import PolicySnapshot
+
+from . import rules
+from .selectors import rent_facts
+from .services import RentRequest
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class MonthField(forms.CharField):
+    """A YYYY-MM month (a month picker on phones and PCs)."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        m = MONTH_RE.match(value.strip())
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise forms.ValidationError("请按“年-月”选择月份，例如 2026-03。")
+        return date(int(m.group(1)), int(m.group(2)), 1)
+
+
+class RentWithdrawalForm(forms.Form):
+    region = forms.ChoiceField(label="租房地区")
+    address = forms.CharField(label="房屋详细地址", max_length=200)
+    start_month = MonthField(label="本年度起租月份")
+    end_month = MonthField(label="本年度止租月份")
+    monthly_rent = forms.DecimalField(
+        label="月租金（元）", min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+    )
+    bank = forms.ChoiceField(label="收款银行")
+    card_number = forms.CharField(
+        label="银行卡号码",
+        max_length=23,
+        help_text="须为本人名下一类卡卡号，16–19位数字。",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    amount = forms.DecimalField(label="提取金额（元）", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    pledge = forms.BooleanField(
+        label="本人已阅读并承诺遵守以上承诺书",
+        error_messages={"required": "请详细阅读并勾选承诺书后再提交申请。"},
+    )
+
+    def __init__(self, *args, account, policy: PolicySnapshot, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+        self.policy = policy
+        self.today = today or timezone.localdate()
+        self.fields["region"].choices = [("", "请选择")] + [(r, r) for r in policy.rental_regions]
+        self.fields["bank"].choices = [("", "请选择")] + [(b, b) for b in policy.banks]
+        self.fields["bank"].error_messages["invalid_choice"] = rules.bank_problem("", policy)
+        for name, field in self.fields.items():
+            field.error_messages.setdefault("required", f"请填写{field.label}。")
+            if name in ("region", "bank"):
+                field.error_messages["required"] = f"请选择{field.label}。"
+
+    def clean_card_number(self):
+        card = re.sub(r"\s+", "", self.cleaned_data["card_number"])
+        problem = rules.card_number_problem(card)
+        if problem:
+            raise forms.ValidationError(problem)
+        return card
+
+    def eligibility_problem(self) -> str | None:
+        """Why this depositor cannot apply at all (shown before they type anything)."""
+        return rules.rent_eligibility_problem(rent_facts(account=self.account, today=self.today), self.policy)
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = self.eligibility_problem()
+        if problem:
+            raise forms.ValidationError(problem)
+        start, end = cleaned.get("start_month"), cleaned.get("end_month")
+        if start and end:
+            year = start.year if start.year == end.year else -1
+            problem = rules.rent_period_problem(
+                year=year, start_month=start.month, end_month=end.month, today=self.today
+            )
+            if problem:
+                self.add_error("end_month" if start.year == self.today.year else "start_month", problem)
+            elif cleaned.get("monthly_rent") and cleaned.get("amount"):
+                self.limit = rules.rent_withdrawable(
+                    monthly_rent=cleaned["monthly_rent"],
+                    start_month=start.month,
+                    end_month=end.month,
+                    balance=self.account.balance,
+                    policy=self.policy,
+                )
+                problem = rules.amount_problem(amount=cleaned["amount"], limit=self.limit)
+                if problem:
+                    self.add_error("amount", problem)
+        return cleaned
+
+    def to_request(self) -> RentRequest:
+        c = self.cleaned_data
+        return RentRequest(
+            region=c["region"],
+            address=c["address"].strip(),
+            year=c["start_month"].year,
+            start_month=c["start_month"].month,
+            end_month=c["end_month"].month,
+            monthly_rent=c["monthly_rent"],
+            bank=c["bank"],
+            card_number=c["card_number"],
+            amount=c["amount"],
+        )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MaterialUploadForm(forms.Form):
+    files = forms.FileField(
+        label="本地上传",
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf", "multiple": True}),
+        error_messages={"required": "请选择要上传的材料文件。"},
+    )
+
+    def clean_files(self):
+        return self.files.getlist("files")
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label="审核结论", choices=[("approve", "审核通过"), ("reject", "审核不通过")])
+    opinion = forms.CharField(label="审批意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not (cleaned.get("opinion") or "").strip():
+            self.add_error("opinion", "审核不通过时必须填写审批意见（不通过原因）。")
+        return cleaned

@@ -1,0 +1,77 @@
+"""Bank gateways for payouts. The portal talks to a bank only through `BankGateway.transfer`.
+
+Every transfer carries the payout's idempotency key; a bank that sees a key again answers with the
+first result instead of paying again. A timeout is ambiguous (the bank may have paid), so callers
+retry with the same key and never treat a timeout as a failure.
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+
+class GatewayTimeout(Exception):
+    """No answer from the bank: the transfer may or may not have happened."""
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    accepted: bool
+    reference: str
+    message: str = ""
+    duplicate: bool = False
+
+
+class BankGateway:
+    def transfer(
+        self, *, idempotency_key, amount: Decimal, bank: str, card_number: str, payee_name: str
+    ) -> TransferResult:
+        raise NotImplementedError
+
+
+class SandboxBankGateway(BankGateway):
+    """A bank for development and tests that behaves like one: it keeps every transfer by key,
+    answers duplicates with the first result, rejects some transfers (failure_rate) and sometimes
+    pays and then times out (timeout_rate)."""
+
+    def __init__(self, *, failure_rate: float | None = None, timeout_rate: float | None = None, rng=None):
+        self.failure_rate = settings.GJJ_SANDBOX_BANK_FAILURE_RATE if failure_rate is None else failure_rate
+        self.timeout_rate = settings.GJJ_SANDBOX_BANK_TIMEOUT_RATE if timeout_rate is None else timeout_rate
+        self.rng = rng or random.Random()
+
+    def transfer(self, *, idempotency_key, amount, bank, card_number, payee_name) -> TransferResult:
+        from .models import SandboxTransfer
+
+        with transaction.atomic():
+            existing = SandboxTransfer.objects.select_for_update().filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                existing.times_requested += 1
+                existing.save(update_fields=["times_requested"])
+                return TransferResult(existing.accepted, existing.reference, existing.message, duplicate=True)
+            rejected = self.rng.random() < self.failure_rate
+            record = SandboxTransfer.objects.create(
+                idempotency_key=idempotency_key,
+                amount=amount,
+                bank=bank,
+                card_number=card_number,
+                payee_name=payee_name,
+                accepted=not rejected,
+                reference=f"SBX{secrets.token_hex(8).upper()}",
+                message="收款账户状态异常（户名与卡号不符）" if rejected else "",
+            )
+        if self.rng.random() < self.timeout_rate:
+            raise GatewayTimeout("银行接口响应超时")
+        return TransferResult(record.accepted, record.reference, record.message)
+
+
+GATEWAYS = {"sandbox": "withdrawals.gateways.SandboxBankGateway"}
+
+
+def bank_gateway() -> BankGateway:
+    name = settings.GJJ_BANK_GATEWAY
+    return import_string(GATEWAYS.get(name, name))()

@@ -1,0 +1,205 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class WithdrawalKind(models.TextChoices):
+    RENT = "rent", "租房提取"
+
+
+# National withdrawal reason codes (TQYY).
+WITHDRAWAL_REASON_CODES = {WithdrawalKind.RENT: "07"}
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    MATERIALS_REQUESTED = "materials_requested", "待补件"
+    APPROVED = "approved", "审核通过"
+    REJECTED = "rejected", "审核不通过"
+    PAYING = "paying", "付款中"
+    PAID = "paid", "已到账"
+    FAILED = "failed", "付款失败"
+
+
+# The only allowed transitions; services refuse anything else.
+TRANSITIONS = {
+    Status.DRAFT: {Status.SUBMITTED},
+    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.MATERIALS_REQUESTED},
+    Status.MATERIALS_REQUESTED: {Status.SUBMITTED, Status.REJECTED},
+    Status.APPROVED: {Status.PAYING},
+    Status.PAYING: {Status.PAID, Status.FAILED},
+    Status.REJECTED: set(),
+    Status.PAID: set(),
+    Status.FAILED: set(),
+}
+
+# Applications that still hold (or will hold) money or a place in the frequency count.
+ACTIVE_STATUSES = [Status.SUBMITTED, Status.MATERIALS_REQUESTED, Status.APPROVED, Status.PAYING, Status.PAID]
+
+
+def _new_number() -> str:
+    return f"TQ{timezone.localtime():%Y%m%d}{secrets.randbelow(10**8):08d}"
+
+
+class WithdrawalApplicationQuerySet(models.QuerySet):
+    def of_user(self, user):
+        return self.filter(applicant=user)
+
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+
+class WithdrawalApplication(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField("申请编号", max_length=20, unique=True, default=_new_number, editable=False)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="withdrawals", verbose_name="申请人"
+    )
+    account = models.ForeignKey(
+        "deposits.PersonalAccount", on_delete=models.PROTECT, related_name="withdrawals", verbose_name="个人账户"
+    )
+    kind = models.CharField("提取类型", max_length=20, choices=WithdrawalKind.choices)
+    status = models.CharField("状态", max_length=30, choices=Status.choices, default=Status.DRAFT)
+    amount = models.DecimalField("提取金额（元）", max_digits=14, decimal_places=2)
+    bank = models.CharField("收款银行", max_length=30)
+    card_number = models.CharField("银行卡号码", max_length=19)
+    card_luhn_ok = models.BooleanField("卡号校验通过", default=True)
+    needs_materials = models.BooleanField("需要上传材料", default=False)
+    review_opinion = models.TextField("审批意见", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = WithdrawalApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "提取申请"
+        verbose_name_plural = "提取申请"
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="withdrawal_amount_gt_0")]
+        permissions = [("review_withdrawal", "可以审核提取申请")]
+
+    def __str__(self):
+        return f"{self.number} {self.get_kind_display()}"
+
+    @property
+    def reason_code(self) -> str:
+        return WITHDRAWAL_REASON_CODES[self.kind]
+
+
+class RentalDetail(models.Model):
+    application = models.OneToOneField(WithdrawalApplication, on_delete=models.CASCADE, related_name="rental")
+    region = models.CharField("租房地区", max_length=30)
+    address = models.CharField("房屋详细地址", max_length=200)
+    year = models.PositiveSmallIntegerField("租房年度")
+    start_month = models.PositiveSmallIntegerField("本年度起租月份")
+    end_month = models.PositiveSmallIntegerField("本年度止租月份")
+    monthly_rent = models.DecimalField("月租金（元）", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = "租房信息"
+        verbose_name_plural = "租房信息"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_month__gte=1, end_month__lte=12, start_month__lte=models.F("end_month")),
+                name="rental_months_in_year",
+            )
+        ]
+
+
+class StatusChange(models.Model):
+    """Who moved an application from which state to which, when and why."""
+
+    application = models.ForeignKey(WithdrawalApplication, on_delete=models.CASCADE, related_name="changes")
+    from_status = models.CharField("原状态", max_length=30, choices=Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=30, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name="操作人"
+    )
+    reason = models.CharField("说明", max_length=500, blank=True)
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "状态变更记录"
+        verbose_name_plural = "状态变更记录"
+        ordering = ["at", "id"]
+
+
+private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+class Material(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(WithdrawalApplication, on_delete=models.CASCADE, related_name="materials")
+    file = models.FileField("文件", storage=private_storage, upload_to="materials/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "申请材料"
+        verbose_name_plural = "申请材料"
+        ordering = ["uploaded_at"]
+
+
+class Payout(models.Model):
+    """The payout outbox: one row per approved application; the idempotency key goes to the bank."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待付款"
+        SENDING = "sending", "付款中"
+        PAID = "paid", "已到账"
+        FAILED = "failed", "付款失败"
+
+    application = models.OneToOneField(WithdrawalApplication, on_delete=models.PROTECT, related_name="payout")
+    idempotency_key = models.UUIDField("幂等键", default=uuid.uuid4, unique=True, editable=False)
+    amount = models.DecimalField("金额", max_digits=14, decimal_places=2)
+    bank = models.CharField("收款银行", max_length=30)
+    card_number = models.CharField("银行卡号码", max_length=19)
+    payee_name = models.CharField("收款人", max_length=50)
+    state = models.CharField("付款状态", max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
+    bank_reference = models.CharField("银行流水号", max_length=64, blank=True)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "付款"
+        verbose_name_plural = "付款"
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_gt_0")]
+
+
+class SandboxTransfer(models.Model):
+    """What the sandbox bank has received, keyed by the idempotency key like a real bank's API."""
+
+    idempotency_key = models.UUIDField(unique=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    bank = models.CharField(max_length=30)
+    card_number = models.CharField(max_length=19)
+    payee_name = models.CharField(max_length=50)
+    accepted = models.BooleanField()
+    reference = models.CharField(max_length=64)
+    message = models.CharField(max_length=200, blank=True)
+    times_requested = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "沙箱银行转账"
+        verbose_name_plural = "沙箱银行转账"

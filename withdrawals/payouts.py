@@ -1,0 +1,119 @@
+"""Payouts: approved applications leave through the bank gateway exactly once.
+
+Payout states: pending → sending (claimed by one worker: `filter(state=pending).update(...) == 1`)
+→ paid, or failed (the bank refused: the money goes back with a compensating entry), or back to
+pending (timeout: retried with the same idempotency key). The payout row is the outbox: a sweeper
+re-enqueues rows left pending (lost message) or sending (dead worker) for too long.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from deposits.models import EntryKind
+from deposits.services import account_lock, ledger_post
+
+from .gateways import BankGateway, GatewayTimeout, bank_gateway
+from .models import Payout, Status, WithdrawalApplication
+from .services import _transition
+
+
+class PayoutRetry(Exception):
+    """The bank did not answer; try again later with the same key."""
+
+
+def payout_execute(*, payout_id: int, gateway: BankGateway | None = None) -> Payout:
+    now = timezone.now()
+    claimed = Payout.objects.filter(pk=payout_id, state=Payout.State.PENDING).update(
+        state=Payout.State.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1
+    )
+    payout = Payout.objects.get(pk=payout_id)
+    if not claimed:
+        return payout  # done already, or another worker holds it
+    _application_mark_paying(application_id=payout.application_id)
+    gateway = gateway or bank_gateway()
+    try:
+        result = gateway.transfer(
+            idempotency_key=payout.idempotency_key,
+            amount=payout.amount,
+            bank=payout.bank,
+            card_number=payout.card_number,
+            payee_name=payout.payee_name,
+        )
+    except GatewayTimeout as exc:
+        Payout.objects.filter(pk=payout_id, state=Payout.State.SENDING).update(
+            state=Payout.State.PENDING, last_error=str(exc)[:300], updated_at=timezone.now()
+        )
+        raise PayoutRetry(str(exc)) from exc
+    if result.accepted:
+        return payout_complete(payout_id=payout_id, reference=result.reference)
+    return payout_fail(payout_id=payout_id, reason=result.message or "银行退回")
+
+
+@transaction.atomic
+def _application_mark_paying(*, application_id: int) -> None:
+    application = WithdrawalApplication.objects.select_for_update().get(pk=application_id)
+    if application.status == Status.APPROVED:
+        _transition(application=application, to=Status.PAYING, reason="已提交银行付款")
+
+
+@transaction.atomic
+def payout_complete(*, payout_id: int, reference: str) -> Payout:
+    payout = Payout.objects.select_for_update().get(pk=payout_id)
+    if payout.state != Payout.State.SENDING:
+        return payout  # a racing execution finished it first
+    payout.state = Payout.State.PAID
+    payout.bank_reference = reference
+    payout.last_error = ""
+    payout.save(update_fields=["state", "bank_reference", "last_error", "updated_at"])
+    application = WithdrawalApplication.objects.select_for_update().get(pk=payout.application_id)
+    _transition(application=application, to=Status.PAID, reason=f"资金已到账，银行流水号{reference}")
+    return payout
+
+
+@transaction.atomic
+def payout_fail(*, payout_id: int, reason: str) -> Payout:
+    """The bank refused for good: put the money back (13 提取冲正) and tell why."""
+    account_id = Payout.objects.values_list("application__account_id", flat=True).get(pk=payout_id)
+    account = account_lock(account_id=account_id)
+    payout = Payout.objects.select_for_update().get(pk=payout_id)
+    if payout.state != Payout.State.SENDING:
+        return payout
+    payout.state = Payout.State.FAILED
+    payout.last_error = reason[:300]
+    payout.save(update_fields=["state", "last_error", "updated_at"])
+    application = WithdrawalApplication.objects.select_for_update().get(pk=payout.application_id)
+    ledger_post(
+        account=account,
+        kind=EntryKind.WITHDRAWAL_REVERSAL,
+        amount=payout.amount,
+        reference=application.number,
+        occurred_on=timezone.localdate(),
+        memo=f"付款失败退回：{reason}"[:100],
+    )
+    _transition(application=application, to=Status.FAILED, reason=f"付款失败：{reason}")
+    return payout
+
+
+def payout_sweep(*, now=None) -> list[int]:
+    """Re-enqueue payouts whose message was lost (pending) or whose worker died (sending)."""
+    from .tasks import payout_send
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.GJJ_PAYOUT_STALE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            Payout.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(state=Payout.State.SENDING, claimed_at__lt=stale)
+                | Q(state=Payout.State.PENDING, updated_at__lt=stale)
+            )
+            .values_list("pk", flat=True)
+        )
+        Payout.objects.filter(pk__in=ids).update(state=Payout.State.PENDING, updated_at=now, last_error="超时未完成，重新付款")
+    for payout_id in ids:
+        payout_send.delay(payout_id)
+    return ids

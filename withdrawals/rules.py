@@ -1,0 +1,93 @@
+"""Eligibility for withdrawals: pure functions over plain data, each refusal a Chinese sentence that
+says what to do. Forms call them for the user; services call them again before changing state."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from gjj_portal.policy import PolicySnapshot
+
+
+@dataclass(frozen=True)
+class RentFacts:
+    account_status: str  # deposits.AccountStatus value
+    owns_house: bool
+    continuous_months: int
+    balance: Decimal
+    rent_withdrawals_this_year: int
+
+
+def rent_eligibility_problem(facts: RentFacts, policy: PolicySnapshot) -> str | None:
+    if facts.account_status != "normal":
+        return "您的公积金账户不是正常缴存状态，不能办理租房提取。如有疑问请联系单位或中心窗口。"
+    if facts.owns_house:
+        return "您（或配偶）名下有自有住房，不符合租房提取条件。"
+    if facts.continuous_months < policy.rent_min_deposit_months:
+        return (
+            f"租房提取需连续足额缴存满{policy.rent_min_deposit_months}个月，"
+            f"您目前连续缴存{facts.continuous_months}个月，请满足条件后再申请。"
+        )
+    if facts.rent_withdrawals_this_year >= policy.rent_withdrawals_per_year:
+        return f"本年度您已办理租房提取（每年限{policy.rent_withdrawals_per_year}次），请下一年度再申请。"
+    if facts.balance - policy.min_balance_after_withdrawal <= 0:
+        return "您的账户可提取余额不足，暂不能办理租房提取。"
+    return None
+
+
+def rent_period_problem(*, year: int, start_month: int, end_month: int, today: date) -> str | None:
+    if year != today.year:
+        return f"起租和止租月份须在本年度（{today.year}年）内，请重新选择。"
+    if not 1 <= start_month <= end_month <= 12:
+        return "本年度起租月份不能晚于本年度止租月份，请重新选择。"
+    return None
+
+
+def rent_withdrawable(
+    *, monthly_rent: Decimal, start_month: int, end_month: int, balance: Decimal, policy: PolicySnapshot
+) -> Decimal:
+    """提取金额上限 = min(月租金 × 月数, 每月限额 × 月数, 余额 − 最低留存)."""
+    months = end_month - start_month + 1
+    return max(
+        Decimal("0.00"),
+        min(
+            monthly_rent * months,
+            policy.rent_monthly_cap * months,
+            balance - policy.min_balance_after_withdrawal,
+        ),
+    )
+
+
+def amount_problem(*, amount: Decimal, limit: Decimal) -> str | None:
+    if amount <= 0:
+        return "提取金额须大于0元。"
+    if amount > limit:
+        return f"提取金额不能超过本次可提取金额 {limit:,.2f} 元，请修改。"
+    return None
+
+
+def rent_needs_materials(*, rent_region: str, employer_region: str, policy: PolicySnapshot) -> bool:
+    """Seed 001: materials only when 租房地区 is not the local region or not the employer's region."""
+    return rent_region != policy.local_region or rent_region != employer_region
+
+
+def bank_problem(bank: str, policy: PolicySnapshot) -> str | None:
+    if bank not in policy.banks:
+        return f"收款银行须为{'、'.join(policy.banks)}之一，请更换本人名下一类卡。"
+    return None
+
+
+def card_number_problem(card: str) -> str | None:
+    if not card.isdigit() or not 16 <= len(card) <= 19:
+        return "银行卡号码应为16至19位数字，请核对本人名下一类卡卡号。"
+    return None
+
+
+def luhn_ok(card: str) -> bool:
+    """The Luhn check. Some real cards fail it, so a failure only warns."""
+    total = 0
+    for i, ch in enumerate(reversed(card)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0

@@ -1,0 +1,44 @@
+"""Materials: JPEG, PNG or PDF, checked by content (not by name), size-limited, images re-encoded
+(which drops anything hidden in them, EXIF included), stored under a random name outside the web root."""
+
+import io
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, UnidentifiedImageError
+
+Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
+
+_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png")}
+
+
+def material_check(upload) -> tuple[ContentFile, str]:
+    """Return (clean file with a random name, content type) or raise ValidationError in Chinese."""
+    limit = settings.GJJ_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(f"文件“{upload.name}”超过 {limit // (1024 * 1024)} MB，请压缩后重新上传。")
+    data = upload.read()
+    if not data:
+        raise ValidationError(f"文件“{upload.name}”是空文件，请重新选择。")
+    name = secrets.token_hex(16)
+    if data.startswith(b"%PDF-"):
+        if b"%%EOF" not in data[-2048:]:
+            raise ValidationError(f"文件“{upload.name}”不是完整的PDF文件，请重新导出后上传。")
+        return ContentFile(data, name=f"{name}.pdf"), "application/pdf"
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            fmt = img.format
+            if fmt not in _FORMATS:
+                raise ValidationError(f"文件“{upload.name}”格式不支持，仅支持JPG、PNG图片或PDF文件。")
+            img.load()
+            clean = img.convert("RGB") if fmt == "JPEG" else img.convert("RGBA" if "A" in img.getbands() else "RGB")
+            out = io.BytesIO()
+            clean.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError(f"文件“{upload.name}”无法识别，仅支持JPG、PNG图片或PDF文件。") from exc
+    ext, content_type = _FORMATS[fmt]
+    return ContentFile(out.getvalue(), name=f"{name}.{ext}"), content_type

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "withdrawals"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("rent/", views.rent_new, name="rent_new"),
+    path("mine/", views.mine, name="mine"),
+    path("<uuid:public_id>/", views.detail, name="detail"),
+    path("<uuid:public_id>/materials/", views.materials, name="materials"),
+    path("<uuid:public_id>/done/", views.done, name="done"),
+    path("materials/<uuid:public_id>/file/", views.material_file, name="material_file"),
+]
