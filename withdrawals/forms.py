@@ -119,15 +119,22 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern): cleans to a list."""
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data] or single(None, initial)
+        return [single(data, initial)]
+
+
 class MaterialUploadForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label="本地上传",
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf", "multiple": True}),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
         error_messages={"required": "请选择要上传的材料文件。"},
     )
-
-    def clean_files(self):
-        return self.files.getlist("files")
 
 
 class ReviewForm(forms.Form):

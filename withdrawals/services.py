@@ -106,7 +106,7 @@ def rent_withdrawal_create(*, user, account: PersonalAccount, request: RentReque
     )
     StatusChange.objects.create(application=application, to_status=Status.DRAFT, actor=user, reason="填写申请")
     if not needs_materials:
-        withdrawal_submit(application=application, user=user)
+        application = withdrawal_submit(application=application, user=user)
     return application
 
 

@@ -59,12 +59,13 @@ def materials(request, public_id):
     if application.status not in (Status.DRAFT, Status.MATERIALS_REQUESTED):
         return redirect("withdrawals:detail", public_id=application.public_id)
     form = MaterialUploadForm(request.POST or None, request.FILES or None)
+    error = None
     if request.method == "POST" and request.POST.get("action") == "confirm":
+        form = MaterialUploadForm()
         try:
             services.withdrawal_submit(application=application, user=request.user)
         except services.WithdrawalError as exc:
-            form = MaterialUploadForm()
-            form.add_error(None, str(exc))
+            error = str(exc)
         else:
             return redirect("withdrawals:done", public_id=application.public_id)
     elif request.method == "POST" and form.is_valid():
@@ -81,7 +82,7 @@ def materials(request, public_id):
                     )
             messages.success(request, f"已上传{len(checked)}个文件。全部材料上传后请点击“确定”。")
             return redirect("withdrawals:materials", public_id=application.public_id)
-    return render(request, "withdrawals/materials.html", {"application": application, "form": form})
+    return render(request, "withdrawals/materials.html", {"application": application, "form": form, "error": error})
 
 
 @depositor_required

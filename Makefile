@@ -1,0 +1,62 @@
+# 公积金个人网厅 — the two commands: `make run` (demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# Tests always run on PostgreSQL and Redis; override these to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gjj
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/13
+
+.PHONY: run worker beat test lint check-services browser clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.run-installed
+
+## make run: the demo portal. SQLite and eager Celery unless DATABASE_URL / CELERY_BROKER_URL are set.
+run: $(VENV)/.run-installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
+	@echo ""
+	@echo "公积金个人网厅: http://127.0.0.1:$(PORT)/   (审核后台: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "  depositors (password demo1234): 张伟 210102199001011237 / 13800000001, 李秀兰 210103196503150029,"
+	@echo "    王芳 21010219860620204X, 刘强 210204197108083010, 陈刚 330203198805120011"
+	@echo "  staff: reviewer / review1234 (初审), releaser / release1234 (复核/财务), operator / operator1234"
+	@echo "  employer user: unit001 / unit1234"
+	@echo ""
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+## make worker / make beat: a real Celery worker and scheduler (needs CELERY_BROKER_URL and DATABASE_URL).
+worker: $(VENV)/.run-installed
+	$(VENV)/bin/celery -A gjj_portal worker -l info -Q $${CELERY_QUEUE:-gjj}
+
+beat: $(VENV)/.run-installed
+	$(VENV)/bin/celery -A gjj_portal beat -l info
+
+## make test: installs what the tests need and runs them all on PostgreSQL + Redis + a real worker.
+test: $(VENV)/.dev-installed browser
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) $(PY) scripts/check_services.py
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) REDIS_CACHE_URL=$(TEST_CACHE_URL) \
+	CELERY_QUEUE=gjj-test DJANGO_DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## Debian's chromium for the Playwright tests (never `playwright install`: downloads are blocked).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; \
+	  else echo "chromium is missing: run 'sudo apt-get install -y chromium fonts-wqy-microhei'"; exit 1; fi; }
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles private_media

@@ -1,0 +1,27 @@
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from accounts import validators
+
+register = template.Library()
+register.filter("mask_card", validators.mask_card)
+register.filter("mask_id", validators.mask_id_number)
+register.filter("mask_phone", validators.mask_phone)
+
+
+@register.filter
+def money(value):
+    """46080 → 46,080.00 (grouped by thousands, two decimals), whatever the locale's grouping."""
+    try:
+        return f"{Decimal(value):,.2f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+
+
+@register.filter
+def percent(value):
+    try:
+        return f"{Decimal(value) * 100:.0f}%"
+    except (InvalidOperation, TypeError, ValueError):
+        return value

@@ -1,0 +1,82 @@
+from datetime import time
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from tests.factories import PersonalAccountFactory, StaffUserFactory, deposit_history
+
+
+def pytest_configure(config):
+    # Money and locking behave differently on SQLite and in eager Celery: refuse to run there.
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.exit("Tests run on PostgreSQL only: use `make test` (or set DATABASE_URL).", returncode=2)
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.exit("Tests need Redis as the Celery broker: use `make test` (or set CELERY_BROKER_URL).", returncode=2)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def policy(db):
+    """The Liaoning profile, present even after a transactional test flushed the tables, with the
+    withdrawal window open all day so tests do not depend on the clock (window tests narrow it)."""
+    from gjj_portal.models import BusinessWindow, CenterPolicy, PolicyBank
+    from gjj_portal.policy import current_policy, policy_cache_clear
+    from gjj_portal.profiles import load_profiles
+
+    load_profiles(CenterPolicy, PolicyBank, BusinessWindow)
+    BusinessWindow.objects.filter(policy__code="liaoning", business="withdrawal").update(
+        days="daily", opens_at=time(0, 0), closes_at=time(23, 59, 59, 999999)
+    )
+    policy_cache_clear()
+    yield current_policy()
+    policy_cache_clear()
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def depositor(policy, today):
+    """Like 张伟: normal account in Shenyang, 24 months of deposits (46,080.00 at 8,000 × 24%)."""
+    account = PersonalAccountFactory(user__full_name="张伟", name="张伟")
+    deposit_history(account, months=24, today=today)
+    return account.user
+
+
+@pytest.fixture
+def other_depositor(policy, today):
+    account = PersonalAccountFactory()
+    deposit_history(account, months=12, today=today)
+    return account.user
+
+
+def _staff_in(group_name):
+    from accounts.services import staff_groups_ensure
+
+    groups = staff_groups_ensure()
+    user = StaffUserFactory()
+    user.groups.add(groups[group_name])
+    return user
+
+
+@pytest.fixture
+def reviewer(db):
+    return _staff_in("初审")
+
+
+@pytest.fixture
+def releaser(db):
+    return _staff_in("复核/财务")
+
+
+@pytest.fixture
+def staff_groups(db):
+    return Group.objects.all()
