@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+from django.db import transaction
 
 from accounts.models import Role, User
 from deposits.models import EntryKind, Employer, PersonalAccount
@@ -80,6 +81,7 @@ def months_back(today: date, n: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+@transaction.atomic
 def deposit_history(account: PersonalAccount, *, months: int, today: date, skip_current: bool = True) -> None:
     """Post `months` monthly remittances ending last month (or this month), like a real employer would."""
     amount = monthly_contribution(account.base, account.employer_ratio, account.employee_ratio)

@@ -1,0 +1,101 @@
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from gjj_portal.checks import captcha_test_mode_check
+from gjj_portal.models import CalendarDay, CenterPolicy
+from gjj_portal.policy import Window, current_policy, is_working_day, window_is_open, window_next_opening
+
+TZ = ZoneInfo("Asia/Shanghai")
+WORKDAYS = Window("workdays", time(7, 0), time(17, 0))
+DAILY = Window("daily", time(8, 0), time(22, 0))
+
+
+def at(y, m, d, hh=10, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=TZ)
+
+
+def test_liaoning_is_the_default_profile_with_its_banks_and_region(policy):
+    assert policy.code == "liaoning" and policy.center_name == "辽宁省省直住房资金管理中心"
+    assert policy.banks == ("建设银行", "工商银行", "盛京银行")
+    assert policy.local_region == "沈阳市"
+
+
+def test_every_seed_center_ships_a_profile(policy):
+    assert set(CenterPolicy.objects.values_list("code", flat=True)) >= {"liaoning", "ningbo", "liuzhou", "taiyuan"}
+
+
+def test_daily_window_closes_at_its_end_and_reopens_next_morning(db):
+    assert window_is_open(DAILY, at(2026, 10, 1, 21, 59))
+    assert not window_is_open(DAILY, at(2026, 10, 1, 22, 0))
+    assert window_next_opening(DAILY, at(2026, 10, 1, 22, 30)) == at(2026, 10, 2, 8, 0)
+    assert window_next_opening(DAILY, at(2026, 10, 2, 6, 0)) == at(2026, 10, 2, 8, 0)
+
+
+def test_workday_window_follows_the_holiday_calendar(db):
+    # 2026-10-01..07 is the National Day holiday; 2026-10-10 (Saturday) is a 调休 working day.
+    assert not window_is_open(WORKDAYS, at(2026, 10, 5, 10))
+    assert window_next_opening(WORKDAYS, at(2026, 10, 5, 10)) == at(2026, 10, 8, 7, 0)
+    assert not window_is_open(WORKDAYS, at(2026, 11, 21, 10))  # an ordinary Saturday
+    assert not window_is_open(WORKDAYS, at(2026, 11, 23, 17, 30))  # Monday after 17:00
+    assert window_next_opening(WORKDAYS, at(2026, 11, 23, 17, 30)) == at(2026, 11, 24, 7, 0)
+
+
+def test_a_tiaoxiu_weekend_day_is_a_working_day(db):
+    import chinese_calendar
+
+    tiaoxiu = [d for d in chinese_calendar.get_workdays(date(2026, 1, 1), date(2026, 12, 31)) if d.weekday() >= 5]
+    assert tiaoxiu, "the package knows 2026's 调休 days"
+    assert all(is_working_day(d) for d in tiaoxiu)
+
+
+def test_staff_overrides_cover_years_the_package_does_not(db):
+    CalendarDay.objects.create(date=date(2027, 1, 1), is_working_day=False, note="元旦")
+    assert not is_working_day(date(2027, 1, 1))
+    assert is_working_day(date(2027, 1, 4))  # a Monday, by the weekday fallback
+    assert not is_working_day(date(2027, 1, 9))  # a Saturday
+
+
+def test_an_admin_edit_takes_effect_without_a_deploy(client, policy, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="x", role="staff")
+    client.force_login(admin)
+    p = CenterPolicy.objects.get(code="liaoning")
+    url = reverse("admin:gjj_portal_centerpolicy_change", args=[p.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("id", "rental_regions")}
+    data["rental_regions"] = '["沈阳市", "大连市"]'
+    data["rent_monthly_cap"] = "1800.00"
+    for prefix, formset in (("banks", p.banks.all()), ("windows", p.windows.all())):
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(formset))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(formset))
+        for i, obj in enumerate(formset):
+            data[f"{prefix}-{i}-id"] = obj.pk
+            data[f"{prefix}-{i}-policy"] = p.pk
+            for field in ("name", "position", "business", "days", "opens_at", "closes_at"):
+                if hasattr(obj, field):
+                    value = getattr(obj, field)
+                    data[f"{prefix}-{i}-{field}"] = value.strftime("%H:%M:%S") if isinstance(value, time) else value
+    data["banks-2-DELETE"] = "on"  # drop 盛京银行
+    assert current_policy().rent_monthly_cap == 1500  # cached
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    fresh = current_policy()
+    assert str(fresh.rent_monthly_cap) == "1800.00" and "盛京银行" not in fresh.banks
+
+
+def test_load_policies_is_safe_to_run_twice(policy, capsys):
+    call_command("load_policies")
+    call_command("load_policies")
+    assert "policies created: 0" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("debug, test_mode, warns", [(False, True, True), (True, True, False), (False, False, False)])
+def test_a_system_check_warns_when_captcha_test_mode_is_on_in_production(settings, debug, test_mode, warns):
+    settings.DEBUG = debug
+    settings.CAPTCHA_TEST_MODE = test_mode
+    assert bool(captcha_test_mode_check(None)) is warns

@@ -1,0 +1,94 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from deposits.models import EntryKind, LedgerEntry
+from withdrawals.models import Payout, Status
+
+from .helpers import submitted_rent
+
+
+def review_url(application):
+    return reverse("admin:withdrawals_review", args=[application.pk])
+
+
+def test_reviewer_sees_the_queue_and_the_review_link(client, depositor, reviewer):
+    application = submitted_rent(depositor)
+    client.force_login(reviewer)
+    queue = client.get(reverse("admin:withdrawals_withdrawalapplication_changelist") + "?status__exact=submitted")
+    assert application.number in queue.content.decode()
+    page = client.get(reverse("admin:withdrawals_withdrawalapplication_change", args=[application.pk])).content.decode()
+    assert review_url(application) in page
+    assert "6217 **** **** 1234" in page and "6217000010001234" not in page
+
+
+def test_reviewer_approves_with_an_opinion_in_admin(client, depositor, reviewer, django_capture_on_commit_callbacks):
+    application = submitted_rent(depositor)
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(review_url(application), {"decision": "approve", "opinion": "同意提取"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED and application.reviewed_by == reviewer
+    assert application.review_opinion == "同意提取"
+    assert LedgerEntry.objects.get(kind=EntryKind.PARTIAL_WITHDRAWAL).amount == Decimal("-3600.00")
+    assert Payout.objects.filter(application=application).count() == 1 and len(callbacks) == 1
+
+
+def test_reject_without_opinion_is_refused_in_admin(client, depositor, reviewer):
+    application = submitted_rent(depositor)
+    client.force_login(reviewer)
+    page = client.post(review_url(application), {"decision": "reject", "opinion": ""}).content.decode()
+    assert "必须填写审批意见" in page
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    client.post(review_url(application), {"decision": "reject", "opinion": "月租金与合同不符"})
+    application.refresh_from_db()
+    assert application.status == Status.REJECTED
+
+
+def test_approving_twice_in_admin_shows_an_error_and_pays_once(client, depositor, reviewer):
+    application = submitted_rent(depositor)
+    client.force_login(reviewer)
+    client.post(review_url(application), {"decision": "approve", "opinion": ""})
+    response = client.post(review_url(application), {"decision": "approve", "opinion": ""}, follow=True)
+    assert "不能审核通过" in response.content.decode()
+    assert LedgerEntry.objects.filter(kind=EntryKind.PARTIAL_WITHDRAWAL).count() == 1
+
+
+def test_bulk_approve_action_calls_the_service(client, depositor, other_depositor, reviewer):
+    a = submitted_rent(depositor)
+    b = submitted_rent(other_depositor, amount=Decimal("1000.00"))
+    client.force_login(reviewer)
+    client.post(reverse("admin:withdrawals_withdrawalapplication_changelist"),
+                {"action": "approve_selected", "_selected_action": [a.pk, b.pk]})
+    assert Payout.objects.count() == 2
+    assert LedgerEntry.objects.filter(kind=EntryKind.PARTIAL_WITHDRAWAL).count() == 2
+
+
+@pytest.mark.parametrize("who", ["releaser", "depositor"])
+def test_only_reviewers_may_review(client, depositor, releaser, who):
+    application = submitted_rent(depositor)
+    client.force_login(releaser if who == "releaser" else depositor)
+    client.post(review_url(application), {"decision": "approve", "opinion": ""})
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+
+
+def test_staff_may_open_materials_depositors_of_others_may_not(client, depositor, reviewer):
+    from withdrawals.models import Material
+
+    from .test_views import png_bytes
+
+    application = submitted_rent(depositor, region="大连市")
+    from django.core.files.base import ContentFile
+
+    material = Material.objects.create(application=application, file=ContentFile(png_bytes(), name="m.png"),
+                                       original_name="合同.png", content_type="image/png", size=10)
+    url = reverse("withdrawals:material_file", args=[material.public_id])
+    client.force_login(reviewer)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    client.force_login(depositor)
+    assert client.get(url).status_code == 200
