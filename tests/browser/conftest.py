@@ -1,0 +1,51 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("GJJ_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium.")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--lang=zh-CN"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def captcha_test_mode(monkeypatch):
+    """Automated browsers answer the captcha with PASSED (GJJ_CAPTCHA_TEST_MODE), for this test only."""
+    monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
+
+
+@pytest.fixture
+def demo_world(policy, transactional_db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture(params=[(375, 812), (1280, 800)], ids=["phone", "pc"])
+def page(request, browser, live_server, captcha_test_mode, demo_world):
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    page.shot = lambda name: (ARTIFACTS.mkdir(exist_ok=True),
+                              page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True))
+    yield page
+    context.close()

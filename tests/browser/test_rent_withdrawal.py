@@ -1,0 +1,82 @@
+"""张伟 (SPEC §11) does 租房提取 in headless Chromium, clicking the words of seed 001."""
+
+import io
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from withdrawals.models import Status, WithdrawalApplication
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login_as_zhang_wei(page):
+    page.goto(page.base_url + "/accounts/login/")
+    page.locator("img.captcha").wait_for()
+    page.shot("login")
+    page.get_by_label("身份证号/手机号").fill("210102199001011237")
+    page.get_by_label("用户密码").fill("demo1234")
+    page.locator("input[name=captcha_1]").fill("PASSED")
+    page.get_by_role("button", name="立即登录").click()
+    page.get_by_text("账户余额（元）").wait_for()
+
+
+def fill_rent_form(page, region):
+    year = timezone.localdate().year
+    page.get_by_role("link", name="提取", exact=True).first.click()
+    page.get_by_role("link", name="租房提取").click()
+    page.get_by_label("租房地区").select_option(region)
+    page.get_by_label("房屋详细地址").fill(f"{region}示例路1号")
+    page.get_by_label("本年度起租月份").fill(f"{year}-01")
+    page.get_by_label("本年度止租月份").fill(f"{year}-03")
+    page.get_by_label("月租金（元）").fill("1200")
+    page.get_by_label("收款银行").select_option("建设银行")
+    page.get_by_label("银行卡号码").fill("6217000010001234")
+    page.get_by_label("提取金额（元）").fill("3600")
+    page.get_by_label("本人已阅读并承诺遵守以上承诺书").check()
+
+
+def test_rent_in_shenyang_needs_no_upload(page):
+    login_as_zhang_wei(page)
+    page.shot("home")
+    fill_rent_form(page, "沈阳市")
+    page.shot("rent-form")
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_text("提交成功").wait_for()
+    assert "待后台审核通过后，资金即可到账" in page.content()
+    page.shot("rent-done")
+    application = WithdrawalApplication.objects.get(account__name="张伟")
+    assert application.status == Status.SUBMITTED and not application.materials.exists()
+    page.get_by_role("link", name="查看办理进度").click()
+    page.get_by_test_id("status").wait_for()
+    assert page.get_by_test_id("status").inner_text() == "已提交"
+
+
+def test_rent_in_dalian_asks_for_materials(page, tmp_path):
+    login_as_zhang_wei(page)
+    fill_rent_form(page, "大连市")
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_text("影像上传").first.wait_for()
+    picture = tmp_path / "租房合同.jpg"
+    Image.new("RGB", (300, 200), "white").save(picture, format="JPEG")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="本地上传").click()
+    chooser.value.set_files(str(picture))
+    page.get_by_text("租房合同.jpg").wait_for()
+    page.shot("rent-materials")
+    page.get_by_role("button", name="确定").click()
+    page.get_by_text("提交成功").wait_for()
+    application = WithdrawalApplication.objects.get(account__name="张伟")
+    assert application.status == Status.SUBMITTED and application.materials.count() == 1
+
+
+def test_an_amount_above_the_rule_is_refused_on_screen_and_keeps_the_input(page):
+    login_as_zhang_wei(page)
+    fill_rent_form(page, "沈阳市")
+    page.get_by_label("提取金额（元）").fill("5000")
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_text("不能超过本次可提取金额 3,600.00 元").wait_for()
+    page.shot("rent-error")
+    assert page.get_by_label("房屋详细地址").input_value() == "沈阳市示例路1号"
+    assert not WithdrawalApplication.objects.exists()
