@@ -1,0 +1,14 @@
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei curl \
+    && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+# collectstatic needs a key to import settings; the real one comes from the environment at run time.
+RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
+    && useradd --system --home /app gjj && mkdir -p /app/private_media && chown -R gjj /app/private_media
+USER gjj
+EXPOSE 8000
+CMD ["gunicorn", "gjj_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

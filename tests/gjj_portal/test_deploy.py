@@ -1,0 +1,25 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, **env):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GJJ_"))}
+    full_env.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True)
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="false",
+                    DJANGO_SECRET_KEY="x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
+                    DJANGO_ALLOWED_HOSTS="gjj.example.gov.cn")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", DJANGO_DEBUG="false")
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr
