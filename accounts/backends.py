@@ -11,9 +11,7 @@ class DepositorBackend(ModelBackend):
         if not username or password is None:
             return None
         identifier = username.strip().upper()
-        users = list(
-            User.objects.filter(role=Role.DEPOSITOR).filter(Q(id_number=identifier) | Q(phone=identifier))[:2]
-        )
+        users = list(User.objects.filter(role=Role.DEPOSITOR).filter(Q(id_number=identifier) | Q(phone=identifier))[:2])
         if len(users) != 1:
             # Unknown, or a phone shared by two people: run the hasher anyway so timing tells nothing.
             User().set_password(password)

@@ -9,6 +9,11 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
 
+def id_check_digit(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits."""
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
 def id_number_problem(value: str) -> str | None:
     """Why this 18-digit ID number is invalid (Chinese), or None. Area codes are never checked:
     real IDs carry codes that did not exist at birth."""
@@ -21,7 +26,7 @@ def id_number_problem(value: str) -> str | None:
         return "身份证号中的出生日期不存在，请核对。"
     if born.year < 1900 or born > date.today():
         return "身份证号中的出生日期不合理，请核对。"
-    if _CHECK[sum(int(d) * w for d, w in zip(value[:17], _WEIGHTS)) % 11] != value[17]:
+    if id_check_digit(value[:17]) != value[17]:
         return "身份证号校验位不正确，请核对后重新输入。"
     return None
 

@@ -74,7 +74,9 @@ class BusinessWindow(models.Model):
         verbose_name_plural = "业务办理时间"
         constraints = [
             models.UniqueConstraint(fields=["policy", "business"], name="policy_window_unique"),
-            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")), name="window_opens_before_close"),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")), name="window_opens_before_close"
+            ),
         ]
 
     def __str__(self):

@@ -19,8 +19,12 @@ def pg_ok(url):
     u = urlparse(url)
     try:
         psycopg.connect(
-            host=u.hostname, port=u.port or 5432, user=u.username or "postgres", password=u.password,
-            dbname="postgres", connect_timeout=3,
+            host=u.hostname,
+            port=u.port or 5432,
+            user=u.username or "postgres",
+            password=u.password,
+            dbname="postgres",
+            connect_timeout=3,
         ).close()
         return None
     except psycopg.OperationalError as exc:
@@ -56,7 +60,9 @@ def main():
     if redis_ok(broker) and shutil.which("redis-server"):
         try_start('redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no')
     if (err := redis_ok(broker)) is not None:
-        problems.append(f"Redis is not reachable at {broker}: {err}\n  install it with: apt-get install -y redis-server")
+        problems.append(
+            f"Redis is not reachable at {broker}: {err}\n  install it with: apt-get install -y redis-server"
+        )
     if problems:
         print("\n".join(["make test needs PostgreSQL and Redis:"] + problems), file=sys.stderr)
         sys.exit(1)

@@ -5,7 +5,8 @@ import factory
 from django.db import transaction
 
 from accounts.models import Role, User
-from deposits.models import EntryKind, Employer, PersonalAccount
+from accounts.validators import id_check_digit
+from deposits.models import Employer, EntryKind, PersonalAccount
 from deposits.rules import monthly_contribution
 from deposits.services import account_lock, ledger_post
 
@@ -23,8 +24,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
 def _id_number(n: int) -> str:
     """A valid GB 11643 number for person n (born 1990-01-01 + n days within the month)."""
     body = f"210102199001{(n % 28) + 1:02d}{n % 1000:03d}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    return body + id_check_digit(body)
 
 
 class DepositorUserFactory(factory.django.DjangoModelFactory):
@@ -90,7 +90,11 @@ def deposit_history(account: PersonalAccount, *, months: int, today: date, skip_
     for n in range(first + months - 1, first - 1, -1):
         period = months_back(today, n)
         ledger_post(
-            account=locked, kind=EntryKind.REMITTANCE, amount=amount, reference=f"HJ{period}",
-            occurred_on=date(int(period[:4]), int(period[5:]), 15), period=period,
+            account=locked,
+            kind=EntryKind.REMITTANCE,
+            amount=amount,
+            reference=f"HJ{period}",
+            occurred_on=date(int(period[:4]), int(period[5:]), 15),
+            period=period,
         )
     account.refresh_from_db()

@@ -32,8 +32,20 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
     inlines = [StatusChangeInline]
     actions = ["approve_selected"]
     fields = [
-        "number", "kind", "status", "applicant_name", "amount", "bank", "masked_card", "card_luhn_ok",
-        "rental_info", "materials_links", "review_opinion", "reviewed_by", "reviewed_at", "submitted_at",
+        "number",
+        "kind",
+        "status",
+        "applicant_name",
+        "amount",
+        "bank",
+        "masked_card",
+        "card_luhn_ok",
+        "rental_info",
+        "materials_links",
+        "review_opinion",
+        "reviewed_by",
+        "reviewed_at",
+        "submitted_at",
     ]
     readonly_fields = fields
 
@@ -64,7 +76,8 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
         if not items:
             return "无"
         return format_html_join(
-            " ", '<a href="{}" target="_blank">{}</a>',
+            " ",
+            '<a href="{}" target="_blank">{}</a>',
             ((reverse("withdrawals:material_file", args=[m.public_id]), m.original_name) for m in items),
         )
 
@@ -98,7 +111,8 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
             except services.WithdrawalError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, f"申请{application.number}已{'审核通过' if decision == 'approve' else '审核不通过'}。")
+                verdict = "审核通过" if decision == "approve" else "审核不通过"
+                messages.success(request, f"申请{application.number}已{verdict}。")
                 return redirect("admin:withdrawals_withdrawalapplication_changelist")
         context = {
             **self.admin_site.each_context(request),

@@ -34,9 +34,7 @@ class RentWithdrawalForm(forms.Form):
     address = forms.CharField(label="房屋详细地址", max_length=200)
     start_month = MonthField(label="本年度起租月份")
     end_month = MonthField(label="本年度止租月份")
-    monthly_rent = forms.DecimalField(
-        label="月租金（元）", min_value=Decimal("0.01"), max_digits=10, decimal_places=2
-    )
+    monthly_rent = forms.DecimalField(label="月租金（元）", min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
     bank = forms.ChoiceField(label="收款银行")
     card_number = forms.CharField(
         label="银行卡号码",

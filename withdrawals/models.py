@@ -120,6 +120,9 @@ class RentalDetail(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.region} {self.year}年{self.start_month}–{self.end_month}月"
+
 
 class StatusChange(models.Model):
     """Who moved an application from which state to which, when and why."""
@@ -138,6 +141,9 @@ class StatusChange(models.Model):
         verbose_name_plural = "状态变更记录"
         ordering = ["at", "id"]
 
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"
+
 
 private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
@@ -155,6 +161,9 @@ class Material(models.Model):
         verbose_name = "申请材料"
         verbose_name_plural = "申请材料"
         ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
 
 
 class Payout(models.Model):
@@ -185,6 +194,9 @@ class Payout(models.Model):
         verbose_name_plural = "付款"
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_gt_0")]
 
+    def __str__(self):
+        return f"{self.application_id} {self.amount} {self.get_state_display()}"
+
 
 class SandboxTransfer(models.Model):
     """What the sandbox bank has received, keyed by the idempotency key like a real bank's API."""
@@ -203,3 +215,6 @@ class SandboxTransfer(models.Model):
     class Meta:
         verbose_name = "沙箱银行转账"
         verbose_name_plural = "沙箱银行转账"
+
+    def __str__(self):
+        return str(self.idempotency_key)

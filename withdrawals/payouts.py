@@ -113,7 +113,9 @@ def payout_sweep(*, now=None) -> list[int]:
             )
             .values_list("pk", flat=True)
         )
-        Payout.objects.filter(pk__in=ids).update(state=Payout.State.PENDING, updated_at=now, last_error="超时未完成，重新付款")
+        Payout.objects.filter(pk__in=ids).update(
+            state=Payout.State.PENDING, updated_at=now, last_error="超时未完成，重新付款"
+        )
     for payout_id in ids:
         payout_send.delay(payout_id)
     return ids

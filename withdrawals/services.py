@@ -136,7 +136,9 @@ def withdrawal_approve(*, application_id: int, reviewer, opinion: str = "") -> W
 
     account, application = _lock_for_review(application_id)
     if Status.APPROVED not in TRANSITIONS[application.status]:
-        raise InvalidTransition(f"申请{application.number}当前状态为“{application.get_status_display()}”，不能审核通过。")
+        raise InvalidTransition(
+            f"申请{application.number}当前状态为“{application.get_status_display()}”，不能审核通过。"
+        )
     policy = current_policy()
     problem = rules.amount_problem(
         amount=application.amount, limit=account.balance - policy.min_balance_after_withdrawal

@@ -8,7 +8,7 @@ def payout_send(self, payout_id: int) -> str:
     try:
         return payouts.payout_execute(payout_id=payout_id).state
     except payouts.PayoutRetry as exc:
-        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 300)) from exc
+        raise self.retry(exc=exc, countdown=min(2**self.request.retries, 300)) from exc
 
 
 @shared_task

@@ -77,8 +77,11 @@ def materials(request, public_id):
             with transaction.atomic():
                 for upload, content, content_type in checked:
                     Material.objects.create(
-                        application=application, file=content, original_name=upload.name[:200],
-                        content_type=content_type, size=content.size,
+                        application=application,
+                        file=content,
+                        original_name=upload.name[:200],
+                        content_type=content_type,
+                        size=content.size,
                     )
             messages.success(request, f"已上传{len(checked)}个文件。全部材料上传后请点击“确定”。")
             return redirect("withdrawals:materials", public_id=application.public_id)

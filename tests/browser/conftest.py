@@ -18,8 +18,15 @@ def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--lang=zh-CN"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--lang=zh-CN",
+            ],
         )
         yield browser
         browser.close()
@@ -45,7 +52,9 @@ def page(request, browser, live_server, captcha_test_mode, demo_world):
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
-    page.shot = lambda name: (ARTIFACTS.mkdir(exist_ok=True),
-                              page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True))
+    page.shot = lambda name: (
+        ARTIFACTS.mkdir(exist_ok=True),
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True),
+    )
     yield page
     context.close()

@@ -1,7 +1,5 @@
 """张伟 (SPEC §11) does 租房提取 in headless Chromium, clicking the words of seed 001."""
 
-import io
-
 import pytest
 from django.utils import timezone
 from PIL import Image

@@ -13,9 +13,15 @@ def manage(*args, **env):
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="false",
-                    DJANGO_SECRET_KEY="x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
-                    DJANGO_ALLOWED_HOSTS="gjj.example.gov.cn")
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
+        DJANGO_ALLOWED_HOSTS="gjj.example.gov.cn",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -61,8 +61,10 @@ def test_bulk_approve_action_calls_the_service(client, depositor, other_deposito
     a = submitted_rent(depositor)
     b = submitted_rent(other_depositor, amount=Decimal("1000.00"))
     client.force_login(reviewer)
-    client.post(reverse("admin:withdrawals_withdrawalapplication_changelist"),
-                {"action": "approve_selected", "_selected_action": [a.pk, b.pk]})
+    client.post(
+        reverse("admin:withdrawals_withdrawalapplication_changelist"),
+        {"action": "approve_selected", "_selected_action": [a.pk, b.pk]},
+    )
     assert Payout.objects.count() == 2
     assert LedgerEntry.objects.filter(kind=EntryKind.PARTIAL_WITHDRAWAL).count() == 2
 
@@ -84,8 +86,13 @@ def test_staff_may_open_materials_depositors_of_others_may_not(client, depositor
     application = submitted_rent(depositor, region="大连市")
     from django.core.files.base import ContentFile
 
-    material = Material.objects.create(application=application, file=ContentFile(png_bytes(), name="m.png"),
-                                       original_name="合同.png", content_type="image/png", size=10)
+    material = Material.objects.create(
+        application=application,
+        file=ContentFile(png_bytes(), name="m.png"),
+        original_name="合同.png",
+        content_type="image/png",
+        size=10,
+    )
     url = reverse("withdrawals:material_file", args=[material.public_id])
     client.force_login(reviewer)
     response = client.get(url)

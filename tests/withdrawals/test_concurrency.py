@@ -47,13 +47,19 @@ def test_two_approvals_cannot_spend_the_same_balance(depositor, reviewer, monkey
     second = submitted_rent(depositor, amount=Decimal("3600.00"))
     WithdrawalApplication.objects.filter(pk=first.pk).update(status=Status.SUBMITTED)
     # Leave room for only one of them.
-    from deposits.services import account_lock, ledger_post
     from django.db import transaction
+
+    from deposits.services import account_lock, ledger_post
 
     with transaction.atomic():
         locked = account_lock(account_id=account.pk)
-        ledger_post(account=locked, kind=EntryKind.PARTIAL_WITHDRAWAL, amount=-(locked.balance - Decimal("5000.00")),
-                    reference="SETUP", occurred_on=first.created_at.date())
+        ledger_post(
+            account=locked,
+            kind=EntryKind.PARTIAL_WITHDRAWAL,
+            amount=-(locked.balance - Decimal("5000.00")),
+            reference="SETUP",
+            occurred_on=first.created_at.date(),
+        )
 
     outcomes = race(
         lambda: withdrawal_approve(application_id=first.pk, reviewer=reviewer),

@@ -82,8 +82,13 @@ def test_sweeper_requeues_lost_and_stuck_payouts_only(payout, depositor, reviewe
 def test_sandbox_failure_rate_is_honoured(depositor, reviewer):
     gateway = SandboxBankGateway(failure_rate=0.5, timeout_rate=0.0, rng=random.Random(7))
     results = [
-        gateway.transfer(idempotency_key=__import__("uuid").uuid4(), amount=Decimal("1"), bank="建设银行",
-                         card_number="6217000010001234", payee_name="张伟").accepted
+        gateway.transfer(
+            idempotency_key=__import__("uuid").uuid4(),
+            amount=Decimal("1"),
+            bank="建设银行",
+            card_number="6217000010001234",
+            payee_name="张伟",
+        ).accepted
         for _ in range(40)
     ]
     assert 8 < results.count(False) < 32

@@ -7,13 +7,25 @@ from gjj_portal.policy import PolicySnapshot, Window
 from withdrawals import rules
 
 POLICY = PolicySnapshot(
-    code="t", center_name="测试中心", local_region="沈阳市", rental_regions=("沈阳市", "大连市"),
-    banks=("建设银行", "工商银行", "盛京银行"), windows={"withdrawal": Window("daily", time(8), time(22))},
-    rent_monthly_cap=Decimal("1500.00"), rent_min_deposit_months=3, rent_withdrawals_per_year=1,
-    min_balance_after_withdrawal=Decimal("10.00"), review_sla_days=3,
+    code="t",
+    center_name="测试中心",
+    local_region="沈阳市",
+    rental_regions=("沈阳市", "大连市"),
+    banks=("建设银行", "工商银行", "盛京银行"),
+    windows={"withdrawal": Window("daily", time(8), time(22))},
+    rent_monthly_cap=Decimal("1500.00"),
+    rent_min_deposit_months=3,
+    rent_withdrawals_per_year=1,
+    min_balance_after_withdrawal=Decimal("10.00"),
+    review_sla_days=3,
 )
-OK = rules.RentFacts(account_status="normal", owns_house=False, continuous_months=24,
-                     balance=Decimal("46080.00"), rent_withdrawals_this_year=0)
+OK = rules.RentFacts(
+    account_status="normal",
+    owns_house=False,
+    continuous_months=24,
+    balance=Decimal("46080.00"),
+    rent_withdrawals_this_year=0,
+)
 
 
 def facts(**changes):
@@ -40,14 +52,17 @@ def test_each_ineligibility_has_its_own_chinese_reason(changes, words):
 
 def test_withdrawable_is_the_smallest_of_rent_cap_and_balance():
     # 3 months at 2,000 rent: rent 6,000, cap 4,500, balance − 10 = 46,070 → 4,500
-    assert rules.rent_withdrawable(monthly_rent=Decimal("2000"), start_month=1, end_month=3,
-                                   balance=Decimal("46080.00"), policy=POLICY) == Decimal("4500.00")
+    assert rules.rent_withdrawable(
+        monthly_rent=Decimal("2000"), start_month=1, end_month=3, balance=Decimal("46080.00"), policy=POLICY
+    ) == Decimal("4500.00")
     # rent below the cap: rent × months
-    assert rules.rent_withdrawable(monthly_rent=Decimal("1200"), start_month=1, end_month=12,
-                                   balance=Decimal("46080.00"), policy=POLICY) == Decimal("14400.00")
+    assert rules.rent_withdrawable(
+        monthly_rent=Decimal("1200"), start_month=1, end_month=12, balance=Decimal("46080.00"), policy=POLICY
+    ) == Decimal("14400.00")
     # small balance: balance − policy minimum
-    assert rules.rent_withdrawable(monthly_rent=Decimal("1200"), start_month=1, end_month=12,
-                                   balance=Decimal("1000.00"), policy=POLICY) == Decimal("990.00")
+    assert rules.rent_withdrawable(
+        monthly_rent=Decimal("1200"), start_month=1, end_month=12, balance=Decimal("1000.00"), policy=POLICY
+    ) == Decimal("990.00")
 
 
 def test_amount_above_the_limit_is_refused_and_equal_is_allowed():
@@ -73,8 +88,15 @@ def test_bank_must_be_on_the_policy_list():
     assert "建设银行、工商银行、盛京银行" in rules.bank_problem("招商银行", POLICY)
 
 
-@pytest.mark.parametrize("card, ok", [("6217000010001234", True), ("621700001000123", False),
-                                      ("62170000100012345678", False), ("6217abcd10001234", False)])
+@pytest.mark.parametrize(
+    "card, ok",
+    [
+        ("6217000010001234", True),
+        ("621700001000123", False),
+        ("62170000100012345678", False),
+        ("6217abcd10001234", False),
+    ],
+)
 def test_card_must_be_16_to_19_digits(card, ok):
     assert (rules.card_number_problem(card) is None) is ok
 

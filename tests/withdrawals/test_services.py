@@ -91,8 +91,13 @@ def test_approval_refuses_when_the_balance_no_longer_covers_it(depositor, review
 
     with transaction.atomic():
         account = account_lock(account_id=depositor.account.pk)
-        ledger_post(account=account, kind=EntryKind.PARTIAL_WITHDRAWAL, amount=Decimal("-44000.00"),
-                    reference="OTHER", occurred_on=application.created_at.date())
+        ledger_post(
+            account=account,
+            kind=EntryKind.PARTIAL_WITHDRAWAL,
+            amount=Decimal("-44000.00"),
+            reference="OTHER",
+            occurred_on=application.created_at.date(),
+        )
     with pytest.raises(WithdrawalError, match="余额"):
         withdrawal_approve(application_id=application.pk, reviewer=reviewer)
     application.refresh_from_db()
@@ -128,5 +133,10 @@ def test_payout_task_pays_once_even_when_run_again(depositor, reviewer):
     transfer = SandboxTransfer.objects.get()
     assert transfer.times_requested == 1 and transfer.amount == Decimal("3600.00")
     assert list(StatusChange.objects.filter(application=application).values_list("to_status", flat=True)) == [
-        "draft", "submitted", "approved", "paying", "paid"]
+        "draft",
+        "submitted",
+        "approved",
+        "paying",
+        "paid",
+    ]
     assert account_ledger_sum(account=depositor.account) == PersonalAccount.objects.get(pk=depositor.account.pk).balance

@@ -14,13 +14,19 @@ from withdrawals.models import Material, Status, WithdrawalApplication
 from .helpers import submitted_rent
 
 URL = reverse("withdrawals:rent_new")
+YEAR = timezone.localdate().year
 
 
 def form_data(**changes):
-    year = timezone.localdate().year
     data = {
-        "region": "沈阳市", "address": "沈阳市和平区南京北街1号", "start_month": f"{year}-01", "end_month": f"{year}-03",
-        "monthly_rent": "1200.00", "bank": "建设银行", "card_number": "6217 0000 1000 1234", "amount": "3600.00",
+        "region": "沈阳市",
+        "address": "沈阳市和平区南京北街1号",
+        "start_month": f"{YEAR}-01",
+        "end_month": f"{YEAR}-03",
+        "monthly_rent": "1200.00",
+        "bank": "建设银行",
+        "card_number": "6217 0000 1000 1234",
+        "amount": "3600.00",
         "pledge": "on",
     }
     data.update(changes)
@@ -75,8 +81,9 @@ def test_an_upload_that_is_not_an_image_or_pdf_is_refused(client_zw, depositor):
     application = WithdrawalApplication.objects.get(applicant=depositor)
     fake = io.BytesIO(b"MZ\x90\x00 this is an executable renamed")
     fake.name = "合同.jpg"
-    response = client_zw.post(reverse("withdrawals:materials", args=[application.public_id]),
-                              {"action": "upload", "files": fake})
+    response = client_zw.post(
+        reverse("withdrawals:materials", args=[application.public_id]), {"action": "upload", "files": fake}
+    )
     assert "无法识别" in response.content.decode()
     assert not Material.objects.exists()
 
@@ -87,7 +94,7 @@ def test_an_upload_that_is_not_an_image_or_pdf_is_refused(client_zw, depositor):
         ({"card_number": "621700001000123"}, "16至19位数字"),
         ({"amount": "3600.01"}, "不能超过本次可提取金额 3,600.00 元"),
         ({"start_month": "2019-01", "end_month": "2019-03"}, "本年度"),
-        ({"start_month": f"{timezone.localdate().year}-05", "end_month": f"{timezone.localdate().year}-03"}, "不能晚于"),
+        ({"start_month": f"{YEAR}-05", "end_month": f"{YEAR}-03"}, "不能晚于"),
         ({"pledge": ""}, "请详细阅读并勾选承诺书"),
         ({"monthly_rent": "abc"}, "月租金"),
     ],
@@ -113,7 +120,8 @@ def test_outside_the_window_the_page_says_when_to_come_back_and_saves_nothing(cl
     # A one-minute window that is certainly not now.
     opens = time((now.hour + 2) % 24, 0)
     closes = time(opens.hour, 1)
-    BusinessWindow.objects.filter(policy__code="liaoning", business="withdrawal").update(opens_at=opens, closes_at=closes)
+    windows = BusinessWindow.objects.filter(policy__code="liaoning", business="withdrawal")
+    windows.update(opens_at=opens, closes_at=closes)
     policy_cache_clear()
     response = client_zw.post(URL, form_data())
     assert response.status_code == 403
@@ -135,8 +143,9 @@ def test_an_ineligible_depositor_sees_why_before_typing(client, policy, today):
 
 def test_other_peoples_applications_and_materials_answer_404(client, depositor, other_depositor):
     application = submitted_rent(depositor, region="大连市")
-    material = Material.objects.create(application=application, file="materials/x.png", original_name="x.png",
-                                       content_type="image/png", size=1)
+    material = Material.objects.create(
+        application=application, file="materials/x.png", original_name="x.png", content_type="image/png", size=1
+    )
     client.force_login(other_depositor)
     for name in ("detail", "materials", "done"):
         assert client.get(reverse(f"withdrawals:{name}", args=[application.public_id])).status_code == 404

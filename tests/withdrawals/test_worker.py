@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 
 from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
@@ -46,9 +47,27 @@ def worker(transactional_db, tmp_path):
     app.control.purge()  # messages left by earlier tests point at rows that no longer exist
     log = tmp_path / "worker.log"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "gjj_portal", "worker", "-l", "info", "-c", "1",
-         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "gjj_portal",
+            "worker",
+            "-l",
+            "info",
+            "-c",
+            "1",
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     try:
         wait_for(lambda: "ready." in log.read_text(), timeout=60, what="the worker to start")
@@ -67,15 +86,25 @@ def succeeded(worker):
     return worker.log.read_text().count("succeeded in")
 
 
-def test_an_approved_application_reaches_paid_exactly_once_through_a_real_worker(worker, depositor, reviewer):
+def test_an_approved_application_reaches_paid_exactly_once_through_a_real_worker(worker, client, depositor, reviewer):
     application = submitted_rent(depositor)
-    withdrawal_approve(application_id=application.pk, reviewer=reviewer, opinion="同意")  # enqueues on commit
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("admin:withdrawals_review", args=[application.pk]), {"decision": "approve", "opinion": "同意"}
+    )  # the payout is enqueued on commit
+    assert response.status_code == 302
 
     wait_for(lambda: WithdrawalApplication.objects.get(pk=application.pk).status == Status.PAID, what="已到账")
     payout = Payout.objects.get(application=application)
     assert payout.state == Payout.State.PAID and payout.bank_reference.startswith("SBX")
 
-    # Approving again is refused; delivering the task again (twice) pays nothing more.
+    # Approving again (admin, then the service) is refused; delivering the task again pays nothing more.
+    again = client.post(
+        reverse("admin:withdrawals_review", args=[application.pk]),
+        {"decision": "approve", "opinion": "同意"},
+        follow=True,
+    )
+    assert "不能审核通过" in again.content.decode()
     with pytest.raises(InvalidTransition):
         withdrawal_approve(application_id=application.pk, reviewer=reviewer)
     payout_send.delay(payout.pk)
@@ -88,4 +117,9 @@ def test_an_approved_application_reaches_paid_exactly_once_through_a_real_worker
     assert LedgerEntry.objects.filter(account=account, kind=EntryKind.PARTIAL_WITHDRAWAL).count() == 1
     assert account.balance == Decimal("42480.00") == account_ledger_sum(account=account)
     assert list(application.changes.values_list("to_status", flat=True)) == [
-        "draft", "submitted", "approved", "paying", "paid"]
+        "draft",
+        "submitted",
+        "approved",
+        "paying",
+        "paid",
+    ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import staff_groups_ensure
-from deposits.models import AccountStatus, EntryKind, Employer, PersonalAccount, SealReason
+from deposits.models import AccountStatus, Employer, EntryKind, PersonalAccount, SealReason
 from deposits.rules import monthly_contribution
 from deposits.services import account_lock, ledger_post
 
@@ -33,11 +33,29 @@ class Person:
 PEOPLE = [
     Person("210100000001", "张伟", "210102199001011237", "13800000001", Decimal("8000"), Decimal("0.12"), "沈阳市"),
     Person("210100000002", "李秀兰", "210103196503150029", "13800000002", Decimal("6000"), Decimal("0.10"), "沈阳市"),
-    Person("210100000003", "王芳", "21010219860620204X", "13800000003", Decimal("5000"), Decimal("0.12"), "沈阳市",
-           sealed_months_ago=3, seal_reason=SealReason.DISABILITY),
+    Person(
+        "210100000003",
+        "王芳",
+        "21010219860620204X",
+        "13800000003",
+        Decimal("5000"),
+        Decimal("0.12"),
+        "沈阳市",
+        sealed_months_ago=3,
+        seal_reason=SealReason.DISABILITY,
+    ),
     Person("210100000004", "刘强", "210204197108083010", "13800000004", Decimal("9000"), Decimal("0.12"), "大连市"),
-    Person("210100000005", "陈刚", "330203198805120011", "13800000005", Decimal("7000"), Decimal("0.12"), "宁波市",
-           sealed_months_ago=8, seal_reason=SealReason.MOVED_AWAY),
+    Person(
+        "210100000005",
+        "陈刚",
+        "330203198805120011",
+        "13800000005",
+        Decimal("7000"),
+        Decimal("0.12"),
+        "宁波市",
+        sealed_months_ago=8,
+        seal_reason=SealReason.MOVED_AWAY,
+    ),
 ]
 HISTORY_MONTHS = 24
 STAFF = [("reviewer", "review1234", "初审"), ("releaser", "release1234", "复核/财务")]
@@ -71,7 +89,9 @@ class Command(BaseCommand):
         if not User.objects.filter(username="operator").exists():
             User.objects.create_superuser("operator", password="operator1234", role=Role.STAFF, full_name="运维")
         if not User.objects.filter(username="unit001").exists():
-            User.objects.create_user("unit001", password="unit1234", role=Role.UNIT, employer=employer, full_name=employer.name)
+            User.objects.create_user(
+                "unit001", password="unit1234", role=Role.UNIT, employer=employer, full_name=employer.name
+            )
         self.stdout.write(f"demo world ready: {created} depositors created, {len(PEOPLE)} in all")
 
     def _person(self, p: Person, employer: Employer, today: date) -> bool:
@@ -80,12 +100,24 @@ class Command(BaseCommand):
         last_month = months_before(today, 1 + p.sealed_months_ago)
         first_month = months_before(last_month, HISTORY_MONTHS - 1)
         user = User.objects.create_user(
-            username=p.id_number, password=DEPOSITOR_PASSWORD, role=Role.DEPOSITOR,
-            full_name=p.name, id_number=p.id_number, phone=p.phone,
+            username=p.id_number,
+            password=DEPOSITOR_PASSWORD,
+            role=Role.DEPOSITOR,
+            full_name=p.name,
+            id_number=p.id_number,
+            phone=p.phone,
         )
         account = PersonalAccount.objects.create(
-            grzh=p.grzh, user=user, name=p.name, id_number=p.id_number, phone=p.phone, employer=employer,
-            base=p.base, employer_ratio=p.ratio, employee_ratio=p.ratio, opened_on=first_month,
+            grzh=p.grzh,
+            user=user,
+            name=p.name,
+            id_number=p.id_number,
+            phone=p.phone,
+            employer=employer,
+            base=p.base,
+            employer_ratio=p.ratio,
+            employee_ratio=p.ratio,
+            opened_on=first_month,
             household_region=p.household,
         )
         account = account_lock(account_id=account.pk)
@@ -94,15 +126,24 @@ class Command(BaseCommand):
             month = months_before(last_month, HISTORY_MONTHS - 1 - n)
             period = f"{month:%Y-%m}"
             ledger_post(
-                account=account, kind=EntryKind.REMITTANCE, amount=monthly, reference=f"HJ{employer.dwzh}{period}",
-                occurred_on=month.replace(day=employer.contribution_day), period=period, memo=f"{period}汇缴",
+                account=account,
+                kind=EntryKind.REMITTANCE,
+                amount=monthly,
+                reference=f"HJ{employer.dwzh}{period}",
+                occurred_on=month.replace(day=employer.contribution_day),
+                period=period,
+                memo=f"{period}汇缴",
             )
         fields = {"last_paid_month": last_month}
         if p.sealed_months_ago:
             sealed_on = months_before(today, p.sealed_months_ago)
             ledger_post(
-                account=account, kind=EntryKind.SEALING, amount=Decimal("0"), reference=f"FC{p.grzh}",
-                occurred_on=sealed_on, memo=f"封存：{SealReason(p.seal_reason).label}",
+                account=account,
+                kind=EntryKind.SEALING,
+                amount=Decimal("0"),
+                reference=f"FC{p.grzh}",
+                occurred_on=sealed_on,
+                memo=f"封存：{SealReason(p.seal_reason).label}",
             )
             fields.update(status=AccountStatus.SEALED, seal_reason=p.seal_reason, sealed_on=sealed_on)
         PersonalAccount.objects.filter(pk=account.pk).update(**fields)
