@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from accounts.validators import mask_id_number, mask_phone
+from gjj_portal.admin import ReadOnlyAdmin
 
 from .models import Employer, LedgerEntry, PersonalAccount
 
@@ -9,19 +10,6 @@ from .models import Employer, LedgerEntry, PersonalAccount
 class EmployerAdmin(admin.ModelAdmin):
     list_display = ["dwzh", "name", "region", "status"]
     search_fields = ["dwzh", "name", "credit_code"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Balances move only through services: admin shows, never edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PersonalAccount)

@@ -4,6 +4,19 @@ from .models import BusinessWindow, CalendarDay, CenterPolicy, PolicyBank
 from .policy import policy_cache_clear
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only services write (ledger, payouts): admin shows them, never edits."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PolicyBankInline(admin.TabularInline):
     model = PolicyBank
     extra = 1

@@ -27,16 +27,12 @@ def _id_number(n: int) -> str:
     return body + id_check_digit(body)
 
 
-class DepositorUserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
-    role = Role.DEPOSITOR
-    id_number = factory.Sequence(_id_number)
-    username = factory.SelfAttribute("id_number")
-    full_name = factory.Sequence(lambda n: f"测试职工{n}")
-    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    # Declared once, here: a subclass redeclaring it would run it after `_save`.
     password = factory.PostGenerationMethodCall("set_password", "demo1234")
 
     @factory.post_generation
@@ -45,20 +41,18 @@ class DepositorUserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class StaffUserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
+class DepositorUserFactory(UserFactory):
+    role = Role.DEPOSITOR
+    id_number = factory.Sequence(_id_number)
+    username = factory.SelfAttribute("id_number")
+    full_name = factory.Sequence(lambda n: f"测试职工{n}")
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
 
+
+class StaffUserFactory(UserFactory):
     role = Role.STAFF
     is_staff = True
     username = factory.Sequence(lambda n: f"staff{n}")
-    password = factory.PostGenerationMethodCall("set_password", "staff1234")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
 
 
 class PersonalAccountFactory(factory.django.DjangoModelFactory):

@@ -2,9 +2,10 @@ from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from accounts.validators import mask_card
+from gjj_portal.admin import ReadOnlyAdmin
 
 from . import services
 from .forms import ReviewForm
@@ -140,7 +141,7 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(admin.ModelAdmin):
+class PayoutAdmin(ReadOnlyAdmin):
     list_display = ["application", "amount", "state", "attempts", "bank_reference", "updated_at"]
     list_filter = ["state"]
     readonly_fields = [f.name for f in Payout._meta.fields if f.name != "card_number"] + ["masked_card"]
@@ -148,13 +149,4 @@ class PayoutAdmin(admin.ModelAdmin):
 
     @admin.display(description="银行卡号码")
     def masked_card(self, obj):
-        return format_html("{}", mask_card(obj.card_number))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return mask_card(obj.card_number)

@@ -32,7 +32,7 @@ def test_wrong_captcha_is_refused_and_the_identifier_kept(client, depositor):
 
 
 def test_staff_cannot_use_the_depositor_login(client, reviewer):
-    response = client.post(URL, {"identifier": reviewer.username, "password": "staff1234", **captcha()})
+    response = client.post(URL, {"identifier": reviewer.username, "password": "demo1234", **captcha()})
     assert response.status_code == 200
 
 
