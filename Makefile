@@ -49,11 +49,14 @@ test: $(VENV)/.dev-installed browser
 	CELERY_QUEUE=gjj-test DJANGO_DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-## Debian's chromium for the Playwright tests (never `playwright install`: downloads are blocked).
+## Debian packages the tests use: chromium for Playwright (never `playwright install`: downloads are
+## blocked), a CJK font for the deposit certificate, poppler-utils to render that PDF to PNG.
+DEBIAN_TEST_PACKAGES := chromium fonts-wqy-microhei poppler-utils
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; \
-	  else echo "chromium is missing: run 'sudo apt-get install -y chromium fonts-wqy-microhei'"; exit 1; fi; }
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
+	    || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_TEST_PACKAGES); \
+	  else echo "missing Debian packages: run 'sudo apt-get install -y $(DEBIAN_TEST_PACKAGES)'"; exit 1; fi; fi
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

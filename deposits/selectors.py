@@ -1,24 +1,29 @@
 from datetime import date
 
-from django.db.models import Sum
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from .models import EntryKind, LedgerEntry, PersonalAccount
+
+DEPOSIT_KINDS = [EntryKind.REMITTANCE, EntryKind.SUPPLEMENTARY]
 
 
 def _month_index(d: date) -> int:
     return d.year * 12 + d.month - 1
 
 
-def account_continuous_deposit_months(*, account: PersonalAccount, today: date) -> int:
-    """Consecutive months with a remittance (汇缴 or 补缴) ending at this month or the one before."""
-    periods = set(
-        LedgerEntry.objects.filter(
-            account=account, kind__in=[EntryKind.REMITTANCE, EntryKind.SUPPLEMENTARY], amount__gt=0
-        )
+def account_deposit_periods(*, account: PersonalAccount) -> set[str]:
+    """The months (YYYY-MM) for which money was paid in (汇缴 or 补缴)."""
+    return set(
+        LedgerEntry.objects.filter(account=account, kind__in=DEPOSIT_KINDS, amount__gt=0)
         .exclude(period="")
         .values_list("period", flat=True)
     )
-    months = {int(p[:4]) * 12 + int(p[5:7]) - 1 for p in periods}
+
+
+def account_continuous_deposit_months(*, account: PersonalAccount, today: date) -> int:
+    """Consecutive months with a remittance (汇缴 or 补缴) ending at this month or the one before."""
+    months = {int(p[:4]) * 12 + int(p[5:7]) - 1 for p in account_deposit_periods(account=account)}
     current = _month_index(today)
     start = current if current in months else current - 1
     count = 0
@@ -31,5 +36,27 @@ def account_recent_entries(*, account: PersonalAccount, limit: int = 10):
     return LedgerEntry.objects.for_account(account)[:limit]
 
 
+def account_entries_between(*, account: PersonalAccount, start: date, end: date):
+    return LedgerEntry.objects.for_account(account).filter(occurred_on__range=(start, end))
+
+
+def account_balance_on(*, account: PersonalAccount, day: date):
+    return LedgerEntry.objects.filter(account=account, occurred_on__lte=day).aggregate(s=Sum("amount"))["s"] or 0
+
+
 def account_ledger_sum(*, account: PersonalAccount):
     return LedgerEntry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"] or 0
+
+
+def accounts_out_of_balance():
+    """Accounts whose balance is not the sum of their entries, or not the last entry's balance_after."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    last_after = LedgerEntry.objects.filter(account=OuterRef("pk")).order_by("-id").values("balance_after")[:1]
+    return (
+        PersonalAccount.objects.annotate(
+            ledger_sum=Coalesce(Sum("entries__amount"), Value(0), output_field=money),
+            last_balance_after=Coalesce(Subquery(last_after), Value(0), output_field=money),
+        )
+        .filter(~Q(balance=F("ledger_sum")) | ~Q(balance=F("last_balance_after")))
+        .order_by("grzh")
+    )

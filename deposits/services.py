@@ -1,10 +1,11 @@
 """Writes to personal accounts. A balance moves only through `ledger_post`, on a row locked by the caller's
 transaction; the account's `balance` is the running sum of its entries (`manage.py reconcile` proves it)."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 
 from .models import EntryKind, LedgerEntry, PersonalAccount
 
@@ -47,3 +48,74 @@ def ledger_post(
     PersonalAccount.objects.filter(pk=account.pk).update(balance=new_balance)
     account.balance = new_balance
     return entry
+
+
+CLOSED_STATUSES = ("merged", "transferred_out", "withdrawn")
+
+
+def interest_reference(settle_on: date) -> str:
+    return f"JX{settle_on:%Y%m%d}"
+
+
+@transaction.atomic
+def account_interest_settle(*, account_id: int, settle_on: date, rates, dry_run: bool = False) -> Decimal | None:
+    """Post one 09 年终结息 entry for the period ending `settle_on`; None if already posted (idempotent)."""
+    from .interest import interest_for_period, interest_period
+
+    account = account_lock(account_id=account_id)
+    reference = interest_reference(settle_on)
+    if LedgerEntry.objects.filter(account=account, kind=EntryKind.INTEREST, reference=reference).exists():
+        return None
+    start, end = interest_period(settle_on)
+    before = LedgerEntry.objects.filter(account=account, occurred_on__lt=start).aggregate(s=models.Sum("amount"))
+    movements = LedgerEntry.objects.filter(account=account, occurred_on__range=(start, end)).values_list(
+        "occurred_on", "amount"
+    )
+    interest = interest_for_period(
+        opening_balance=before["s"] or Decimal("0"), movements=movements, start=start, end=end, rates=rates
+    )
+    if interest > 0 and not dry_run:
+        ledger_post(
+            account=account,
+            kind=EntryKind.INTEREST,
+            amount=interest,
+            reference=reference,
+            occurred_on=settle_on,
+            memo=f"{start:%Y}-{end:%Y}年度结息",
+        )
+    return interest
+
+
+@dataclass
+class InterestRun:
+    settled: int = 0
+    already: int = 0
+    zero: int = 0
+    total: Decimal = Decimal("0.00")
+
+
+def interest_settle_all(*, settle_on: date, dry_run: bool = False, progress=None) -> InterestRun:
+    """Settle every account that can earn interest; each account in its own transaction, so a rerun
+    after a crash picks up where it stopped and never posts twice."""
+    from gjj_portal.policy import current_policy
+
+    if (settle_on.month, settle_on.day) != (6, 30):
+        raise ValueError("结息日须为每年6月30日。")
+    rates = current_policy().interest_rates
+    ids = list(
+        PersonalAccount.objects.exclude(status__in=CLOSED_STATUSES)
+        .filter(opened_on__lte=settle_on)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    run = InterestRun()
+    for account_id in progress(ids) if progress else ids:
+        interest = account_interest_settle(account_id=account_id, settle_on=settle_on, rates=rates, dry_run=dry_run)
+        if interest is None:
+            run.already += 1
+        elif interest == 0:
+            run.zero += 1
+        else:
+            run.settled += 1
+            run.total += interest
+    return run

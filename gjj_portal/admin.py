@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import BusinessWindow, CalendarDay, CenterPolicy, PolicyBank
+from .models import BusinessWindow, CalendarDay, CenterPolicy, InterestRate, PolicyBank
 from .policy import policy_cache_clear
 
 
@@ -27,10 +27,15 @@ class BusinessWindowInline(admin.TabularInline):
     extra = 0
 
 
+class InterestRateInline(admin.TabularInline):
+    model = InterestRate
+    extra = 0
+
+
 @admin.register(CenterPolicy)
 class CenterPolicyAdmin(admin.ModelAdmin):
     list_display = ["center_name", "code", "local_region", "rent_monthly_cap", "updated_at"]
-    inlines = [PolicyBankInline, BusinessWindowInline]
+    inlines = [PolicyBankInline, BusinessWindowInline, InterestRateInline]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

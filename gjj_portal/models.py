@@ -83,6 +83,23 @@ class BusinessWindow(models.Model):
         return f"{self.get_business_display()} {self.get_days_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
 
+class InterestRate(models.Model):
+    """The deposit interest rate from a date on (年利率, e.g. 0.0150 for 1.50%)."""
+
+    policy = models.ForeignKey(CenterPolicy, on_delete=models.CASCADE, related_name="interest_rates")
+    effective_from = models.DateField("起息日期")
+    annual_rate = models.DecimalField("年利率", max_digits=6, decimal_places=4, validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = "存款利率"
+        verbose_name_plural = "存款利率"
+        ordering = ["effective_from"]
+        constraints = [models.UniqueConstraint(fields=["policy", "effective_from"], name="policy_rate_unique")]
+
+    def __str__(self):
+        return f"{self.effective_from} 起 {self.annual_rate * 100:.2f}%"
+
+
 class CalendarDay(models.Model):
     """A staff-maintained override of the holiday calendar (years the package does not cover yet)."""
 

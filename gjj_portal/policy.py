@@ -40,13 +40,14 @@ class PolicySnapshot:
     rent_withdrawals_per_year: int
     min_balance_after_withdrawal: Decimal
     review_sla_days: int
+    interest_rates: tuple[tuple[date, Decimal], ...]  # (effective_from, annual rate), ascending
 
 
 def _load(code: str) -> PolicySnapshot:
     from .models import CenterPolicy
 
     try:
-        p = CenterPolicy.objects.prefetch_related("banks", "windows").get(code=code)
+        p = CenterPolicy.objects.prefetch_related("banks", "windows", "interest_rates").get(code=code)
     except CenterPolicy.DoesNotExist as exc:
         raise ImproperlyConfigured(f"GJJ_CENTER={code!r}: no such center policy; run migrate.") from exc
     return PolicySnapshot(
@@ -61,6 +62,7 @@ def _load(code: str) -> PolicySnapshot:
         rent_withdrawals_per_year=p.rent_withdrawals_per_year,
         min_balance_after_withdrawal=p.min_balance_after_withdrawal,
         review_sla_days=p.review_sla_days,
+        interest_rates=tuple((r.effective_from, r.annual_rate) for r in p.interest_rates.all()),
     )
 
 

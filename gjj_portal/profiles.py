@@ -3,7 +3,7 @@
 Liaoning 省直 is the default (GJJ_CENTER=liaoning). Operators edit them in admin afterwards.
 """
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 LIAONING_REGIONS = [
@@ -35,6 +35,7 @@ PROFILES = {
         "min_balance_after_withdrawal": Decimal("10.00"),
         "review_sla_days": 3,
         "banks": ["建设银行", "工商银行", "盛京银行"],
+        "interest_rates": [(date(2016, 2, 21), Decimal("0.0150"))],
         "windows": [("withdrawal", "daily", time(8, 0), time(22, 0))],
     },
     "ningbo": {
@@ -47,6 +48,7 @@ PROFILES = {
         "min_balance_after_withdrawal": Decimal("0.00"),
         "review_sla_days": 3,
         "banks": ["工商银行", "农业银行", "中国银行", "建设银行", "宁波银行"],
+        "interest_rates": [(date(2016, 2, 21), Decimal("0.0150"))],
         "windows": [("withdrawal", "daily", time(8, 0), time(22, 0))],
     },
     "liuzhou": {
@@ -59,6 +61,7 @@ PROFILES = {
         "min_balance_after_withdrawal": Decimal("0.00"),
         "review_sla_days": 3,
         "banks": ["工商银行", "建设银行", "柳州银行"],
+        "interest_rates": [(date(2016, 2, 21), Decimal("0.0150"))],
         "windows": [
             ("withdrawal", "daily", time(8, 0), time(22, 0)),
             ("prepayment", "workdays", time(7, 0), time(17, 0)),
@@ -74,16 +77,17 @@ PROFILES = {
         "min_balance_after_withdrawal": Decimal("0.00"),
         "review_sla_days": 3,
         "banks": ["工商银行", "建设银行", "晋商银行"],
+        "interest_rates": [(date(2016, 2, 21), Decimal("0.0150"))],
         "windows": [("withdrawal", "daily", time(8, 0), time(22, 0))],
     },
 }
 
 
-def load_profiles(CenterPolicy, PolicyBank, BusinessWindow, *, overwrite=False):
+def load_profiles(CenterPolicy, PolicyBank, BusinessWindow, InterestRate, *, overwrite=False):
     """Create (or, with overwrite, reset) each profile. Takes the model classes so a migration can call it."""
     created = 0
     for code, data in PROFILES.items():
-        fields = {k: v for k, v in data.items() if k not in ("banks", "windows")}
+        fields = {k: v for k, v in data.items() if k not in ("banks", "windows", "interest_rates")}
         policy, was_created = CenterPolicy.objects.get_or_create(code=code, defaults=fields)
         if not was_created and not overwrite:
             continue
@@ -92,10 +96,14 @@ def load_profiles(CenterPolicy, PolicyBank, BusinessWindow, *, overwrite=False):
             CenterPolicy.objects.filter(pk=policy.pk).update(**fields)
             policy.banks.all().delete()
             policy.windows.all().delete()
+            policy.interest_rates.all().delete()
         PolicyBank.objects.bulk_create(
             PolicyBank(policy=policy, name=name, position=i) for i, name in enumerate(data["banks"])
         )
         BusinessWindow.objects.bulk_create(
             BusinessWindow(policy=policy, business=b, days=d, opens_at=o, closes_at=c) for b, d, o, c in data["windows"]
+        )
+        InterestRate.objects.bulk_create(
+            InterestRate(policy=policy, effective_from=f, annual_rate=r) for f, r in data["interest_rates"]
         )
     return created

@@ -8,6 +8,7 @@ having no `DATABASE_URL` (SQLite) and no `CELERY_BROKER_URL` (tasks run eagerly)
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -173,6 +174,11 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="gjj")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "payout-sweep": {"task": "withdrawals.tasks.payout_sweep", "schedule": 120.0},
+    # 年终结息 on June 30, after the day's business.
+    "interest-settle-yearly": {
+        "task": "deposits.tasks.interest_settle_yearly",
+        "schedule": crontab(minute=30, hour=23, day_of_month=30, month_of_year=6),
+    },
 }
 
 # Bank gateway for payouts: "sandbox" (development, tests) — a real bank adapter plugs in here.

@@ -2,13 +2,21 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from gjj_portal.profiles import load_profiles
+    # Frozen at this migration's schema: the profiles as they were, without later tables.
+    from gjj_portal.profiles import PROFILES
 
-    load_profiles(
-        apps.get_model("gjj_portal", "CenterPolicy"),
-        apps.get_model("gjj_portal", "PolicyBank"),
-        apps.get_model("gjj_portal", "BusinessWindow"),
-    )
+    CenterPolicy = apps.get_model("gjj_portal", "CenterPolicy")
+    PolicyBank = apps.get_model("gjj_portal", "PolicyBank")
+    BusinessWindow = apps.get_model("gjj_portal", "BusinessWindow")
+    for code, data in PROFILES.items():
+        fields = {k: v for k, v in data.items() if k not in ("banks", "windows", "interest_rates")}
+        policy, created = CenterPolicy.objects.get_or_create(code=code, defaults=fields)
+        if not created:
+            continue
+        for i, name in enumerate(data["banks"]):
+            PolicyBank.objects.create(policy=policy, name=name, position=i)
+        for business, days, opens, closes in data["windows"]:
+            BusinessWindow.objects.create(policy=policy, business=business, days=days, opens_at=opens, closes_at=closes)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,51 @@
+"""年终结息: interest on daily balances (积数), rate / 360 a day, half-up to the cent once at the end.
+
+The year runs from July 1 to June 30 (inclusive). An entry dated d changes the balance from day d on.
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+DAYS_PER_YEAR = 360
+
+
+def interest_period(settle_on: date) -> tuple[date, date]:
+    """The period that ends on the settlement date: July 1 of the year before to `settle_on`."""
+    return date(settle_on.year - 1, 7, 1), settle_on
+
+
+def rate_on(rates: tuple[tuple[date, Decimal], ...], day: date) -> Decimal:
+    current = Decimal("0")
+    for effective_from, rate in rates:
+        if effective_from <= day:
+            current = rate
+        else:
+            break
+    return current
+
+
+def interest_for_period(
+    *,
+    opening_balance: Decimal,
+    movements: Iterable[tuple[date, Decimal]],
+    start: date,
+    end: date,
+    rates: tuple[tuple[date, Decimal], ...],
+) -> Decimal:
+    """Σ (balance of each day × that day's annual rate / 360), rounded half-up to the cent."""
+    by_day: dict[date, Decimal] = {}
+    for day, amount in movements:
+        if start <= day <= end:
+            by_day[day] = by_day.get(day, Decimal("0")) + amount
+    # Walk the days in runs of equal balance and equal rate: a year is at most a few dozen runs.
+    change_days = sorted(set(by_day) | {f for f, _ in rates if start < f <= end} | {start})
+    balance = opening_balance
+    total = Decimal("0")
+    for i, run_start in enumerate(change_days):
+        balance += by_day.get(run_start, Decimal("0"))
+        run_end = change_days[i + 1] - timedelta(days=1) if i + 1 < len(change_days) else end
+        days = (run_end - run_start).days + 1
+        total += balance * days * rate_on(rates, run_start)
+    return (total / DAYS_PER_YEAR).quantize(CENT, ROUND_HALF_UP)

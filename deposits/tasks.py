@@ -1,0 +1,11 @@
+from celery import shared_task
+from django.utils import timezone
+
+from .services import interest_settle_all
+
+
+@shared_task(acks_late=True)
+def interest_settle_yearly() -> str:
+    """Beat runs this on June 30 (after the day's business); rerunning posts nothing twice."""
+    run = interest_settle_all(settle_on=timezone.localdate())
+    return f"{run.settled} accounts, {run.total}"

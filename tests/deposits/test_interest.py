@@ -1,0 +1,133 @@
+"""Hand-worked 年终结息 cases for the year 2025-07-01 .. 2026-06-30 (365 days) at 1.50% / 360."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from deposits.interest import interest_for_period, interest_period
+from deposits.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount
+from deposits.services import account_lock, ledger_post
+from tests.factories import PersonalAccountFactory
+
+RATES = ((date(2016, 2, 21), Decimal("0.0150")),)
+START, END = interest_period(date(2026, 6, 30))
+
+
+def test_the_period_runs_from_july_first_to_june_thirtieth():
+    assert (START, END) == (date(2025, 7, 1), date(2026, 6, 30))
+
+
+def test_a_constant_balance_earns_balance_times_days_times_rate_over_360():
+    # 10,000 × 365 × 1.5% / 360 = 152.0833…
+    assert interest_for_period(
+        opening_balance=Decimal("10000"), movements=[], start=START, end=END, rates=RATES
+    ) == Decimal("152.08")
+
+
+def test_a_deposit_mid_year_earns_from_its_day():
+    # 10,000 × 184 days (Jul–Dec) + 13,600 × 181 days (Jan–Jun) = 4,301,600 → × 1.5% / 360 = 179.2333…
+    movements = [(date(2026, 1, 1), Decimal("3600"))]
+    assert interest_for_period(
+        opening_balance=Decimal("10000"), movements=movements, start=START, end=END, rates=RATES
+    ) == Decimal("179.23")
+
+
+def test_a_withdrawal_stops_earning_from_its_day():
+    # 20,000 × 92 days (Jul–Sep) + 15,000 × 273 days = 5,935,000 → × 1.5% / 360 = 247.2916…
+    movements = [(date(2025, 10, 1), Decimal("-5000"))]
+    assert interest_for_period(
+        opening_balance=Decimal("20000"), movements=movements, start=START, end=END, rates=RATES
+    ) == Decimal("247.29")
+
+
+def test_a_rate_change_applies_from_its_date():
+    rates = RATES + ((date(2026, 1, 1), Decimal("0.0120")),)
+    # 10,000 × (184 × 1.5% + 181 × 1.2%) / 360 = 49,320 / 360 = 137.00
+    assert interest_for_period(
+        opening_balance=Decimal("10000"), movements=[], start=START, end=END, rates=rates
+    ) == Decimal("137.00")
+
+
+def test_rounding_is_half_up_to_the_cent():
+    # 120 × 365 × 1.5% / 360 = 1.825 exactly → 1.83 (banker's rounding would give 1.82)
+    assert interest_for_period(
+        opening_balance=Decimal("120"), movements=[], start=START, end=END, rates=RATES
+    ) == Decimal("1.83")
+
+
+def test_movements_outside_the_period_are_ignored():
+    movements = [(date(2026, 7, 1), Decimal("5000"))]
+    assert interest_for_period(
+        opening_balance=Decimal("10000"), movements=movements, start=START, end=END, rates=RATES
+    ) == Decimal("152.08")
+
+
+def account_with(entries, status=AccountStatus.NORMAL, opened=date(2020, 1, 1)):
+    account = PersonalAccountFactory(status=status, opened_on=opened)
+    locked = account_lock(account_id=account.pk)
+    for i, (day, amount) in enumerate(entries):
+        kind = EntryKind.REMITTANCE if Decimal(amount) > 0 else EntryKind.PARTIAL_WITHDRAWAL
+        ledger_post(account=locked, kind=kind, amount=Decimal(amount), reference=f"R{i}", occurred_on=day)
+    return account
+
+
+@pytest.fixture
+def accounts(policy):
+    return {
+        "mid_year": account_with([(date(2024, 1, 1), "10000"), (date(2026, 1, 1), "3600")]),
+        "withdrawal": account_with([(date(2024, 1, 1), "20000"), (date(2025, 10, 1), "-5000")]),
+        "sealed": account_with([(date(2024, 1, 1), "10000")], status=AccountStatus.SEALED),
+        "closed": account_with([(date(2024, 1, 1), "10000")], status=AccountStatus.WITHDRAWN),
+    }
+
+
+def interest_of(account):
+    return LedgerEntry.objects.filter(account=account, kind=EntryKind.INTEREST).values_list("amount", flat=True)
+
+
+def test_settle_interest_posts_one_09_entry_per_active_account(accounts, capsys):
+    call_command("settle_interest", "--date", "2026-06-30")
+    assert list(interest_of(accounts["mid_year"])) == [Decimal("179.23")]
+    assert list(interest_of(accounts["withdrawal"])) == [Decimal("247.29")]
+    assert list(interest_of(accounts["sealed"])) == [Decimal("152.08")]  # sealed accounts still earn
+    assert list(interest_of(accounts["closed"])) == []
+    entry = LedgerEntry.objects.get(account=accounts["mid_year"], kind=EntryKind.INTEREST)
+    assert entry.kind_code == "09" and entry.occurred_on == date(2026, 6, 30)
+    assert PersonalAccount.objects.get(pk=accounts["mid_year"].pk).balance == Decimal("13779.23")
+    assert "posted interest for 3 accounts, total 578.60" in capsys.readouterr().out
+
+
+def test_running_it_twice_posts_nothing_new(accounts, capsys):
+    call_command("settle_interest", "--date", "2026-06-30")
+    call_command("settle_interest", "--date", "2026-06-30")
+    assert LedgerEntry.objects.filter(kind=EntryKind.INTEREST).count() == 3
+    assert "already settled 3" in capsys.readouterr().out
+
+
+def test_dry_run_posts_nothing(accounts, capsys):
+    call_command("settle_interest", "--date", "2026-06-30", "--dry-run")
+    assert not LedgerEntry.objects.filter(kind=EntryKind.INTEREST).exists()
+    assert "would post interest for 3 accounts, total 578.60" in capsys.readouterr().out
+
+
+def test_a_date_other_than_june_30_is_refused(accounts):
+    with pytest.raises(CommandError, match="6月30日"):
+        call_command("settle_interest", "--date", "2026-06-29")
+
+
+def test_reconcile_passes_after_settlement_and_catches_a_tampered_entry(accounts, capsys):
+    call_command("settle_interest", "--date", "2026-06-30")
+    call_command("reconcile")
+    assert "no mismatch" in capsys.readouterr().out
+    victim = LedgerEntry.objects.filter(account=accounts["sealed"]).first()
+    with connection.cursor() as cursor:  # only a superuser with the trigger off can do this
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE deposits_ledgerentry DISABLE TRIGGER deposits_ledger_append_only")
+        cursor.execute("UPDATE deposits_ledgerentry SET amount = amount + 1 WHERE id = %s", [victim.pk])
+        cursor.execute("ALTER TABLE deposits_ledgerentry ENABLE TRIGGER deposits_ledger_append_only")
+    with pytest.raises(CommandError, match="1 of 4 accounts out of balance"):
+        call_command("reconcile")
+    assert f"MISMATCH {accounts['sealed'].grzh}" in capsys.readouterr().out
