@@ -45,5 +45,13 @@ def mask_phone(value: str) -> str:
     return f"{value[:3]}****{value[-4:]}" if value and len(value) == 11 else "****"
 
 
+def mask_name(value: str) -> str:
+    return f"{value[0]}{'*' * (len(value) - 1)}" if value else ""
+
+
+def mask_account(value: str) -> str:
+    return f"{value[:4]}****{value[-4:]}" if value and len(value) > 8 else "****"
+
+
 def mask_card(value: str) -> str:
     return f"{value[:4]} **** **** {value[-4:]}" if value and len(value) >= 8 else "****"

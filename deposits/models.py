@@ -106,6 +106,23 @@ class PersonalAccount(models.Model):
         return monthly_contribution(self.base, self.employer_ratio, self.employee_ratio)
 
 
+class DepositCertificate(models.Model):
+    """缴存证明: what was certified (masked, frozen at issue) and the code anyone can verify it by."""
+
+    code = models.CharField("验证码", max_length=19, unique=True)
+    account = models.ForeignKey(PersonalAccount, on_delete=models.PROTECT, related_name="certificates")
+    issued_at = models.DateTimeField("出具时间", auto_now_add=True)
+    snapshot = models.JSONField("证明内容")
+
+    class Meta:
+        verbose_name = "缴存证明"
+        verbose_name_plural = "缴存证明"
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return self.code
+
+
 class EntryKind(models.TextChoices):
     REMITTANCE = "remittance", "汇缴"
     SUPPLEMENTARY = "supplementary", "补缴"

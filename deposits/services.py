@@ -119,3 +119,33 @@ def interest_settle_all(*, settle_on: date, dry_run: bool = False, progress=None
             run.settled += 1
             run.total += interest
     return run
+
+
+@transaction.atomic
+def certificate_issue(*, account: PersonalAccount, center_name: str, today: date):
+    """Freeze what the certificate says (masked) under a fresh verification code."""
+    from accounts.validators import mask_id_number
+
+    from .certificates import certificate_code
+    from .models import DepositCertificate
+    from .selectors import account_deposit_periods
+
+    periods = sorted(account_deposit_periods(account=account))
+    snapshot = {
+        "name": account.name,
+        "id_number_masked": mask_id_number(account.id_number),
+        "grzh": account.grzh,
+        "employer": account.employer.name,
+        "status": account.get_status_display(),
+        "base": f"{account.base:,.2f}",
+        "ratios": f"{account.employer_ratio * 100:.0f}% / {account.employee_ratio * 100:.0f}%",
+        "monthly_amount": f"{account.monthly_amount:,.2f}",
+        "deposit_months": len(periods),
+        "first_period": periods[0] if periods else "-",
+        "last_period": periods[-1] if periods else "-",
+        "balance": f"{account.balance:,.2f}",
+        "as_of": f"{today:%Y年%m月%d日}",
+        "issued_on": f"{today:%Y年%m月%d日}",
+        "center_name": center_name,
+    }
+    return DepositCertificate.objects.create(code=certificate_code(), account=account, snapshot=snapshot)

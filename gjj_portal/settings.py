@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gjj_portal.context_processors.center",
+                "messages_center.context_processors.inbox",
             ],
         },
     }
@@ -131,6 +132,8 @@ STORAGES = {
 }
 # Uploaded materials live outside the web root and are served only through a checked view.
 PRIVATE_MEDIA_ROOT = env.path("GJJ_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+# A CJK TrueType font (or collection) for the deposit certificate PDF, embedded as a subset.
+GJJ_PDF_FONT = env("GJJ_PDF_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 GJJ_UPLOAD_MAX_BYTES = env.int("GJJ_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

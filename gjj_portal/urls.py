@@ -11,5 +11,6 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("accounts/", include("accounts.urls")),
     path("withdrawals/", include("withdrawals.urls")),
+    path("messages/", include("messages_center.urls")),
     path("", include("deposits.urls")),
 ]

@@ -19,6 +19,7 @@ from gjj_portal.policy import current_policy
 
 from . import rules
 from .models import TRANSITIONS, Payout, RentalDetail, Status, StatusChange, WithdrawalApplication, WithdrawalKind
+from .notifications import application_notify
 from .selectors import rent_facts
 
 
@@ -41,6 +42,7 @@ def _transition(*, application: WithdrawalApplication, to: Status, actor=None, r
     )
     application.status = to
     application.save(update_fields=["status"])
+    application_notify(application=application, to_status=to, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def rent_withdrawal_create(*, user, account: PersonalAccount, request: RentReque
         monthly_rent=request.monthly_rent,
     )
     StatusChange.objects.create(application=application, to_status=Status.DRAFT, actor=user, reason="填写申请")
+    application_notify(application=application, to_status=Status.DRAFT)
     if not needs_materials:
         application = withdrawal_submit(application=application, user=user)
     return application

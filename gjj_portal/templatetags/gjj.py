@@ -8,6 +8,8 @@ register = template.Library()
 register.filter("mask_card", validators.mask_card)
 register.filter("mask_id", validators.mask_id_number)
 register.filter("mask_phone", validators.mask_phone)
+register.filter("mask_name", validators.mask_name)
+register.filter("mask_account", validators.mask_account)
 
 
 @register.filter

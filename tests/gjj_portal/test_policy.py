@@ -70,16 +70,19 @@ def test_an_admin_edit_takes_effect_without_a_deploy(client, policy, django_user
     data = {k: v for k, v in form.initial.items() if v is not None and k not in ("id", "rental_regions")}
     data["rental_regions"] = '["沈阳市", "大连市"]'
     data["rent_monthly_cap"] = "1800.00"
-    for prefix, formset in (("banks", p.banks.all()), ("windows", p.windows.all())):
-        data[f"{prefix}-TOTAL_FORMS"] = str(len(formset))
-        data[f"{prefix}-INITIAL_FORMS"] = str(len(formset))
-        for i, obj in enumerate(formset):
+    inlines = {
+        "banks": (p.banks.all(), ("name", "position")),
+        "windows": (p.windows.all(), ("business", "days", "opens_at", "closes_at")),
+        "interest_rates": (p.interest_rates.all(), ("effective_from", "annual_rate")),
+    }
+    for prefix, (rows, fields) in inlines.items():
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+        for i, obj in enumerate(rows):
             data[f"{prefix}-{i}-id"] = obj.pk
             data[f"{prefix}-{i}-policy"] = p.pk
-            for field in ("name", "position", "business", "days", "opens_at", "closes_at"):
-                if hasattr(obj, field):
-                    value = getattr(obj, field)
-                    data[f"{prefix}-{i}-{field}"] = value.strftime("%H:%M:%S") if isinstance(value, time) else value
+            for field in fields:
+                value = getattr(obj, field)
+                data[f"{prefix}-{i}-{field}"] = value.strftime("%H:%M:%S") if isinstance(value, time) else value
     data["banks-2-DELETE"] = "on"  # drop 盛京银行
     assert current_policy().rent_monthly_cap == 1500  # cached
     response = client.post(url, data)

@@ -18,6 +18,7 @@ POLICY = PolicySnapshot(
     rent_withdrawals_per_year=1,
     min_balance_after_withdrawal=Decimal("10.00"),
     review_sla_days=3,
+    interest_rates=(),
 )
 OK = rules.RentFacts(
     account_status="normal",

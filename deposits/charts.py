@@ -1,0 +1,55 @@
+"""A balance-over-time line as inline SVG: drawn on the server, no script, no CDN."""
+
+from datetime import date
+from decimal import Decimal
+
+WIDTH, HEIGHT, PAD_X, PAD_Y = 640, 200, 48, 24
+
+
+def month_ends(start: date, end: date) -> list[date]:
+    days, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        nxt = date(y + (m == 12), m % 12 + 1, 1)
+        days.append(min(date.fromordinal(nxt.toordinal() - 1), end))
+        y, m = nxt.year, nxt.month
+    return days
+
+
+def balance_series(*, opening: Decimal, movements: list[tuple[date, Decimal]], start: date, end: date):
+    """Month-end balances from an opening balance and the movements in [start, end] (ascending)."""
+    series, balance, i = [], opening, 0
+    for day in month_ends(start, end):
+        while i < len(movements) and movements[i][0] <= day:
+            balance += movements[i][1]
+            i += 1
+        series.append((day, balance))
+    return series
+
+
+def line_chart(series: list[tuple[date, Decimal]]) -> dict | None:
+    if len(series) < 2:
+        return None
+    values = [float(v) for _, v in series]  # pixel positions only; money stays Decimal elsewhere
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (WIDTH - 2 * PAD_X) / (len(series) - 1)
+    points = [
+        (PAD_X + i * step, HEIGHT - PAD_Y - (v - low) / span * (HEIGHT - 2 * PAD_Y)) for i, v in enumerate(values)
+    ]
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+        "dots": [
+            {"x": f"{x:.1f}", "y": f"{y:.1f}", "label": f"{d:%Y-%m} {v:,.2f}"}
+            for (x, y), (d, v) in zip(points, series, strict=True)
+        ],
+        "low": f"{min(v for _, v in series):,.2f}",
+        "high": f"{max(v for _, v in series):,.2f}",
+        "first": f"{series[0][0]:%Y-%m}",
+        "last": f"{series[-1][0]:%Y-%m}",
+        "pad_x": PAD_X,
+        "pad_y": PAD_Y,
+        "bottom": HEIGHT - PAD_Y,
+        "right": WIDTH - PAD_X,
+    }

@@ -1,0 +1,36 @@
+"""The messages center. Notices: unread → 已阅 (read_at) → 删除 (deleted_at, kept for audit).
+待办: open → done (done_at) when the thing is done, closed by the service that does it."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Message
+
+
+def message_send(*, recipient, business: str, title: str, body: str, link: str = "") -> Message:
+    return Message.objects.create(recipient=recipient, business=business, title=title, body=body, link=link)
+
+
+@transaction.atomic
+def todo_open(*, recipient, key: str, business: str, title: str, body: str, link: str = "") -> Message:
+    todo, _ = Message.objects.get_or_create(
+        recipient=recipient,
+        key=key,
+        kind=Message.Kind.TODO,
+        done_at=None,
+        defaults={"business": business, "title": title, "body": body, "link": link},
+    )
+    return todo
+
+
+def todo_close(*, recipient, key: str) -> int:
+    return Message.objects.open_todos().filter(recipient=recipient, key=key).update(done_at=timezone.now())
+
+
+def message_mark_read(*, message: Message) -> None:
+    if message.read_at is None:
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def message_delete(*, message: Message) -> None:
+    Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now())

@@ -1,0 +1,55 @@
+from django.contrib import messages as flash
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import depositor_required
+from withdrawals.selectors import applications_of_user
+
+from . import services
+from .models import Message
+from .selectors import message_get_for_user
+
+TABS = {
+    "notices": ("消息", lambda qs: qs.unread_notices()),
+    "todos": ("待办", lambda qs: qs.open_todos()),
+    "mine": ("我发起的", None),
+    "read": ("已阅", lambda qs: qs.read_notices()),
+}
+PAGE_SIZE = 10
+
+
+@depositor_required
+def inbox(request, tab="notices"):
+    """The four lists of seed 004 chapter 2; 更多 (?more=1) pages through the whole history."""
+    title, pick = TABS[tab]
+    source = applications_of_user(user=request.user) if pick is None else pick(Message.objects.of_user(request.user))
+    more = request.GET.get("more") == "1"
+    page = Paginator(source, 20 if more else PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "messages_center/inbox.html", {"tab": tab, "tabs": TABS, "title": title, "page": page, "more": more}
+    )
+
+
+@depositor_required
+def detail(request, public_id):
+    message = message_get_for_user(user=request.user, public_id=public_id)
+    return render(request, "messages_center/detail.html", {"message": message})
+
+
+@require_POST
+@depositor_required
+def mark_read(request, public_id):
+    message = message_get_for_user(user=request.user, public_id=public_id)
+    services.message_mark_read(message=message)
+    flash.success(request, "已标记为已阅")
+    return redirect("messages_center:inbox")
+
+
+@require_POST
+@depositor_required
+def delete(request, public_id):
+    message = message_get_for_user(user=request.user, public_id=public_id)
+    services.message_delete(message=message)
+    flash.success(request, "消息已删除")
+    return redirect(request.POST.get("back") or "messages_center:inbox")

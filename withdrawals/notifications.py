@@ -1,0 +1,57 @@
+"""What the depositor is told when an application changes state (消息) or must act (待办)."""
+
+from django.urls import reverse
+
+from messages_center.services import message_send, todo_close, todo_open
+
+from .models import Status
+
+_TEXTS = {
+    Status.SUBMITTED: ("申请已提交", "您的{kind}申请（{number}）已提交，待后台审核通过后，资金即可到账。"),
+    Status.MATERIALS_REQUESTED: ("请补充材料", "您的{kind}申请（{number}）需要补充材料：{reason}"),
+    Status.APPROVED: (
+        "审核通过",
+        "您的{kind}申请（{number}）已审核通过，提取金额{amount}元，资金将尽快到账。审批意见：{reason}",
+    ),
+    Status.REJECTED: ("审核不通过", "您的{kind}申请（{number}）审核不通过。审批意见：{reason}"),
+    Status.PAYING: ("付款中", "您的{kind}申请（{number}）已提交银行付款，请留意到账信息。"),
+    Status.PAID: ("资金已到账", "您的{kind}资金{amount}元已转入{bank}尾号{card_tail}的银行卡。"),
+    Status.FAILED: ("付款失败", "您的{kind}资金{amount}元付款失败（{reason}），款项已退回公积金账户，中心将与您联系。"),
+}
+
+
+def materials_todo_key(application) -> str:
+    return f"withdrawal:{application.number}:materials"
+
+
+def application_notify(*, application, to_status: str, reason: str = "") -> None:
+    link = reverse("withdrawals:detail", args=[application.public_id])
+    if to_status in (Status.SUBMITTED, Status.REJECTED):
+        todo_close(recipient=application.applicant, key=materials_todo_key(application))
+    if to_status == Status.DRAFT and application.needs_materials:
+        todo_open(
+            recipient=application.applicant,
+            key=materials_todo_key(application),
+            business=application.get_kind_display(),
+            title="请上传申请材料",
+            body=f"您的{application.get_kind_display()}申请（{application.number}）需上传材料后才能提交审核。",
+            link=reverse("withdrawals:materials", args=[application.public_id]),
+        )
+        return
+    if to_status not in _TEXTS:
+        return
+    title, body = _TEXTS[to_status]
+    message_send(
+        recipient=application.applicant,
+        business=application.get_kind_display(),
+        title=title,
+        body=body.format(
+            kind=application.get_kind_display(),
+            number=application.number,
+            amount=f"{application.amount:,.2f}",
+            bank=application.bank,
+            card_tail=application.card_number[-4:],
+            reason=reason or "无",
+        ),
+        link=link,
+    )
