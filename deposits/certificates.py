@@ -68,7 +68,11 @@ def certificate_pdf(snapshot: dict, *, code: str, verify_url: str) -> bytes:
     y -= 8 * mm
     pdf.drawString(25 * mm, y, f"以上信息截至 {snapshot['as_of']}。")
     y -= 8 * mm
-    pdf.drawString(25 * mm, y, f"验证码：{code}　（在 {verify_url} 输入验证码可核验本证明真伪）")
+    pdf.drawString(25 * mm, y, f"验证码：{code}")
+    y -= 7 * mm
+    pdf.setFont(font, 10)
+    pdf.drawString(25 * mm, y, f"核验方式：访问 {verify_url} 输入验证码，可核验本证明真伪。")
+    pdf.setFont(font, 12)
     pdf.drawRightString(185 * mm, 60 * mm, snapshot["center_name"])
     pdf.drawRightString(185 * mm, 52 * mm, f"出具日期：{snapshot['issued_on']}")
     pdf.showPage()

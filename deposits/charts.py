@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-WIDTH, HEIGHT, PAD_X, PAD_Y = 640, 200, 48, 24
+WIDTH, HEIGHT, PAD_X, PAD_Y = 640, 240, 16, 34
 
 
 def month_ends(start: date, end: date) -> list[date]:

@@ -52,6 +52,10 @@ def page(request, browser, live_server, captcha_test_mode, demo_world):
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
+    page.keep = lambda path, name: (
+        ARTIFACTS.mkdir(exist_ok=True),
+        shutil.copy(path, ARTIFACTS / f"{name}-{width}.png"),
+    )
     page.shot = lambda name: (
         ARTIFACTS.mkdir(exist_ok=True),
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True),

@@ -1,0 +1,73 @@
+"""张伟 reads his account, prints and verifies a certificate, and works through his messages in Chromium."""
+
+import subprocess
+
+import pytest
+from django.utils import timezone
+
+from deposits.models import DepositCertificate
+from messages_center.models import Message
+
+from .test_rent_withdrawal import fill_rent_form, login_as_zhang_wei
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_panel_profile_and_a_date_range_query(page):
+    login_as_zhang_wei(page)
+    page.get_by_role("button", name="张伟").click()
+    panel = page.get_by_test_id("user-panel")
+    panel.wait_for()
+    assert "210100000001" in panel.inner_text() and "沈阳示例科技有限公司" in panel.inner_text()
+    page.shot("user-panel")
+    panel.get_by_role("link", name="查看个人基本信息").click()
+    page.get_by_role("heading", name="个人基本信息").wait_for()
+    assert "2101**********1237" in page.content() and "210102199001011237" not in page.content()
+    page.get_by_role("link", name="缴存支取信息").first.click()
+    year = timezone.localdate().year
+    page.get_by_label("开始日期").fill(f"{year}-01-01")
+    page.get_by_label("结束日期").fill(f"{year}-06-30")
+    page.get_by_role("button", name="查询").click()
+    page.get_by_text("明细（共 6 笔）").wait_for()
+    assert page.locator("svg[aria-label='余额变化图'] polyline").count() == 1
+    page.shot("statement")
+
+
+def test_print_the_certificate_and_verify_its_code(page, tmp_path):
+    login_as_zhang_wei(page)
+    page.get_by_role("link", name="打印缴存证明").first.click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="生成缴存证明（PDF）").click()
+    pdf = tmp_path / "certificate.pdf"
+    download.value.save_as(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(tmp_path / "certificate")], check=True)
+    png = tmp_path / "certificate.png"
+    assert png.stat().st_size > 10_000
+    page.keep(png, "certificate")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "张伟" in text and "210100000001" in text
+    code = DepositCertificate.objects.get().code
+    assert code in text
+    page.goto(page.base_url + "/verify/")
+    page.get_by_placeholder("请输入证明上的验证码").fill(code)
+    page.get_by_role("button", name="核验").click()
+    page.get_by_text("该缴存证明真实有效").wait_for()
+    page.shot("verify")
+
+
+def test_read_and_delete_messages(page):
+    login_as_zhang_wei(page)
+    fill_rent_form(page, "沈阳市")
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_text("提交成功").wait_for()
+    page.get_by_role("link", name="消息中心").click()
+    page.get_by_role("link", name="查看").first.click()
+    page.get_by_text("消息内容").wait_for()
+    assert "待后台审核通过后，资金即可到账" in page.content()
+    page.get_by_role("button", name="标为已阅").click()
+    page.get_by_text("已标记为已阅").wait_for()
+    page.get_by_role("link", name="已阅").click()
+    page.shot("messages-read")
+    page.get_by_role("button", name="删除").first.click()
+    page.get_by_text("消息已删除").wait_for()
+    assert Message.objects.get(title="申请已提交").deleted_at is not None

@@ -1,0 +1,57 @@
+"""Every depositor URL that takes an identifier answers 404 for another person's object.
+
+The test walks the URL conf: a new URL with an identifier fails here until it is listed in OWNED."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from messages_center.services import message_send
+from tests.withdrawals.helpers import submitted_rent
+from withdrawals.models import Material
+
+# url name → how to make an object of `owner` that the URL addresses
+OWNED = {
+    "withdrawals:detail": lambda owner: submitted_rent(owner, region="大连市"),
+    "withdrawals:materials": lambda owner: submitted_rent(owner, region="大连市"),
+    "withdrawals:done": lambda owner: submitted_rent(owner, region="大连市"),
+    "withdrawals:material_file": lambda owner: Material.objects.create(
+        application=submitted_rent(owner, region="大连市"),
+        file="materials/x.png",
+        original_name="x.png",
+        content_type="image/png",
+        size=1,
+    ),
+    "messages_center:detail": lambda owner: message_send(recipient=owner, business="测试", title="t", body="b"),
+    "messages_center:mark_read": lambda owner: message_send(recipient=owner, business="测试", title="t", body="b"),
+    "messages_center:delete": lambda owner: message_send(recipient=owner, business="测试", title="t", body="b"),
+}
+PUBLIC_OR_STAFF = {"admin", "captcha"}
+
+
+def identifier_urls(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            if ns in PUBLIC_OR_STAFF or pattern.app_name in PUBLIC_OR_STAFF:
+                continue
+            yield from identifier_urls(pattern, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.pattern.converters:
+            yield f"{namespace}{pattern.name}", list(pattern.pattern.converters)
+
+
+def test_every_identifier_url_is_covered():
+    names = {name for name, _ in identifier_urls()}
+    assert names, "the walk found the URLs"
+    assert names <= set(OWNED), f"add these to OWNED: {sorted(names - set(OWNED))}"
+
+
+@pytest.mark.parametrize("name", sorted(OWNED))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_persons_object_answers_404(client, depositor, other_depositor, name, method):
+    obj = OWNED[name](depositor)
+    client.force_login(other_depositor)
+    response = getattr(client, method)(reverse(name, args=[obj.public_id]))
+    assert response.status_code in (404, 405), (name, response.status_code)
+    if response.status_code == 405:  # the method is not allowed at all; the other one must be 404
+        other = client.post if method == "get" else client.get
+        assert other(reverse(name, args=[obj.public_id])).status_code == 404
