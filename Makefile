@@ -50,10 +50,12 @@ test: $(VENV)/.dev-installed browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 ## Debian packages the tests use: chromium for Playwright (never `playwright install`: downloads are
-## blocked), a CJK font for the deposit certificate, poppler-utils to render that PDF to PNG.
-DEBIAN_TEST_PACKAGES := chromium fonts-wqy-microhei poppler-utils
+## blocked), a CJK font for the deposit certificate, poppler-utils to render that PDF to PNG and
+## tesseract (with Chinese) to read the name and account number back off the picture.
+DEBIAN_TEST_PACKAGES := chromium fonts-wqy-microhei poppler-utils tesseract-ocr tesseract-ocr-chi-sim
 browser:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
+	    || ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -q chi_sim \
 	    || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_TEST_PACKAGES); \
 	  else echo "missing Debian packages: run 'sudo apt-get install -y $(DEBIAN_TEST_PACKAGES)'"; exit 1; fi; fi

@@ -40,10 +40,14 @@ def test_print_the_certificate_and_verify_its_code(page, tmp_path):
         page.get_by_role("button", name="生成缴存证明（PDF）").click()
     pdf = tmp_path / "certificate.pdf"
     download.value.save_as(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(tmp_path / "certificate")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "certificate")], check=True
+    )
     png = tmp_path / "certificate.png"
-    assert png.stat().st_size > 10_000
     page.keep(png, "certificate")
+    # Read the picture itself, as a person would: the name and the account number must be on it.
+    seen = subprocess.run(["tesseract", str(png), "-", "-l", "chi_sim"], capture_output=True, text=True, check=True)
+    assert "张伟" in seen.stdout and "210100000001" in seen.stdout
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "张伟" in text and "210100000001" in text
     code = DepositCertificate.objects.get().code

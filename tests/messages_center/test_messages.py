@@ -28,8 +28,8 @@ def test_a_rejection_message_carries_the_reason(depositor, reviewer):
 
 
 def test_an_upload_todo_opens_for_a_draft_and_closes_itself_on_submit(client_zw, depositor):
-    from withdrawals.services import withdrawal_submit
     from withdrawals.models import Material
+    from withdrawals.services import withdrawal_submit
 
     application = submitted_rent(depositor, region="大连市")
     todo = Message.objects.open_todos().get(recipient=depositor)
