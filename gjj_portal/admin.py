@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import BusinessWindow, CalendarDay, CenterPolicy, InterestRate, PolicyBank
+from .models import BusinessWindow, CalendarDay, CenterPolicy, InterestRate, LoanRate, PolicyBank
 from .policy import policy_cache_clear
 
 
@@ -32,10 +32,15 @@ class InterestRateInline(admin.TabularInline):
     extra = 0
 
 
+class LoanRateInline(admin.TabularInline):
+    model = LoanRate
+    extra = 0
+
+
 @admin.register(CenterPolicy)
 class CenterPolicyAdmin(admin.ModelAdmin):
     list_display = ["center_name", "code", "local_region", "rent_monthly_cap", "updated_at"]
-    inlines = [PolicyBankInline, BusinessWindowInline, InterestRateInline]
+    inlines = [PolicyBankInline, BusinessWindowInline, InterestRateInline, LoanRateInline]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

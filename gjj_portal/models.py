@@ -24,6 +24,13 @@ class CenterPolicy(models.Model):
         validators=[MinValueValidator(0)],
     )
     review_sla_days = models.PositiveSmallIntegerField("审核时限（工作日）", default=3)
+    prepay_min_amount = models.DecimalField(
+        "提前部分还款最低金额（元）",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("10000.00"),
+        validators=[MinValueValidator(0)],
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -98,6 +105,24 @@ class InterestRate(models.Model):
 
     def __str__(self):
         return f"{self.effective_from} 起 {self.annual_rate * 100:.2f}%"
+
+
+class LoanRate(models.Model):
+    """The HPF loan rate from a date on, for terms up to five years or longer (first home)."""
+
+    policy = models.ForeignKey(CenterPolicy, on_delete=models.CASCADE, related_name="loan_rates")
+    effective_from = models.DateField("执行日期")
+    up_to_five_years = models.DecimalField("五年以下（含）年利率", max_digits=6, decimal_places=4)
+    over_five_years = models.DecimalField("五年以上年利率", max_digits=6, decimal_places=4)
+
+    class Meta:
+        verbose_name = "贷款利率"
+        verbose_name_plural = "贷款利率"
+        ordering = ["effective_from"]
+        constraints = [models.UniqueConstraint(fields=["policy", "effective_from"], name="policy_loan_rate_unique")]
+
+    def __str__(self):
+        return f"{self.effective_from} 起 {self.up_to_five_years * 100:.2f}% / {self.over_five_years * 100:.2f}%"
 
 
 class CalendarDay(models.Model):

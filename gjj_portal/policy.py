@@ -41,13 +41,15 @@ class PolicySnapshot:
     min_balance_after_withdrawal: Decimal
     review_sla_days: int
     interest_rates: tuple[tuple[date, Decimal], ...]  # (effective_from, annual rate), ascending
+    loan_rates: tuple[tuple[date, Decimal, Decimal], ...] = ()  # (effective_from, ≤5y, >5y), ascending
+    prepay_min_amount: Decimal = Decimal("0")
 
 
 def _load(code: str) -> PolicySnapshot:
     from .models import CenterPolicy
 
     try:
-        p = CenterPolicy.objects.prefetch_related("banks", "windows", "interest_rates").get(code=code)
+        p = CenterPolicy.objects.prefetch_related("banks", "windows", "interest_rates", "loan_rates").get(code=code)
     except CenterPolicy.DoesNotExist as exc:
         raise ImproperlyConfigured(f"GJJ_CENTER={code!r}: no such center policy; run migrate.") from exc
     return PolicySnapshot(
@@ -63,6 +65,8 @@ def _load(code: str) -> PolicySnapshot:
         min_balance_after_withdrawal=p.min_balance_after_withdrawal,
         review_sla_days=p.review_sla_days,
         interest_rates=tuple((r.effective_from, r.annual_rate) for r in p.interest_rates.all()),
+        loan_rates=tuple((r.effective_from, r.up_to_five_years, r.over_five_years) for r in p.loan_rates.all()),
+        prepay_min_amount=p.prepay_min_amount,
     )
 
 
@@ -80,6 +84,15 @@ def policy_cache_clear() -> None:
     from .models import CenterPolicy
 
     cache.delete_many([CACHE_KEY.format(code=c) for c in CenterPolicy.objects.values_list("code", flat=True)])
+
+
+def loan_rate_on(rates: tuple[tuple[date, Decimal, Decimal], ...], months: int, day: date) -> Decimal | None:
+    """The first-home loan rate in force on `day` for a term of `months`."""
+    found = None
+    for effective_from, short, long in rates:
+        if effective_from <= day:
+            found = short if months <= 60 else long
+    return found
 
 
 def is_working_day(day: date) -> bool:

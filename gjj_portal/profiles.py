@@ -24,6 +24,14 @@ LIAONING_REGIONS = [
     "省外",
 ]
 
+# First-home HPF loan rates (≤ 5 years, > 5 years), national, by the date they took effect.
+LOAN_RATES = [
+    (date(2022, 10, 1), Decimal("0.0260"), Decimal("0.0310")),
+    (date(2024, 5, 18), Decimal("0.0235"), Decimal("0.0285")),
+    (date(2025, 5, 8), Decimal("0.0210"), Decimal("0.0260")),
+]
+PREPAYMENT_WINDOW = ("prepayment", "workdays", time(7, 0), time(17, 0))
+
 PROFILES = {
     "liaoning": {
         "center_name": "辽宁省省直住房资金管理中心",
@@ -36,7 +44,9 @@ PROFILES = {
         "review_sla_days": 3,
         "banks": ["建设银行", "工商银行", "盛京银行"],
         "interest_rates": [(date(2016, 2, 21), Decimal("0.0150"))],
-        "windows": [("withdrawal", "daily", time(8, 0), time(22, 0))],
+        "loan_rates": LOAN_RATES,
+        "prepay_min_amount": Decimal("10000.00"),
+        "windows": [("withdrawal", "daily", time(8, 0), time(22, 0)), PREPAYMENT_WINDOW],
     },
     "ningbo": {
         "center_name": "宁波市住房公积金管理中心",
@@ -49,7 +59,9 @@ PROFILES = {
         "review_sla_days": 3,
         "banks": ["工商银行", "农业银行", "中国银行", "建设银行", "宁波银行"],
         "interest_rates": [(date(2016, 2, 21), Decimal("0.0150"))],
-        "windows": [("withdrawal", "daily", time(8, 0), time(22, 0))],
+        "loan_rates": LOAN_RATES,
+        "prepay_min_amount": Decimal("10000.00"),
+        "windows": [("withdrawal", "daily", time(8, 0), time(22, 0)), PREPAYMENT_WINDOW],
     },
     "liuzhou": {
         "center_name": "柳州市住房公积金管理中心",
@@ -62,9 +74,11 @@ PROFILES = {
         "review_sla_days": 3,
         "banks": ["工商银行", "建设银行", "柳州银行"],
         "interest_rates": [(date(2016, 2, 21), Decimal("0.0150"))],
+        "loan_rates": LOAN_RATES,
+        "prepay_min_amount": Decimal("10000.00"),
         "windows": [
             ("withdrawal", "daily", time(8, 0), time(22, 0)),
-            ("prepayment", "workdays", time(7, 0), time(17, 0)),
+            PREPAYMENT_WINDOW,
         ],
     },
     "taiyuan": {
@@ -78,16 +92,21 @@ PROFILES = {
         "review_sla_days": 3,
         "banks": ["工商银行", "建设银行", "晋商银行"],
         "interest_rates": [(date(2016, 2, 21), Decimal("0.0150"))],
-        "windows": [("withdrawal", "daily", time(8, 0), time(22, 0))],
+        "loan_rates": LOAN_RATES,
+        "prepay_min_amount": Decimal("10000.00"),
+        "windows": [("withdrawal", "daily", time(8, 0), time(22, 0)), PREPAYMENT_WINDOW],
     },
 }
 
 
-def load_profiles(CenterPolicy, PolicyBank, BusinessWindow, InterestRate, *, overwrite=False):
+RELATED = ("banks", "windows", "interest_rates", "loan_rates")
+
+
+def load_profiles(CenterPolicy, PolicyBank, BusinessWindow, InterestRate, LoanRate, *, overwrite=False):
     """Create (or, with overwrite, reset) each profile. Takes the model classes so a migration can call it."""
     created = 0
     for code, data in PROFILES.items():
-        fields = {k: v for k, v in data.items() if k not in ("banks", "windows", "interest_rates")}
+        fields = {k: v for k, v in data.items() if k not in RELATED}
         policy, was_created = CenterPolicy.objects.get_or_create(code=code, defaults=fields)
         if not was_created and not overwrite:
             continue
@@ -97,6 +116,7 @@ def load_profiles(CenterPolicy, PolicyBank, BusinessWindow, InterestRate, *, ove
             policy.banks.all().delete()
             policy.windows.all().delete()
             policy.interest_rates.all().delete()
+            policy.loan_rates.all().delete()
         PolicyBank.objects.bulk_create(
             PolicyBank(policy=policy, name=name, position=i) for i, name in enumerate(data["banks"])
         )
@@ -105,5 +125,9 @@ def load_profiles(CenterPolicy, PolicyBank, BusinessWindow, InterestRate, *, ove
         )
         InterestRate.objects.bulk_create(
             InterestRate(policy=policy, effective_from=f, annual_rate=r) for f, r in data["interest_rates"]
+        )
+        LoanRate.objects.bulk_create(
+            LoanRate(policy=policy, effective_from=f, up_to_five_years=a, over_five_years=b)
+            for f, a, b in data["loan_rates"]
         )
     return created

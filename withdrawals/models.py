@@ -201,7 +201,8 @@ class Payout(models.Model):
 class SandboxTransfer(models.Model):
     """What the sandbox bank has received, keyed by the idempotency key like a real bank's API."""
 
-    idempotency_key = models.UUIDField(unique=True)
+    kind = models.CharField(max_length=10, default="payout")  # payout (to a depositor) or debit (from a borrower)
+    idempotency_key = models.CharField(max_length=64, unique=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     bank = models.CharField(max_length=30)
     card_number = models.CharField(max_length=19)

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from deposits.models import EntryKind
 from deposits.services import account_lock, ledger_post
+from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
 
-from .gateways import BankGateway, GatewayTimeout, bank_gateway
 from .models import Payout, Status, WithdrawalApplication
 from .services import _transition
 

@@ -9,7 +9,9 @@ def load(apps, schema_editor):
     PolicyBank = apps.get_model("gjj_portal", "PolicyBank")
     BusinessWindow = apps.get_model("gjj_portal", "BusinessWindow")
     for code, data in PROFILES.items():
-        fields = {k: v for k, v in data.items() if k not in ("banks", "windows", "interest_rates")}
+        fields = {
+            k: v for k, v in data.items() if k not in ("banks", "windows", "interest_rates", "loan_rates", "prepay_min_amount")
+        }
         policy, created = CenterPolicy.objects.get_or_create(code=code, defaults=fields)
         if not created:
             continue

@@ -74,6 +74,7 @@ def test_an_admin_edit_takes_effect_without_a_deploy(client, policy, django_user
         "banks": (p.banks.all(), ("name", "position")),
         "windows": (p.windows.all(), ("business", "days", "opens_at", "closes_at")),
         "interest_rates": (p.interest_rates.all(), ("effective_from", "annual_rate")),
+        "loan_rates": (p.loan_rates.all(), ("effective_from", "up_to_five_years", "over_five_years")),
     }
     for prefix, (rows, fields) in inlines.items():
         data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
+from gjj_portal.bank import SandboxBankGateway
 from withdrawals import payouts
-from withdrawals.gateways import SandboxBankGateway
 from withdrawals.models import Payout, SandboxTransfer, Status
 from withdrawals.services import withdrawal_approve
 
@@ -47,7 +47,7 @@ def test_a_timeout_leaves_the_payout_pending_and_the_retry_uses_the_same_key(pay
     payout.refresh_from_db()
     assert payout.state == Payout.State.PAID
     transfer = SandboxTransfer.objects.get()
-    assert transfer.idempotency_key == payout.idempotency_key and transfer.times_requested == 2
+    assert transfer.idempotency_key == str(payout.idempotency_key) and transfer.times_requested == 2
 
 
 def test_a_payout_held_by_another_worker_is_not_sent_again(payout):

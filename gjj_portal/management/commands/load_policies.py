@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from gjj_portal.models import BusinessWindow, CenterPolicy, InterestRate, PolicyBank
+from gjj_portal.models import BusinessWindow, CenterPolicy, InterestRate, LoanRate, PolicyBank
 from gjj_portal.policy import policy_cache_clear
 from gjj_portal.profiles import load_profiles
 
@@ -12,6 +12,6 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="overwrite edited profiles with the shipped values")
 
     def handle(self, *args, reset=False, **options):
-        created = load_profiles(CenterPolicy, PolicyBank, BusinessWindow, InterestRate, overwrite=reset)
+        created = load_profiles(CenterPolicy, PolicyBank, BusinessWindow, InterestRate, LoanRate, overwrite=reset)
         policy_cache_clear()
         self.stdout.write(f"policies created: {created}, total: {CenterPolicy.objects.count()}")

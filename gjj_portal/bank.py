@@ -1,8 +1,9 @@
-"""Bank gateways for payouts. The portal talks to a bank only through `BankGateway.transfer`.
+"""Bank gateways. The portal talks to a bank only through `BankGateway`: `transfer` pays a depositor
+(withdrawal payouts), `debit` collects from a borrower's entrusted card (loan instalments, prepayments).
 
-Every transfer carries the payout's idempotency key; a bank that sees a key again answers with the
-first result instead of paying again. A timeout is ambiguous (the bank may have paid), so callers
-retry with the same key and never treat a timeout as a failure.
+Every call carries an idempotency key; a bank that sees a key again answers with the first result
+instead of moving money again. A timeout is ambiguous (the bank may have acted), so callers retry with
+the same key and never treat a timeout as a failure.
 """
 
 import random
@@ -33,11 +34,18 @@ class BankGateway:
     ) -> TransferResult:
         raise NotImplementedError
 
+    def debit(
+        self, *, idempotency_key, amount: Decimal, bank: str, card_number: str, payer_name: str
+    ) -> TransferResult:
+        raise NotImplementedError
+
 
 class SandboxBankGateway(BankGateway):
-    """A bank for development and tests that behaves like one: it keeps every transfer by key,
-    answers duplicates with the first result, rejects some transfers (failure_rate) and sometimes
-    pays and then times out (timeout_rate)."""
+    """A bank for development and tests that behaves like one: it keeps every request by key,
+    answers duplicates with the first result, rejects some (failure_rate, and always a card ending in
+    0000, like a card processor's test numbers) and sometimes acts and then times out (timeout_rate)."""
+
+    REFUSED_CARD_SUFFIX = "0000"
 
     def __init__(self, *, failure_rate: float | None = None, timeout_rate: float | None = None, rng=None):
         self.failure_rate = settings.GJJ_SANDBOX_BANK_FAILURE_RATE if failure_rate is None else failure_rate
@@ -45,7 +53,15 @@ class SandboxBankGateway(BankGateway):
         self.rng = rng or random.Random()
 
     def transfer(self, *, idempotency_key, amount, bank, card_number, payee_name) -> TransferResult:
-        from .models import SandboxTransfer
+        return self._request(
+            "payout", idempotency_key, amount, bank, card_number, payee_name, "收款账户状态异常（户名与卡号不符）"
+        )
+
+    def debit(self, *, idempotency_key, amount, bank, card_number, payer_name) -> TransferResult:
+        return self._request("debit", idempotency_key, amount, bank, card_number, payer_name, "扣款账户余额不足")
+
+    def _request(self, kind, idempotency_key, amount, bank, card_number, name, refusal) -> TransferResult:
+        from withdrawals.models import SandboxTransfer
 
         with transaction.atomic():
             existing = SandboxTransfer.objects.select_for_update().filter(idempotency_key=idempotency_key).first()
@@ -53,23 +69,24 @@ class SandboxBankGateway(BankGateway):
                 existing.times_requested += 1
                 existing.save(update_fields=["times_requested"])
                 return TransferResult(existing.accepted, existing.reference, existing.message, duplicate=True)
-            rejected = self.rng.random() < self.failure_rate
+            rejected = card_number.endswith(self.REFUSED_CARD_SUFFIX) or self.rng.random() < self.failure_rate
             record = SandboxTransfer.objects.create(
+                kind=kind,
                 idempotency_key=idempotency_key,
                 amount=amount,
                 bank=bank,
                 card_number=card_number,
-                payee_name=payee_name,
+                payee_name=name,
                 accepted=not rejected,
                 reference=f"SBX{secrets.token_hex(8).upper()}",
-                message="收款账户状态异常（户名与卡号不符）" if rejected else "",
+                message=refusal if rejected else "",
             )
         if self.rng.random() < self.timeout_rate:
             raise GatewayTimeout("银行接口响应超时")
         return TransferResult(record.accepted, record.reference, record.message)
 
 
-GATEWAYS = {"sandbox": "withdrawals.gateways.SandboxBankGateway"}
+GATEWAYS = {"sandbox": "gjj_portal.bank.SandboxBankGateway"}
 
 
 def bank_gateway() -> BankGateway:

@@ -1,0 +1,183 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from .schedule import EQUAL_INSTALMENT, EQUAL_PRINCIPAL
+
+
+class Method(models.TextChoices):
+    EQUAL_INSTALMENT = EQUAL_INSTALMENT, "等额本息"
+    EQUAL_PRINCIPAL = EQUAL_PRINCIPAL, "等额本金"
+
+
+METHOD_CODES = {Method.EQUAL_INSTALMENT: "01", Method.EQUAL_PRINCIPAL: "02"}
+
+
+class LoanStatus(models.TextChoices):
+    APPLYING = "applying", "审批中"
+    DISBURSED = "disbursed", "还款中"
+    SETTLED = "settled", "已结清"
+
+
+class LoanContractQuerySet(models.QuerySet):
+    def of_account(self, account):
+        return self.filter(Q(borrower=account) | Q(co_borrower=account))
+
+
+class LoanContract(models.Model):
+    """借款合同. `principal_balance` moves only through loans.services, under the row lock."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contract_no = models.CharField("借款合同编号", max_length=30, unique=True)
+    borrower = models.ForeignKey(
+        "deposits.PersonalAccount", on_delete=models.PROTECT, related_name="loans", verbose_name="借款人"
+    )
+    co_borrower = models.ForeignKey(
+        "deposits.PersonalAccount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="co_loans",
+        verbose_name="共同借款人",
+    )
+    amount = models.DecimalField("贷款金额（元）", max_digits=14, decimal_places=2)
+    term_months = models.PositiveSmallIntegerField("贷款期限（月）")
+    annual_rate = models.DecimalField("年利率", max_digits=6, decimal_places=4)
+    rate_effective_on = models.DateField("利率执行日期")
+    method = models.CharField("还款方式", max_length=20, choices=Method.choices)
+    status = models.CharField("贷款状态", max_length=12, choices=LoanStatus.choices, default=LoanStatus.APPLYING)
+    disbursed_on = models.DateField("贷款发放日期", null=True, blank=True)
+    first_due_on = models.DateField("首次还款日期", null=True, blank=True)
+    principal_balance = models.DecimalField("贷款余额（元）", max_digits=14, decimal_places=2, default=0)
+    repay_bank = models.CharField("委托扣款银行", max_length=30)
+    repay_card = models.CharField("扣款银行卡号", max_length=19)
+    house_address = models.CharField("房屋坐落", max_length=200, blank=True)
+
+    objects = LoanContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "借款合同"
+        verbose_name_plural = "借款合同"
+        ordering = ["-disbursed_on", "contract_no"]
+        constraints = [
+            models.CheckConstraint(condition=Q(principal_balance__gte=0), name="loan_balance_gte_0"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="loan_amount_gt_0"),
+        ]
+
+    def __str__(self):
+        return self.contract_no
+
+    @property
+    def method_code(self) -> str:
+        return METHOD_CODES[self.method]
+
+
+class ProgressNode(models.Model):
+    """贷款进度: ordered nodes, done when `done_at` is set; the first not done is the current one."""
+
+    class Step(models.TextChoices):
+        ACCEPT = "accept", "受理"
+        APPROVE = "approve", "审批"
+        SIGN = "sign", "签订合同"
+        MORTGAGE = "mortgage", "抵押登记"
+        DISBURSE = "disburse", "放款"
+
+    contract = models.ForeignKey(LoanContract, on_delete=models.CASCADE, related_name="progress")
+    step = models.CharField("节点", max_length=10, choices=Step.choices)
+    position = models.PositiveSmallIntegerField("顺序")
+    done_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "贷款进度"
+        verbose_name_plural = "贷款进度"
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["contract", "step"], name="progress_step_unique")]
+
+    def __str__(self):
+        return self.get_step_display()
+
+
+class Instalment(models.Model):
+    """A row of 还款计划. Unpaid rows are replaced when the schedule is recomputed (prepayment, repricing)."""
+
+    class State(models.TextChoices):
+        DUE = "due", "待还"
+        PAID = "paid", "已还"
+        OVERDUE = "overdue", "逾期"
+
+    contract = models.ForeignKey(LoanContract, on_delete=models.CASCADE, related_name="schedule")
+    period = models.PositiveSmallIntegerField("期次")
+    due_on = models.DateField("应还日期")
+    principal = models.DecimalField("应还本金", max_digits=14, decimal_places=2)
+    interest = models.DecimalField("应还利息", max_digits=14, decimal_places=2)
+    payment = models.DecimalField("应还金额", max_digits=14, decimal_places=2)
+    balance_after = models.DecimalField("剩余本金", max_digits=14, decimal_places=2)
+    annual_rate = models.DecimalField("年利率", max_digits=6, decimal_places=4)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DUE)
+    paid_on = models.DateField("实还日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "还款计划"
+        verbose_name_plural = "还款计划"
+        ordering = ["period"]
+        constraints = [models.UniqueConstraint(fields=["contract", "period"], name="instalment_period_unique")]
+
+    def __str__(self):
+        return f"{self.contract_id}#{self.period}"
+
+
+class Repayment(models.Model):
+    """还款记录 (还款明细): money actually received, append-only."""
+
+    class Kind(models.TextChoices):
+        INSTALMENT = "instalment", "正常还款"
+        PREPAYMENT = "prepayment", "提前部分还款"
+
+    contract = models.ForeignKey(LoanContract, on_delete=models.PROTECT, related_name="repayments")
+    kind = models.CharField("还款类型", max_length=12, choices=Kind.choices)
+    paid_on = models.DateField("还款日期")
+    principal = models.DecimalField("归还本金", max_digits=14, decimal_places=2)
+    interest = models.DecimalField("归还利息", max_digits=14, decimal_places=2)
+    amount = models.DecimalField("还款金额", max_digits=14, decimal_places=2)
+    balance_after = models.DecimalField("贷款余额", max_digits=14, decimal_places=2)
+    reference = models.CharField("业务流水", max_length=64, unique=True)
+    bank_reference = models.CharField("银行流水号", max_length=64, blank=True)
+    instalment = models.OneToOneField(Instalment, on_delete=models.PROTECT, null=True, blank=True)
+    mode = models.CharField("提前还款方式", max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "还款记录"
+        verbose_name_plural = "还款记录"
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_gt_0"),
+            models.CheckConstraint(condition=Q(balance_after__gte=0), name="repayment_balance_gte_0"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class CommercialLoan(models.Model):
+    """A commercial housing loan record (商贷), looked up by 材料号 for 商贷还款提取."""
+
+    material_no = models.CharField("材料号", max_length=30, unique=True)
+    borrower = models.ForeignKey(
+        "deposits.PersonalAccount", on_delete=models.PROTECT, related_name="commercial_loans", verbose_name="主贷人"
+    )
+    lender = models.CharField("贷款银行", max_length=50)
+    contract_no = models.CharField("商贷合同编号", max_length=40)
+    amount = models.DecimalField("贷款金额（元）", max_digits=14, decimal_places=2)
+    term_months = models.PositiveSmallIntegerField("贷款期限（月）")
+    start_on = models.DateField("贷款起始日期")
+    monthly_payment = models.DecimalField("月还款额（元）", max_digits=12, decimal_places=2)
+    house_address = models.CharField("房屋坐落", max_length=200)
+
+    class Meta:
+        verbose_name = "商业贷款记录"
+        verbose_name_plural = "商业贷款记录"
+
+    def __str__(self):
+        return f"{self.lender} {self.contract_no}"
