@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.decorators import depositor_required
+from gjj_portal import charts
 from gjj_portal.policy import current_policy
 
-from . import charts, selectors, services
+from . import selectors, services
 from .certificates import CertificateUnavailable, certificate_pdf
 from .forms import StatementRangeForm, default_range
 from .models import DepositCertificate

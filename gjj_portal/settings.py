@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "withdrawals.middleware.WithdrawalGuardMiddleware",
+    "gjj_portal.middleware.BusinessGuardMiddleware",
 ]
 
 ROOT_URLCONF = "gjj_portal.urls"
@@ -181,6 +181,11 @@ CELERY_BEAT_SCHEDULE = {
     "interest-settle-yearly": {
         "task": "deposits.tasks.interest_settle_yearly",
         "schedule": crontab(minute=30, hour=23, day_of_month=30, month_of_year=6),
+    },
+    "loans-collect-daily": {"task": "loans.tasks.instalments_collect_daily", "schedule": crontab(minute=0, hour=6)},
+    "loans-reprice-yearly": {
+        "task": "loans.tasks.loans_reprice_yearly",
+        "schedule": crontab(minute=0, hour=1, day_of_month=1, month_of_year=1),
     },
 }
 

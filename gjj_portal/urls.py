@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("withdrawals/", include("withdrawals.urls")),
     path("messages/", include("messages_center.urls")),
+    path("loans/", include("loans.urls")),
     path("", include("deposits.urls")),
 ]

@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import depositor_required
+from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy
 
 from . import services
 from .forms import MaterialUploadForm, RentWithdrawalForm
-from .middleware import guarded
 from .models import Material, Status
 from .selectors import application_get_for_user, applications_of_user
 from .uploads import material_check

@@ -22,6 +22,15 @@ def money(value):
 
 
 @register.filter
+def percent2(value):
+    """0.026 → 2.60%"""
+    try:
+        return f"{Decimal(value) * 100:.2f}%"
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+
+
+@register.filter
 def percent(value):
     try:
         return f"{Decimal(value) * 100:.0f}%"

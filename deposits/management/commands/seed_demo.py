@@ -13,6 +13,7 @@ from accounts.services import staff_groups_ensure
 from deposits.models import AccountStatus, Employer, EntryKind, PersonalAccount, SealReason
 from deposits.rules import monthly_contribution
 from deposits.services import account_lock, ledger_post
+from loans.demo import seed_loans
 
 DEPOSITOR_PASSWORD = "demo1234"
 
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             defaults={"name": "沈阳示例科技有限公司", "credit_code": "91210100MA0XXXXX1A", "region": "沈阳市"},
         )
         created = sum(self._person(p, employer, today) for p in PEOPLE)
+        seed_loans(PersonalAccount.objects.get(id_number="210204197108083010"), today)
         groups = staff_groups_ensure()
         for username, password, group in STAFF:
             user, was_created = User.objects.get_or_create(

@@ -1,4 +1,4 @@
-"""A balance-over-time line as inline SVG: drawn on the server, no script, no CDN."""
+"""Charts as inline SVG: drawn on the server, no script, no CDN."""
 
 from datetime import date
 from decimal import Decimal
@@ -52,4 +52,39 @@ def line_chart(series: list[tuple[date, Decimal]]) -> dict | None:
         "pad_y": PAD_Y,
         "bottom": HEIGHT - PAD_Y,
         "right": WIDTH - PAD_X,
+    }
+
+
+def stacked_bars(groups: list[tuple[str, Decimal, Decimal]]) -> dict | None:
+    """One bar per label, split in two parts (e.g. principal and interest by year)."""
+    if not groups:
+        return None
+    top = max(float(a + b) for _, a, b in groups) or 1.0
+    inner_w, inner_h = WIDTH - 2 * PAD_X, HEIGHT - 2 * PAD_Y
+    slot = inner_w / len(groups)
+    bars = []
+    for i, (label, a, b) in enumerate(groups):
+        ha, hb = float(a) / top * inner_h, float(b) / top * inner_h
+        x = PAD_X + i * slot + slot * 0.15
+        bars.append(
+            {
+                "x": f"{x:.1f}",
+                "w": f"{slot * 0.7:.1f}",
+                "ya": f"{HEIGHT - PAD_Y - ha:.1f}",
+                "ha": f"{ha:.1f}",
+                "yb": f"{HEIGHT - PAD_Y - ha - hb:.1f}",
+                "hb": f"{hb:.1f}",
+                "label": label,
+                "title": f"{label}：本金 {a:,.2f}，利息 {b:,.2f}",
+            }
+        )
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "bars": bars,
+        "first": groups[0][0],
+        "last": groups[-1][0],
+        "pad_x": PAD_X,
+        "right": WIDTH - PAD_X,
+        "bottom": HEIGHT - PAD_Y,
     }

@@ -1,12 +1,19 @@
-"""Guards every withdrawal submission before its view runs: the business-hour window and the bank
-allow-list of the center policy. A refusal renders a page that explains; nothing is saved."""
+"""Guards every business submission (withdrawals, early repayment) before its view runs: the
+business-hour window and the bank allow-list of the center policy. A refusal renders a page that
+explains when to come back, or what to change; nothing is saved."""
 
 from django.shortcuts import render
 from django.utils import timezone
 
-from gjj_portal.policy import current_policy, window_is_open, window_next_opening
+from withdrawals import rules
 
-from . import rules
+from .models import Business
+from .policy import current_policy, window_is_open, window_next_opening
+
+
+def business_now():
+    """The moment a submission is judged against the window (one seam for tests that set the clock)."""
+    return timezone.now()
 
 
 def guarded(business: str):
@@ -19,7 +26,7 @@ def guarded(business: str):
     return mark
 
 
-class WithdrawalGuardMiddleware:
+class BusinessGuardMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -32,18 +39,18 @@ class WithdrawalGuardMiddleware:
             return None
         policy = current_policy()
         window = policy.windows.get(business)
-        now = timezone.now()
+        now = business_now()
         if not window_is_open(window, now):
             opening = window_next_opening(window, now)
             return render(
                 request,
-                "withdrawals/closed.html",
-                {"window": window.describe(), "next_opening": opening},
+                "closed.html",
+                {"window": window.describe(), "next_opening": opening, "business": Business(business).label},
                 status=403,
             )
         bank = request.POST.get("bank")
         if bank is not None and bank != "":
             problem = rules.bank_problem(bank, policy)
             if problem:
-                return render(request, "withdrawals/refused.html", {"problem": problem}, status=400)
+                return render(request, "refused.html", {"problem": problem}, status=400)
         return None

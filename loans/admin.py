@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from accounts.validators import mask_card
+from gjj_portal.admin import ReadOnlyAdmin
+
+from .models import CommercialLoan, Instalment, LoanContract, ProgressNode, Repayment
+
+
+class ProgressInline(admin.TabularInline):
+    model = ProgressNode
+    extra = 0
+    can_delete = False
+    readonly_fields = ["step", "position", "done_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoanContract)
+class LoanContractAdmin(ReadOnlyAdmin):
+    list_display = [
+        "contract_no",
+        "borrower",
+        "amount",
+        "term_months",
+        "annual_rate",
+        "method",
+        "status",
+        "principal_balance",
+    ]
+    list_filter = ["status", "method"]
+    search_fields = ["contract_no", "borrower__name", "borrower__grzh"]
+    exclude = ["repay_card"]
+    readonly_fields = ["masked_card"]
+    inlines = [ProgressInline]
+
+    @admin.display(description="扣款银行卡号")
+    def masked_card(self, obj):
+        return mask_card(obj.repay_card)
+
+
+@admin.register(Instalment)
+class InstalmentAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "period", "due_on", "payment", "principal", "interest", "state"]
+    list_filter = ["state"]
+    search_fields = ["contract__contract_no"]
+
+
+@admin.register(Repayment)
+class RepaymentAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "contract", "kind", "paid_on", "amount", "balance_after"]
+    list_filter = ["kind"]
+
+
+@admin.register(CommercialLoan)
+class CommercialLoanAdmin(admin.ModelAdmin):
+    list_display = ["material_no", "borrower", "lender", "contract_no", "amount", "monthly_payment"]
+    search_fields = ["material_no", "contract_no", "borrower__name"]

@@ -1,0 +1,63 @@
+"""刘强's loans for the demo world (SPEC §11), built through the real services."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from gjj_portal.policy import current_policy, loan_rate_on
+
+from .models import CommercialLoan, LoanContract, Method, ProgressNode
+from .schedule import add_months
+from .services import contract_reprice, instalments_collect, loan_disburse
+
+DISBURSED_ON = date(2024, 6, 20)
+
+
+def _contract(account, contract_no, amount, months, on, done_steps):
+    rate = loan_rate_on(current_policy().loan_rates, months, on)
+    contract = LoanContract.objects.create(
+        contract_no=contract_no,
+        borrower=account,
+        amount=amount,
+        term_months=months,
+        annual_rate=rate,
+        rate_effective_on=on,
+        method=Method.EQUAL_INSTALMENT,
+        repay_bank="建设银行",
+        repay_card="6217000040004444",
+        house_address="沈阳市浑南区示例小区3号楼2单元501",
+    )
+    now = timezone.now()
+    for position, step in enumerate(ProgressNode.Step):
+        ProgressNode.objects.create(
+            contract=contract, step=step, position=position, done_at=now if position < done_steps else None
+        )
+    return contract
+
+
+def seed_loans(account, today: date) -> None:
+    if LoanContract.objects.filter(borrower=account).exists():
+        return
+    loan = _contract(account, "JK2101202406200001", Decimal("500000.00"), 240, DISBURSED_ON, done_steps=4)
+    loan_disburse(contract_id=loan.pk, on=DISBURSED_ON)
+    rates = current_policy().loan_rates
+    due = add_months(DISBURSED_ON, 1)
+    while due < today:
+        january = date(due.year, 1, 1)
+        if january > DISBURSED_ON:
+            contract_reprice(contract_id=loan.pk, on=january, rate=loan_rate_on(rates, 240, january))
+        instalments_collect(on=due)
+        due = add_months(due, 1)
+    _contract(account, "JK2101202610080002", Decimal("200000.00"), 60, date(2026, 10, 8), done_steps=2)
+    CommercialLoan.objects.create(
+        material_no="SD2101202308150001",
+        borrower=account,
+        lender="建设银行",
+        contract_no="JS2023081500123",
+        amount=Decimal("800000.00"),
+        term_months=360,
+        start_on=date(2023, 8, 15),
+        monthly_payment=Decimal("3820.41"),
+        house_address="沈阳市和平区示例路88号1-2-301",
+    )

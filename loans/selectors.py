@@ -1,0 +1,30 @@
+from django.http import Http404
+
+from .models import Instalment, LoanContract
+
+
+def contracts_of_user(*, user):
+    account = getattr(user, "account", None)
+    if account is None:
+        return LoanContract.objects.none()
+    return LoanContract.objects.of_account(account).select_related("borrower").order_by("contract_no")
+
+
+def contract_pick(*, user, contract_no: str | None) -> tuple[list[LoanContract], LoanContract | None]:
+    """The user's contracts and the one chosen in the drop-down (the first if none); another person's
+    contract number answers 404."""
+    contracts = list(contracts_of_user(user=user))
+    if not contract_no:
+        return contracts, (contracts[0] if contracts else None)
+    for contract in contracts:
+        if contract.contract_no == contract_no:
+            return contracts, contract
+    raise Http404
+
+
+def contract_has_overdue(*, contract: LoanContract) -> bool:
+    return contract.schedule.filter(state=Instalment.State.OVERDUE).exists()
+
+
+def unpaid_instalments(*, contract: LoanContract):
+    return contract.schedule.exclude(state=Instalment.State.PAID).order_by("period")

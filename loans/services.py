@@ -1,0 +1,325 @@
+"""Loans. Contract: applying → disbursed (还款中) → settled (已结清). Instalment: due → paid, or
+due → overdue → paid. `principal_balance` moves only here, with the contract row locked, and always
+with a Repayment row (还款记录) whose unique reference makes every collection idempotent.
+
+A prepayment goes wholly to principal on the day it is made; the next instalment's interest is
+computed on the reduced balance. Unpaid instalments are then replaced by a recomputed schedule.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
+from gjj_portal.policy import current_policy, loan_rate_on
+
+from . import rules
+from .models import Instalment, LoanContract, LoanStatus, ProgressNode, Repayment
+from .schedule import EQUAL_INSTALMENT, add_months, build_schedule, cents, months_to_repay
+from .selectors import contract_has_overdue
+
+
+class LoanError(Exception):
+    """A refusal with a Chinese message."""
+
+
+def contract_lock(contract_id: int) -> LoanContract:
+    return LoanContract.objects.select_for_update().get(pk=contract_id)
+
+
+def _replace_unpaid(*, contract: LoanContract, rows, from_period: int = 0) -> None:
+    """Replace the unpaid instalments from `from_period` on (all of them by default)."""
+    contract.schedule.exclude(state=Instalment.State.PAID).filter(period__gte=from_period).delete()
+    Instalment.objects.bulk_create(
+        Instalment(
+            contract=contract,
+            period=r.period,
+            due_on=r.due_on,
+            principal=r.principal,
+            interest=r.interest,
+            payment=r.payment,
+            balance_after=r.balance_after,
+            annual_rate=contract.annual_rate,
+        )
+        for r in rows
+    )
+
+
+@transaction.atomic
+def loan_disburse(*, contract_id: int, on: date) -> LoanContract:
+    """放款: the balance becomes the amount and the schedule is built; the first instalment is due a month later."""
+    contract = contract_lock(contract_id)
+    if contract.status != LoanStatus.APPLYING:
+        raise LoanError(f"合同{contract.contract_no}已放款，不能重复放款。")
+    contract.status = LoanStatus.DISBURSED
+    contract.disbursed_on = on
+    contract.first_due_on = add_months(on, 1)
+    contract.principal_balance = contract.amount
+    contract.save(update_fields=["status", "disbursed_on", "first_due_on", "principal_balance"])
+    rows = build_schedule(
+        principal=contract.amount,
+        annual_rate=contract.annual_rate,
+        months=contract.term_months,
+        method=contract.method,
+        first_due_on=contract.first_due_on,
+    )
+    _replace_unpaid(contract=contract, rows=rows)
+    ProgressNode.objects.filter(contract=contract, done_at__isnull=True).update(done_at=timezone.now())
+    return contract
+
+
+def _record_repayment(*, contract, kind, paid_on, principal, interest, reference, bank_reference, **extra):
+    contract.principal_balance -= principal
+    if contract.principal_balance == 0:
+        contract.status = LoanStatus.SETTLED
+    contract.save(update_fields=["principal_balance", "status"])
+    return Repayment.objects.create(
+        contract=contract,
+        kind=kind,
+        paid_on=paid_on,
+        principal=principal,
+        interest=interest,
+        amount=principal + interest,
+        balance_after=contract.principal_balance,
+        reference=reference,
+        bank_reference=bank_reference,
+        **extra,
+    )
+
+
+@transaction.atomic
+def instalment_mark_paid(*, instalment_id: int, paid_on: date, reference: str, bank_reference: str) -> bool:
+    contract_id = Instalment.objects.values_list("contract_id", flat=True).get(pk=instalment_id)
+    contract = contract_lock(contract_id)
+    row = Instalment.objects.select_for_update().get(pk=instalment_id)
+    if row.state == Instalment.State.PAID:
+        return False
+    row.state = Instalment.State.PAID
+    row.paid_on = paid_on
+    row.save(update_fields=["state", "paid_on"])
+    _record_repayment(
+        contract=contract,
+        kind=Repayment.Kind.INSTALMENT,
+        paid_on=paid_on,
+        principal=row.principal,
+        interest=row.interest,
+        reference=reference,
+        bank_reference=bank_reference,
+        instalment=row,
+    )
+    return True
+
+
+@dataclass
+class CollectRun:
+    paid: int = 0
+    overdue: int = 0
+    retry: int = 0
+    refusals: list[str] = field(default_factory=list)
+
+
+def instalments_collect(*, on: date, gateway: BankGateway | None = None, progress=None) -> CollectRun:
+    """Debit every instalment due by `on` through the entrusted bank. A refused debit marks it 逾期.
+    One debit key per instalment and day: a rerun asks the bank again with the same key and so never
+    collects twice, even after a crash between the bank's answer and our write."""
+    gateway = gateway or bank_gateway()
+    run = CollectRun()
+    due = list(
+        Instalment.objects.filter(
+            contract__status=LoanStatus.DISBURSED,
+            state__in=[Instalment.State.DUE, Instalment.State.OVERDUE],
+            due_on__lte=on,
+        )
+        .select_related("contract", "contract__borrower")
+        .order_by("contract_id", "period")
+    )
+    for row in progress(due) if progress else due:
+        contract = row.contract
+        key = f"HK{contract.contract_no}-{row.period}-{on:%Y%m%d}"
+        try:
+            result = gateway.debit(
+                idempotency_key=key,
+                amount=row.payment,
+                bank=contract.repay_bank,
+                card_number=contract.repay_card,
+                payer_name=contract.borrower.name,
+            )
+        except GatewayTimeout:
+            run.retry += 1
+            continue
+        if result.accepted:
+            run.paid += instalment_mark_paid(
+                instalment_id=row.pk, paid_on=on, reference=key, bank_reference=result.reference
+            )
+        else:
+            Instalment.objects.filter(pk=row.pk, state=Instalment.State.DUE).update(state=Instalment.State.OVERDUE)
+            run.overdue += 1
+            run.refusals.append(f"{contract.contract_no} 第{row.period}期：{result.message}")
+    return run
+
+
+@dataclass(frozen=True)
+class PrepaymentPlan:
+    amount: Decimal
+    mode: str
+    balance_before: Decimal
+    balance_after: Decimal
+    months_before: int
+    months_after: int
+    payment_before: Decimal
+    payment_after: Decimal
+    interest_before: Decimal
+    interest_after: Decimal
+    rows: list
+
+    @property
+    def interest_saved(self) -> Decimal:
+        return self.interest_before - self.interest_after
+
+
+def prepayment_plan(*, contract: LoanContract, amount: Decimal, mode: str) -> PrepaymentPlan:
+    """What the schedule becomes after prepaying `amount` (checked by the caller's rules)."""
+    unpaid = list(contract.schedule.exclude(state=Instalment.State.PAID).order_by("period"))
+    if not unpaid:
+        raise LoanError("该笔贷款没有待还款项。")
+    first = unpaid[0]
+    remaining = contract.principal_balance - amount
+    if remaining == 0:
+        months = 0
+    elif mode == rules.REDUCE:
+        months = len(unpaid)
+    elif contract.method == EQUAL_INSTALMENT:
+        months = months_to_repay(
+            principal=remaining, annual_rate=contract.annual_rate, payment=first.payment, method=contract.method
+        )
+    else:
+        part = cents(contract.amount / contract.term_months)
+        months = months_to_repay(
+            principal=remaining, annual_rate=contract.annual_rate, payment=part, method=contract.method
+        )
+    rows = (
+        build_schedule(
+            principal=remaining,
+            annual_rate=contract.annual_rate,
+            months=months,
+            method=contract.method,
+            first_due_on=first.due_on,
+            first_period=first.period,
+        )
+        if months
+        else []
+    )
+    return PrepaymentPlan(
+        amount=amount,
+        mode=mode,
+        balance_before=contract.principal_balance,
+        balance_after=remaining,
+        months_before=len(unpaid),
+        months_after=months,
+        payment_before=first.payment,
+        payment_after=rows[0].payment if rows else Decimal("0.00"),
+        interest_before=sum((r.interest for r in unpaid), Decimal("0")),
+        interest_after=sum((r.interest for r in rows), Decimal("0")),
+        rows=rows,
+    )
+
+
+def _prepayment_problem(contract: LoanContract, amount: Decimal) -> str | None:
+    return rules.prepayment_problem(
+        contract_status=contract.status,
+        has_overdue=contract_has_overdue(contract=contract),
+        amount=amount,
+        balance=contract.principal_balance,
+        minimum=current_policy().prepay_min_amount,
+    )
+
+
+def prepayment_make(
+    *, contract_id: int, amount: Decimal, mode: str, token: str, today: date, gateway: BankGateway | None = None
+) -> Repayment:
+    """提前部分还款: check, debit the entrusted card at once, then record and recompute — once per token."""
+    reference = f"TQHK{token}"
+    done = Repayment.objects.filter(reference=reference).first()
+    if done is not None:
+        return done  # the same confirmation submitted twice
+    with transaction.atomic():
+        contract = contract_lock(contract_id)
+        problem = _prepayment_problem(contract, amount)
+        if problem:
+            raise LoanError(problem)
+    gateway = gateway or bank_gateway()
+    try:
+        result = gateway.debit(
+            idempotency_key=reference,
+            amount=amount,
+            bank=contract.repay_bank,
+            card_number=contract.repay_card,
+            payer_name=contract.borrower.name,
+        )
+    except GatewayTimeout as exc:
+        raise LoanError("银行扣款暂无响应，请稍后在“还款明细”中查看结果，勿重复提交。") from exc
+    if not result.accepted:
+        raise LoanError(f"银行扣款失败：{result.message}。请确认还款账户余额充足后重试。")
+    with transaction.atomic():
+        contract = contract_lock(contract_id)
+        done = Repayment.objects.filter(reference=reference).first()
+        if done is not None:
+            return done
+        plan = prepayment_plan(contract=contract, amount=amount, mode=mode)
+        repayment = _record_repayment(
+            contract=contract,
+            kind=Repayment.Kind.PREPAYMENT,
+            paid_on=today,
+            principal=amount,
+            interest=Decimal("0.00"),
+            reference=reference,
+            bank_reference=result.reference,
+            mode=mode,
+        )
+        _replace_unpaid(contract=contract, rows=plan.rows)
+    return repayment
+
+
+@transaction.atomic
+def contract_reprice(*, contract_id: int, on: date, rate: Decimal) -> bool:
+    """From January 1 an existing loan takes the rate then in force; the remaining term is kept."""
+    contract = contract_lock(contract_id)
+    if contract.annual_rate == rate or contract.status != LoanStatus.DISBURSED:
+        return False
+    unpaid = contract.schedule.exclude(state=Instalment.State.PAID)
+    ahead = list(unpaid.filter(due_on__gte=on).order_by("period"))
+    if not ahead:
+        return False
+    # Overdue instalments before `on` keep their terms; only the principal after them is re-amortized.
+    behind = sum((r.principal for r in unpaid.filter(due_on__lt=on)), Decimal("0"))
+    contract.annual_rate = rate
+    contract.rate_effective_on = on
+    contract.save(update_fields=["annual_rate", "rate_effective_on"])
+    unpaid = ahead
+    rows = build_schedule(
+        principal=contract.principal_balance - behind,
+        annual_rate=rate,
+        months=len(unpaid),
+        method=contract.method,
+        first_due_on=unpaid[0].due_on,
+        first_period=unpaid[0].period,
+    )
+    _replace_unpaid(contract=contract, rows=rows, from_period=unpaid[0].period)
+    return True
+
+
+def loans_reprice(*, on: date) -> int:
+    if (on.month, on.day) != (1, 1):
+        raise ValueError("贷款利率于每年1月1日调整。")
+    rates = current_policy().loan_rates
+    changed = 0
+    for contract_id, months in LoanContract.objects.filter(status=LoanStatus.DISBURSED).values_list(
+        "pk", "term_months"
+    ):
+        rate = loan_rate_on(rates, months, on)
+        if rate is not None:
+            changed += contract_reprice(contract_id=contract_id, on=on, rate=rate)
+    return changed

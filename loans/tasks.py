@@ -1,0 +1,15 @@
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def instalments_collect_daily() -> str:
+    run = services.instalments_collect(on=timezone.localdate())
+    return f"collected {run.paid}, overdue {run.overdue}"
+
+
+@shared_task(acks_late=True)
+def loans_reprice_yearly() -> int:
+    return services.loans_reprice(on=timezone.localdate())

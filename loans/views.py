@@ -1,0 +1,144 @@
+import uuid
+from itertools import groupby
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.decorators import depositor_required
+from gjj_portal import charts
+from gjj_portal.middleware import guarded
+from gjj_portal.policy import current_policy, loan_rate_on
+
+from . import services
+from .forms import CalculatorForm, PrepaymentForm
+from .models import LoanStatus
+from .schedule import build_schedule
+from .selectors import contract_has_overdue, contract_pick, unpaid_instalments
+
+NO_LOAN = "您未办理贷款业务，如需办理贷款业务，请回到主页面进行贷款申请。"
+
+
+def _page(request, template, tab, extra=None):
+    contracts, contract = contract_pick(user=request.user, contract_no=request.GET.get("contract"))
+    context = {"contracts": contracts, "contract": contract, "tab": tab, "no_loan": NO_LOAN}
+    if contract is not None and extra:
+        context.update(extra(contract))
+    return render(request, template, context)
+
+
+@depositor_required
+def progress(request):
+    """贷款进度查询."""
+    return _page(request, "loans/progress.html", "progress", lambda c: {"nodes": _nodes(c)})
+
+
+def _nodes(contract):
+    nodes, current_found = [], False
+    for node in contract.progress.all():
+        state = "done" if node.done_at else ("pending" if current_found else "current")
+        current_found = current_found or state == "current"
+        nodes.append({"node": node, "state": state})
+    return nodes
+
+
+@depositor_required
+def info(request):
+    """贷款信息."""
+
+    def extra(contract):
+        upcoming = unpaid_instalments(contract=contract).first()
+        return {"next_payment": f"{upcoming.payment:,.2f}" if upcoming else None}
+
+    return _page(request, "loans/info.html", "info", extra)
+
+
+@depositor_required
+def repayments(request):
+    """还款明细."""
+    return _page(request, "loans/repayments.html", "repayments", lambda c: {"rows": c.repayments.all()})
+
+
+@depositor_required
+def plan(request):
+    """还款计划, with principal vs interest by year."""
+
+    def extra(contract):
+        rows = list(contract.schedule.all())
+        by_year = [
+            (str(year), sum(r.principal for r in group), sum(r.interest for r in group))
+            for year, group in groupby(rows, key=lambda r: r.due_on.year)
+        ]
+        return {"rows": rows, "chart": charts.stacked_bars([(y, p, i) for y, p, i in by_year])}
+
+    return _page(request, "loans/plan.html", "plan", extra)
+
+
+@guarded("prepayment")
+@depositor_required
+def repay(request):
+    """我要还款 → 提前还款: the form, a confirmation showing the new schedule, then 提交 (an immediate debit)."""
+    contracts, contract = contract_pick(user=request.user, contract_no=request.GET.get("contract"))
+    if contract is None:
+        return render(request, "loans/repay.html", {"contracts": contracts, "tab": "repay", "no_loan": NO_LOAN})
+    policy = current_policy()
+    form = PrepaymentForm(
+        request.POST or None,
+        contract=contract,
+        has_overdue=contract_has_overdue(contract=contract),
+        minimum=policy.prepay_min_amount,
+    )
+    context = {"contracts": contracts, "contract": contract, "tab": "repay", "form": form, "policy": policy}
+    if request.method == "POST" and form.is_valid():
+        amount, mode = form.cleaned_data["amount"], form.cleaned_data["mode"]
+        if request.POST.get("action") == "submit":
+            try:
+                services.prepayment_make(
+                    contract_id=contract.pk,
+                    amount=amount,
+                    mode=mode,
+                    token=request.POST.get("token", "")[:32],
+                    today=timezone.localdate(),
+                )
+            except services.LoanError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"提前还款 {amount:,.2f} 元已扣款成功，还款计划已更新。")
+                return redirect(f"{reverse('loans:repayments')}?contract={contract.contract_no}")
+        else:
+            context["plan"] = services.prepayment_plan(contract=contract, amount=amount, mode=mode)
+            context["token"] = uuid.uuid4().hex
+    context["ineligible"] = form.eligibility_problem() if contract.status == LoanStatus.DISBURSED else None
+    return render(request, "loans/repay.html", context)
+
+
+def calculator(request):
+    """贷款试算, open to anyone; the same schedule functions as real loans."""
+    form = CalculatorForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        c = form.cleaned_data
+        months = c["years"] * 12
+        rate = (
+            c["rate"] / 100
+            if c["rate"] is not None
+            else loan_rate_on(current_policy().loan_rates, months, timezone.localdate())
+        )
+        rows = build_schedule(
+            principal=c["amount"],
+            annual_rate=rate,
+            months=months,
+            method=c["method"],
+            first_due_on=timezone.localdate(),
+        )
+        result = {
+            "rate": rate,
+            "first": rows[0].payment,
+            "last": rows[-1].payment,
+            "months": months,
+            "interest": sum(r.interest for r in rows),
+            "total": sum(r.payment for r in rows),
+            "rows": rows[:12],
+        }
+    return render(request, "loans/calculator.html", {"form": form, "result": result})

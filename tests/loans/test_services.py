@@ -1,0 +1,205 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from gjj_portal.bank import SandboxBankGateway
+from loans import rules
+from loans.models import Instalment, LoanStatus, Method, Repayment
+from loans.services import (
+    LoanError,
+    contract_reprice,
+    instalments_collect,
+    loan_disburse,
+    loans_reprice,
+    prepayment_make,
+    prepayment_plan,
+)
+from withdrawals.models import SandboxTransfer
+
+from .conftest import make_contract
+
+OK = SandboxBankGateway(failure_rate=0.0, timeout_rate=0.0)
+REFUSING = SandboxBankGateway(failure_rate=1.0, timeout_rate=0.0)
+
+
+def test_disbursement_builds_the_schedule_and_sets_the_balance(loan):
+    assert loan.status == LoanStatus.DISBURSED and loan.principal_balance == Decimal("300000.00")
+    assert loan.schedule.count() == 120 and loan.first_due_on == date(2025, 2, 10)
+    assert sum(r.principal for r in loan.schedule.all()) == Decimal("300000.00")
+    assert not loan.progress.filter(done_at__isnull=True).exists()
+    with pytest.raises(LoanError, match="不能重复放款"):
+        loan_disburse(contract_id=loan.pk, on=date(2025, 1, 10))
+
+
+def test_collection_pays_what_is_due_and_is_idempotent(loan):
+    run = instalments_collect(on=date(2025, 4, 10), gateway=OK)
+    assert run.paid == 3
+    loan.refresh_from_db()
+    paid = loan.schedule.filter(state=Instalment.State.PAID)
+    assert paid.count() == 3
+    assert loan.principal_balance == Decimal("300000.00") - sum(r.principal for r in paid)
+    assert instalments_collect(on=date(2025, 4, 10), gateway=OK).paid == 0  # rerun: nothing more
+    assert SandboxTransfer.objects.filter(kind="debit").count() == 3
+    assert Repayment.objects.filter(contract=loan, kind=Repayment.Kind.INSTALMENT).count() == 3
+
+
+def test_a_crash_after_the_bank_debited_is_healed_by_the_rerun_without_a_second_debit(loan, monkeypatch):
+    import loans.services as services
+
+    monkeypatch.setattr(services, "instalment_mark_paid", lambda **kw: (_ for _ in ()).throw(RuntimeError("crash")))
+    with pytest.raises(RuntimeError):
+        instalments_collect(on=date(2025, 2, 10), gateway=OK)
+    monkeypatch.undo()
+    assert instalments_collect(on=date(2025, 2, 10), gateway=OK).paid == 1
+    transfer = SandboxTransfer.objects.get(kind="debit")
+    assert transfer.times_requested == 2  # asked twice, debited once
+    assert Repayment.objects.filter(contract=loan).count() == 1
+
+
+def test_a_refused_debit_makes_the_instalment_overdue_and_a_later_success_pays_it(loan):
+    run = instalments_collect(on=date(2025, 2, 10), gateway=REFUSING)
+    assert run.overdue == 1 and "余额不足" in run.refusals[0]
+    assert loan.schedule.get(period=1).state == Instalment.State.OVERDUE
+    assert instalments_collect(on=date(2025, 2, 11), gateway=OK).paid == 1
+    assert loan.schedule.get(period=1).state == Instalment.State.PAID
+
+
+def test_prepayment_that_shortens_the_term_keeps_the_payment(loan):
+    instalments_collect(on=date(2025, 3, 10), gateway=OK)
+    loan.refresh_from_db()
+    before = loan.schedule.exclude(state="paid").first().payment
+    prepayment_make(
+        contract_id=loan.pk,
+        amount=Decimal("50000.00"),
+        mode=rules.SHORTEN,
+        token="t1",
+        today=date(2025, 3, 15),
+        gateway=OK,
+    )
+    loan.refresh_from_db()
+    unpaid = list(loan.schedule.exclude(state="paid"))
+    assert len(unpaid) < 118
+    assert unpaid[0].payment <= before and unpaid[0].period == 3
+    assert loan.principal_balance == sum(r.principal for r in unpaid)
+    repayment = Repayment.objects.get(kind=Repayment.Kind.PREPAYMENT)
+    assert repayment.amount == Decimal("50000.00") and repayment.balance_after == loan.principal_balance
+
+
+def test_prepayment_that_reduces_the_payment_keeps_the_term(loan):
+    prepayment_make(
+        contract_id=loan.pk,
+        amount=Decimal("50000.00"),
+        mode=rules.REDUCE,
+        token="t2",
+        today=date(2025, 1, 20),
+        gateway=OK,
+    )
+    loan.refresh_from_db()
+    unpaid = list(loan.schedule.exclude(state="paid"))
+    assert len(unpaid) == 120
+    assert unpaid[0].payment == Decimal("2396.75")  # 250,000 at 2.85% over 120 months (was 2,876.10 on 300,000)
+    assert sum(r.principal for r in unpaid) == Decimal("250000.00")
+
+
+def test_equal_principal_prepayment_both_ways(borrower):
+    loan = make_contract(borrower.account, method=Method.EQUAL_PRINCIPAL, contract_no="JKEP")
+    shorten = prepayment_plan(contract=loan, amount=Decimal("60000.00"), mode=rules.SHORTEN)
+    reduce = prepayment_plan(contract=loan, amount=Decimal("60000.00"), mode=rules.REDUCE)
+    assert shorten.months_after == 96 and shorten.rows[0].principal == Decimal("2500.00")  # 240,000 / 2,500
+    assert reduce.months_after == 120 and reduce.rows[0].principal == Decimal("2000.00")
+    assert shorten.interest_saved > reduce.interest_saved > 0
+
+
+def test_the_same_confirmation_twice_debits_once(loan):
+    for _ in range(2):
+        prepayment_make(
+            contract_id=loan.pk,
+            amount=Decimal("20000.00"),
+            mode=rules.REDUCE,
+            token="same",
+            today=date(2025, 1, 20),
+            gateway=OK,
+        )
+    assert Repayment.objects.filter(kind=Repayment.Kind.PREPAYMENT).count() == 1
+    assert SandboxTransfer.objects.filter(kind="debit").count() == 1
+
+
+@pytest.mark.parametrize(
+    "amount, words", [("9999.99", "不能低于 10,000.00"), ("300000.01", "不能超过贷款余额"), ("0", "须大于0")]
+)
+def test_prepayment_rules(loan, amount, words):
+    with pytest.raises(LoanError, match=words):
+        prepayment_make(
+            contract_id=loan.pk,
+            amount=Decimal(amount),
+            mode=rules.REDUCE,
+            token="x",
+            today=date(2025, 1, 20),
+            gateway=OK,
+        )
+
+
+def test_paying_off_the_whole_balance_settles_the_loan(loan):
+    prepayment_make(
+        contract_id=loan.pk,
+        amount=Decimal("300000.00"),
+        mode=rules.REDUCE,
+        token="all",
+        today=date(2025, 1, 20),
+        gateway=OK,
+    )
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.SETTLED and loan.principal_balance == 0 and not loan.schedule.exists()
+
+
+def test_an_overdue_loan_cannot_prepay(loan):
+    instalments_collect(on=date(2025, 2, 10), gateway=REFUSING)
+    with pytest.raises(LoanError, match="逾期"):
+        prepayment_make(
+            contract_id=loan.pk,
+            amount=Decimal("20000.00"),
+            mode=rules.REDUCE,
+            token="o",
+            today=date(2025, 2, 15),
+            gateway=OK,
+        )
+
+
+def test_a_refused_debit_changes_nothing(loan):
+    with pytest.raises(LoanError, match="扣款失败"):
+        prepayment_make(
+            contract_id=loan.pk,
+            amount=Decimal("20000.00"),
+            mode=rules.REDUCE,
+            token="r",
+            today=date(2025, 1, 20),
+            gateway=REFUSING,
+        )
+    loan.refresh_from_db()
+    assert loan.principal_balance == Decimal("300000.00") and not Repayment.objects.exists()
+
+
+def test_january_first_repricing_keeps_the_term_and_paid_rows(loan, policy):
+    instalments_collect(on=date(2025, 12, 10), gateway=OK)
+    assert loans_reprice(on=date(2026, 1, 1)) == 1  # 2.85% → 2.60% (from 2025-05-08, applied on Jan 1)
+    loan.refresh_from_db()
+    assert loan.annual_rate == Decimal("0.0260")
+    paid = loan.schedule.filter(state="paid")
+    assert paid.count() == 11 and {r.annual_rate for r in paid} == {Decimal("0.0285")}
+    ahead = loan.schedule.exclude(state="paid")
+    assert ahead.count() == 109 and {r.annual_rate for r in ahead} == {Decimal("0.0260")}
+    assert sum(r.principal for r in ahead) == loan.principal_balance
+    assert loans_reprice(on=date(2026, 1, 1)) == 0  # idempotent
+    with pytest.raises(ValueError):
+        loans_reprice(on=date(2026, 1, 2))
+
+
+def test_repricing_keeps_overdue_instalments_before_january(loan):
+    instalments_collect(on=date(2025, 11, 10), gateway=OK)
+    instalments_collect(on=date(2025, 12, 10), gateway=REFUSING)
+    contract_reprice(contract_id=loan.pk, on=date(2026, 1, 1), rate=Decimal("0.0260"))
+    loan.refresh_from_db()
+    overdue = loan.schedule.get(state="overdue")
+    assert overdue.period == 11 and overdue.annual_rate == Decimal("0.0285")
+    assert sum(r.principal for r in loan.schedule.exclude(state="paid")) == loan.principal_balance
