@@ -2,6 +2,7 @@ import uuid
 from itertools import groupby
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -66,11 +67,12 @@ def plan(request):
 
     def extra(contract):
         rows = list(contract.schedule.all())
-        by_year = [
-            (str(year), sum(r.principal for r in group), sum(r.interest for r in group))
-            for year, group in groupby(rows, key=lambda r: r.due_on.year)
-        ]
-        return {"rows": rows, "chart": charts.stacked_bars([(y, p, i) for y, p, i in by_year])}
+        by_year = []
+        for year, group in groupby(rows, key=lambda r: r.due_on.year):
+            group = list(group)  # groupby's group is one-shot: two sums need a list
+            by_year.append((str(year), sum(r.principal for r in group), sum(r.interest for r in group)))
+        page = Paginator(rows, 24).get_page(request.GET.get("page"))
+        return {"rows": page.object_list, "page": page, "chart": charts.stacked_bars(by_year)}
 
     return _page(request, "loans/plan.html", "plan", extra)
 

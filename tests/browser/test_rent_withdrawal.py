@@ -10,10 +10,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def login_as_zhang_wei(page):
+    login_as(page, "210102199001011237", shot="login")
+
+
+def login_as(page, identifier, shot=None):
     page.goto(page.base_url + "/accounts/login/")
     page.locator("img.captcha").wait_for()
-    page.shot("login")
-    page.get_by_label("身份证号/手机号").fill("210102199001011237")
+    if shot:
+        page.shot(shot)
+    page.get_by_label("身份证号/手机号").fill(identifier)
     page.get_by_label("用户密码").fill("demo1234")
     page.locator("input[name=captcha_1]").fill("PASSED")
     page.get_by_role("button", name="立即登录").click()
