@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
+from messages_center.services import message_send
 from gjj_portal.policy import current_policy, loan_rate_on
 
 from . import rules
@@ -155,7 +156,16 @@ def instalments_collect(*, on: date, gateway: BankGateway | None = None, progres
                 instalment_id=row.pk, paid_on=on, reference=key, bank_reference=result.reference
             )
         else:
-            Instalment.objects.filter(pk=row.pk, state=Instalment.State.DUE).update(state=Instalment.State.OVERDUE)
+            became_overdue = Instalment.objects.filter(pk=row.pk, state=Instalment.State.DUE).update(
+                state=Instalment.State.OVERDUE
+            )
+            if became_overdue:
+                _notify(
+                    contract,
+                    "贷款扣款失败",
+                    f"合同{contract.contract_no}第{row.period}期应还{row.payment:,.2f}元"
+                    f"扣款失败（{result.message}），已逾期，请尽快存足款项。",
+                )
             run.overdue += 1
             run.refusals.append(f"{contract.contract_no} 第{row.period}期：{result.message}")
     return run
@@ -280,7 +290,19 @@ def prepayment_make(
             mode=mode,
         )
         _replace_unpaid(contract=contract, rows=plan.rows)
+        _notify(
+            contract,
+            "提前还款成功",
+            f"合同{contract.contract_no}提前还款{amount:,.2f}元已扣款成功，"
+            f"贷款余额{contract.principal_balance:,.2f}元，剩余{len(plan.rows)}期。",
+        )
     return repayment
+
+
+def _notify(contract: LoanContract, title: str, body: str) -> None:
+    user = contract.borrower.user
+    if user is not None:
+        message_send(recipient=user, business="住房公积金贷款", title=title, body=body)
 
 
 @transaction.atomic

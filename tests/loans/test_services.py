@@ -60,6 +60,9 @@ def test_a_crash_after_the_bank_debited_is_healed_by_the_rerun_without_a_second_
 def test_a_refused_debit_makes_the_instalment_overdue_and_a_later_success_pays_it(loan):
     run = instalments_collect(on=date(2025, 2, 10), gateway=REFUSING)
     assert run.overdue == 1 and "余额不足" in run.refusals[0]
+    from messages_center.models import Message
+
+    assert "已逾期" in Message.objects.get(recipient=loan.borrower.user, title="贷款扣款失败").body
     assert loan.schedule.get(period=1).state == Instalment.State.OVERDUE
     assert instalments_collect(on=date(2025, 2, 11), gateway=OK).paid == 1
     assert loan.schedule.get(period=1).state == Instalment.State.PAID
