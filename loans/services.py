@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
-from messages_center.services import message_send
 from gjj_portal.policy import current_policy, loan_rate_on
+from messages_center.services import message_send
 
 from . import rules
 from .models import Instalment, LoanContract, LoanStatus, ProgressNode, Repayment
