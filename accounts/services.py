@@ -12,6 +12,7 @@ STAFF_GROUPS = {
     "复核/财务": [
         "withdrawals.view_withdrawalapplication",
         "withdrawals.view_payout",
+        "withdrawals.release_payout",
         "withdrawals.view_statuschange",
         "deposits.view_personalaccount",
         "deposits.view_ledgerentry",

@@ -79,6 +79,12 @@ class PersonalAccount(models.Model):
     last_paid_month = models.DateField("缴至年月", null=True, blank=True)
     household_region = models.CharField("户籍所在地", max_length=30, blank=True)
     owns_house = models.BooleanField("名下有自有住房", default=False)
+    job_category = models.CharField(
+        "岗位类别（女职工退休年龄）",
+        max_length=10,
+        default="cadre",
+        choices=[("cadre", "管理、技术岗位（原55周岁）"), ("worker", "工人岗位（原50周岁）")],
+    )
 
     class Meta:
         verbose_name = "个人账户"

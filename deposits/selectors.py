@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -59,4 +60,23 @@ def accounts_out_of_balance():
         )
         .filter(~Q(balance=F("ledger_sum")) | ~Q(balance=F("last_balance_after")))
         .order_by("grzh")
+    )
+
+
+def account_interest_to_date(*, account: PersonalAccount, today: date, rates) -> Decimal:
+    """Interest earned since the last settlement (July 1) up to yesterday, for closing withdrawals."""
+    from datetime import timedelta
+
+    from .interest import interest_for_period
+
+    start = date(today.year if today.month >= 7 else today.year - 1, 7, 1)
+    end = today - timedelta(days=1)
+    if end < start:
+        return Decimal("0.00")
+    opening = LedgerEntry.objects.filter(account=account, occurred_on__lt=start).aggregate(s=Sum("amount"))["s"]
+    movements = LedgerEntry.objects.filter(account=account, occurred_on__range=(start, end)).values_list(
+        "occurred_on", "amount"
+    )
+    return interest_for_period(
+        opening_balance=opening or Decimal("0"), movements=movements, start=start, end=end, rates=rates
     )

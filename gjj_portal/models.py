@@ -24,6 +24,8 @@ class CenterPolicy(models.Model):
         validators=[MinValueValidator(0)],
     )
     review_sla_days = models.PositiveSmallIntegerField("审核时限（工作日）", default=3)
+    closing_min_sealed_months = models.PositiveSmallIntegerField("外地销户提取须封存满（月）", default=6)
+    loan_withdrawals_per_year = models.PositiveSmallIntegerField("还贷提取每年次数（商贷、公贷各）", default=1)
     prepay_min_amount = models.DecimalField(
         "提前部分还款最低金额（元）",
         max_digits=12,

@@ -43,6 +43,8 @@ class PolicySnapshot:
     interest_rates: tuple[tuple[date, Decimal], ...]  # (effective_from, annual rate), ascending
     loan_rates: tuple[tuple[date, Decimal, Decimal], ...] = ()  # (effective_from, ≤5y, >5y), ascending
     prepay_min_amount: Decimal = Decimal("0")
+    closing_min_sealed_months: int = 6
+    loan_withdrawals_per_year: int = 1
 
 
 def _load(code: str) -> PolicySnapshot:
@@ -67,6 +69,8 @@ def _load(code: str) -> PolicySnapshot:
         interest_rates=tuple((r.effective_from, r.annual_rate) for r in p.interest_rates.all()),
         loan_rates=tuple((r.effective_from, r.up_to_five_years, r.over_five_years) for r in p.loan_rates.all()),
         prepay_min_amount=p.prepay_min_amount,
+        closing_min_sealed_months=p.closing_min_sealed_months,
+        loan_withdrawals_per_year=p.loan_withdrawals_per_year,
     )
 
 

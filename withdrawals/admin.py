@@ -1,15 +1,20 @@
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from accounts.validators import mask_card
 from gjj_portal.admin import ReadOnlyAdmin
+from gjj_portal.policy import current_policy, is_working_day
 
-from . import services
+from . import review
 from .forms import ReviewForm
 from .models import Payout, Status, StatusChange, WithdrawalApplication
+from .services import WithdrawalError
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -23,15 +28,73 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class AmountFilter(admin.SimpleListFilter):
+    title = "提取金额"
+    parameter_name = "amount"
+    BANDS = {
+        "lt10k": ("1万元以下", 0, 10_000),
+        "10k-50k": ("1万–5万元", 10_000, 50_000),
+        "gt50k": ("5万元以上", 50_000, None),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(k, v[0]) for k, v in self.BANDS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() not in self.BANDS:
+            return queryset
+        _label, low, high = self.BANDS[self.value()]
+        queryset = queryset.filter(amount__gte=low)
+        return queryset.filter(amount__lt=high) if high else queryset
+
+
+def sla_deadline_start(days: int, today=None):
+    """Submissions before this moment have waited more than `days` working days."""
+    day = today or timezone.localdate()
+    counted = 0
+    while counted < days:
+        day -= timedelta(days=1)
+        counted += is_working_day(day)
+    return day
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "审核时限"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已超期"), ("no", "未超期")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        cutoff = sla_deadline_start(current_policy().review_sla_days)
+        waiting = queryset.filter(status=Status.SUBMITTED)
+        return (
+            waiting.filter(submitted_at__date__lt=cutoff)
+            if self.value() == "yes"
+            else waiting.filter(submitted_at__date__gte=cutoff)
+        )
+
+
 @admin.register(WithdrawalApplication)
 class WithdrawalApplicationAdmin(admin.ModelAdmin):
-    list_display = ["number", "kind", "applicant_name", "amount", "status", "needs_materials", "submitted_at"]
-    list_filter = ["status", "kind", "needs_materials", "submitted_at"]
+    list_display = [
+        "number",
+        "kind",
+        "applicant_name",
+        "amount",
+        "status",
+        "payout_state",
+        "needs_materials",
+        "submitted_at",
+    ]
+    list_filter = ["status", "kind", OverdueFilter, AmountFilter, "submitted_at"]
     search_fields = ["number", "account__grzh", "account__name"]
-    list_select_related = ["account"]
+    list_select_related = ["account", "payout"]
     date_hierarchy = "submitted_at"
     inlines = [StatusChangeInline]
-    actions = ["approve_selected"]
+    actions = ["approve_selected", "release_selected"]
     fields = [
         "number",
         "kind",
@@ -41,12 +104,13 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
         "bank",
         "masked_card",
         "card_luhn_ok",
-        "rental_info",
-        "materials_links",
+        "type_details",
+        "materials_inline",
         "review_opinion",
         "reviewed_by",
         "reviewed_at",
         "submitted_at",
+        "payout_state",
     ]
     readonly_fields = fields
 
@@ -60,60 +124,94 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
     def applicant_name(self, obj):
         return obj.account.name
 
+    @admin.display(description="付款")
+    def payout_state(self, obj):
+        payout = getattr(obj, "payout", None)
+        return payout.get_state_display() if payout else "-"
+
     @admin.display(description="银行卡号码")
     def masked_card(self, obj):
         return mask_card(obj.card_number)
 
-    @admin.display(description="租房信息")
-    def rental_info(self, obj):
+    @admin.display(description="业务信息")
+    def type_details(self, obj):
         r = getattr(obj, "rental", None)
-        if r is None:
-            return "-"
-        return f"{r.region} {r.address}；{r.year}年{r.start_month}月至{r.end_month}月；月租金{r.monthly_rent}元"
+        if r is not None:
+            return f"{r.region} {r.address}；{r.year}年{r.start_month}月至{r.end_month}月；月租金{r.monthly_rent}元"
+        if obj.commercial_loan_id:
+            loan = obj.commercial_loan
+            return f"商贷 {loan.lender} {loan.contract_no}（材料号{loan.material_no}），月还款{loan.monthly_payment}元"
+        if obj.loan_contract_id:
+            return f"公积金贷款合同 {obj.loan_contract.contract_no}"
+        if obj.closes_account:
+            before = obj.account_status_before or obj.account.get_status_display()
+            return f"销户类提取：账户余额及利息全部提取（销户前状态：{before}）"
+        return "-"
 
     @admin.display(description="申请材料")
-    def materials_links(self, obj):
+    def materials_inline(self, obj):
         items = obj.materials.all()
         if not items:
             return "无"
-        return format_html_join(
-            " ",
-            '<a href="{}" target="_blank">{}</a>',
-            ((reverse("withdrawals:material_file", args=[m.public_id]), m.original_name) for m in items),
-        )
+
+        def preview(m):
+            url = reverse("withdrawals:material_file", args=[m.public_id])
+            if m.content_type.startswith("image/"):
+                return format_html(
+                    '<a href="{}" target="_blank"><img src="{}" alt="{}" style="max-height:160px;'
+                    'margin:4px;border:1px solid #ccc"></a>',
+                    url,
+                    url,
+                    m.original_name,
+                )
+            return format_html('<a href="{}" target="_blank">{}（PDF）</a>', url, m.original_name)
+
+        return format_html_join(" ", "{}", ((preview(m),) for m in items))
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
-            path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="withdrawals_review"),
+            path("<int:pk>/review/", view(self.review_view), name="withdrawals_review"),
+            path("<int:pk>/release/", view(self.release_view), name="withdrawals_release"),
         ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
-        if obj is not None and obj.status == Status.SUBMITTED and self._may_review(request):
+        if obj is not None and obj.status == Status.SUBMITTED and self.has_review_permission(request):
             extra_context["review_url"] = reverse("admin:withdrawals_review", args=[obj.pk])
+        payout = getattr(obj, "payout", None) if obj else None
+        if payout and payout.state == Payout.State.HELD and self.has_release_permission(request):
+            extra_context["release_url"] = reverse("admin:withdrawals_release", args=[obj.pk])
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _may_review(self, request):
+    def has_review_permission(self, request):
         return request.user.has_perm("withdrawals.review_withdrawal")
 
+    def has_release_permission(self, request):
+        return request.user.has_perm("withdrawals.release_payout")
+
     def review_view(self, request, pk):
-        """审核: approve or reject with 审批意见, through the services."""
+        """审核: approve, reject or ask for materials, with 审批意见, through the services."""
         application = get_object_or_404(WithdrawalApplication, pk=pk)
-        if not self._may_review(request):
+        if not self.has_review_permission(request):
             messages.error(request, "您没有审核权限。")
             return redirect("admin:withdrawals_withdrawalapplication_change", pk)
         form = ReviewForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             decision, opinion = form.cleaned_data["decision"], form.cleaned_data["opinion"]
-            service = services.withdrawal_approve if decision == "approve" else services.withdrawal_reject
             try:
-                service(application_id=pk, reviewer=request.user, opinion=opinion)
-            except services.WithdrawalError as exc:
+                if decision == "approve":
+                    review.withdrawal_approve(application_id=pk, reviewer=request.user, opinion=opinion)
+                elif decision == "reject":
+                    review.withdrawal_reject(application_id=pk, reviewer=request.user, opinion=opinion)
+                else:
+                    review.withdrawal_request_materials(application_id=pk, reviewer=request.user, reason=opinion)
+            except WithdrawalError as exc:
                 messages.error(request, str(exc))
             else:
-                verdict = "审核通过" if decision == "approve" else "审核不通过"
-                messages.success(request, f"申请{application.number}已{verdict}。")
+                verdict = dict(form.fields["decision"].choices)[decision]
+                messages.success(request, f"申请{application.number}：{verdict}。")
                 return redirect("admin:withdrawals_withdrawalapplication_changelist")
         context = {
             **self.admin_site.each_context(request),
@@ -124,25 +222,49 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/withdrawals/review.html", context)
 
+    def release_view(self, request, pk):
+        """复核放款: a second person, with the release permission, lets the payout go."""
+        if request.method != "POST" or not self.has_release_permission(request):
+            messages.error(request, "您没有复核放款权限。")
+            return redirect("admin:withdrawals_withdrawalapplication_change", pk)
+        try:
+            review.payout_release(application_id=pk, releaser=request.user)
+        except WithdrawalError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已复核放款，付款已提交银行。")
+        return redirect("admin:withdrawals_withdrawalapplication_change", pk)
+
     @admin.action(description="审核通过所选申请", permissions=["review"])
     def approve_selected(self, request, queryset):
-        approved = 0
+        self._each(
+            request,
+            queryset,
+            lambda pk: review.withdrawal_approve(application_id=pk, reviewer=request.user),
+            "审核通过",
+        )
+
+    @admin.action(description="复核放款所选申请", permissions=["release"])
+    def release_selected(self, request, queryset):
+        self._each(
+            request, queryset, lambda pk: review.payout_release(application_id=pk, releaser=request.user), "复核放款"
+        )
+
+    def _each(self, request, queryset, action, verb):
+        done = 0
         for application_id in queryset.values_list("pk", flat=True):
             try:
-                services.withdrawal_approve(application_id=application_id, reviewer=request.user)
-                approved += 1
-            except services.WithdrawalError as exc:
+                action(application_id)
+                done += 1
+            except WithdrawalError as exc:
                 messages.error(request, str(exc))
-        if approved:
-            messages.success(request, f"已审核通过{approved}笔申请。")
-
-    def has_review_permission(self, request):
-        return self._may_review(request)
+        if done:
+            messages.success(request, f"已{verb}{done}笔申请。")
 
 
 @admin.register(Payout)
 class PayoutAdmin(ReadOnlyAdmin):
-    list_display = ["application", "amount", "state", "attempts", "bank_reference", "updated_at"]
+    list_display = ["application", "amount", "state", "attempts", "released_by", "bank_reference", "updated_at"]
     list_filter = ["state"]
     readonly_fields = [f.name for f in Payout._meta.fields if f.name != "card_number"] + ["masked_card"]
     exclude = ["card_number"]

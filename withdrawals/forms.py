@@ -136,11 +136,18 @@ class MaterialUploadForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label="审核结论", choices=[("approve", "审核通过"), ("reject", "审核不通过")])
+    decision = forms.ChoiceField(
+        label="审核结论",
+        choices=[("approve", "审核通过"), ("reject", "审核不通过"), ("materials", "要求补件")],
+        widget=forms.RadioSelect,
+    )
     opinion = forms.CharField(label="审批意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == "reject" and not (cleaned.get("opinion") or "").strip():
+        opinion = (cleaned.get("opinion") or "").strip()
+        if cleaned.get("decision") == "reject" and not opinion:
             self.add_error("opinion", "审核不通过时必须填写审批意见（不通过原因）。")
+        if cleaned.get("decision") == "materials" and not opinion:
+            self.add_error("opinion", "要求补件时必须写明需补充的材料。")
         return cleaned

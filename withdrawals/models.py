@@ -10,10 +10,24 @@ from django.utils import timezone
 
 class WithdrawalKind(models.TextChoices):
     RENT = "rent", "租房提取"
+    DISABILITY = "disability", "完全丧失劳动能力提取"
+    RETIREMENT = "retirement", "退休提取"
+    LEAVING = "leaving", "外地销户提取"
+    COMMERCIAL_LOAN = "commercial_loan", "商贷还款提取"
+    HPF_LOAN = "hpf_loan", "公贷还款提取"
 
 
 # National withdrawal reason codes (TQYY).
-WITHDRAWAL_REASON_CODES = {WithdrawalKind.RENT: "07"}
+WITHDRAWAL_REASON_CODES = {
+    WithdrawalKind.RENT: "07",
+    WithdrawalKind.DISABILITY: "04",
+    WithdrawalKind.RETIREMENT: "03",
+    WithdrawalKind.LEAVING: "05",
+    WithdrawalKind.COMMERCIAL_LOAN: "06",
+    WithdrawalKind.HPF_LOAN: "06",
+}
+# These take the whole balance plus interest to date and close the account (05 提取销户).
+CLOSING_KINDS = {WithdrawalKind.DISABILITY, WithdrawalKind.RETIREMENT, WithdrawalKind.LEAVING}
 
 
 class Status(models.TextChoices):
@@ -71,6 +85,13 @@ class WithdrawalApplication(models.Model):
     card_number = models.CharField("银行卡号码", max_length=19)
     card_luhn_ok = models.BooleanField("卡号校验通过", default=True)
     needs_materials = models.BooleanField("需要上传材料", default=False)
+    commercial_loan = models.ForeignKey(
+        "loans.CommercialLoan", on_delete=models.PROTECT, null=True, blank=True, verbose_name="商贷记录"
+    )
+    loan_contract = models.ForeignKey(
+        "loans.LoanContract", on_delete=models.PROTECT, null=True, blank=True, verbose_name="公积金贷款合同"
+    )
+    account_status_before = models.CharField("销户前账户状态", max_length=20, blank=True)
     review_opinion = models.TextField("审批意见", blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -91,7 +112,10 @@ class WithdrawalApplication(models.Model):
         verbose_name_plural = "提取申请"
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="withdrawal_amount_gt_0")]
-        permissions = [("review_withdrawal", "可以审核提取申请")]
+        permissions = [
+            ("review_withdrawal", "可以审核提取申请（初审）"),
+            ("release_payout", "可以复核放款（复核/财务）"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.get_kind_display()}"
@@ -99,6 +123,10 @@ class WithdrawalApplication(models.Model):
     @property
     def reason_code(self) -> str:
         return WITHDRAWAL_REASON_CODES[self.kind]
+
+    @property
+    def closes_account(self) -> bool:
+        return self.kind in CLOSING_KINDS
 
 
 class RentalDetail(models.Model):
@@ -170,6 +198,7 @@ class Payout(models.Model):
     """The payout outbox: one row per approved application; the idempotency key goes to the bank."""
 
     class State(models.TextChoices):
+        HELD = "held", "待复核放款"
         PENDING = "pending", "待付款"
         SENDING = "sending", "付款中"
         PAID = "paid", "已到账"
@@ -181,7 +210,16 @@ class Payout(models.Model):
     bank = models.CharField("收款银行", max_length=30)
     card_number = models.CharField("银行卡号码", max_length=19)
     payee_name = models.CharField("收款人", max_length=50)
-    state = models.CharField("付款状态", max_length=10, choices=State.choices, default=State.PENDING)
+    state = models.CharField("付款状态", max_length=10, choices=State.choices, default=State.HELD)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="放款复核人",
+    )
+    released_at = models.DateTimeField("放款复核时间", null=True, blank=True)
     attempts = models.PositiveIntegerField("尝试次数", default=0)
     claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
     bank_reference = models.CharField("银行流水号", max_length=64, blank=True)

@@ -28,16 +28,24 @@ def application_notify(*, application, to_status: str, reason: str = "") -> None
     link = reverse("withdrawals:detail", args=[application.public_id])
     if to_status in (Status.SUBMITTED, Status.REJECTED):
         todo_close(recipient=application.applicant, key=materials_todo_key(application))
-    if to_status == Status.DRAFT and application.needs_materials:
+    if (
+        to_status in (Status.DRAFT, Status.MATERIALS_REQUESTED)
+        and application.needs_materials
+        or (to_status == Status.MATERIALS_REQUESTED)
+    ):
+        asked = (
+            f"中心要求补充材料：{reason}" if to_status == Status.MATERIALS_REQUESTED else "需上传材料后才能提交审核。"
+        )
         todo_open(
             recipient=application.applicant,
             key=materials_todo_key(application),
             business=application.get_kind_display(),
             title="请上传申请材料",
-            body=f"您的{application.get_kind_display()}申请（{application.number}）需上传材料后才能提交审核。",
+            body=f"您的{application.get_kind_display()}申请（{application.number}）{asked}",
             link=reverse("withdrawals:materials", args=[application.public_id]),
         )
-        return
+        if to_status == Status.DRAFT:
+            return
     if to_status not in _TEXTS:
         return
     title, body = _TEXTS[to_status]

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from deposits.models import EntryKind
+from deposits.models import EntryKind, PersonalAccount
 from deposits.services import account_lock, ledger_post
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
 
@@ -94,6 +94,9 @@ def payout_fail(*, payout_id: int, reason: str) -> Payout:
         occurred_on=timezone.localdate(),
         memo=f"付款失败退回：{reason}"[:100],
     )
+    if application.closes_account and application.account_status_before:
+        # The money is back: the account reopens as it was, so the depositor can apply again.
+        PersonalAccount.objects.filter(pk=account.pk).update(status=application.account_status_before)
     _transition(application=application, to=Status.FAILED, reason=f"付款失败：{reason}")
     return payout
 

@@ -91,3 +91,92 @@ def luhn_ok(card: str) -> bool:
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
     return total % 10 == 0
+
+
+# --- Closing withdrawals and loan repayment withdrawals -------------------------------------------
+
+CLOSED_STATUSES = ("merged", "transferred_out", "withdrawn")
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    status: str
+    seal_reason: str
+    sealed_on: date | None
+    household_region: str
+    balance: Decimal
+    retirement_month: date
+    today: date
+
+
+def closed_problem(facts: AccountFacts) -> str | None:
+    if facts.status in CLOSED_STATUSES:
+        return "您的公积金账户已销户，不能再办理提取。"
+    if facts.status == "frozen":
+        return "您的公积金账户已冻结，暂不能办理提取，请联系中心。"
+    if facts.balance <= 0:
+        return "您的公积金账户余额为0，无可提取金额。"
+    return None
+
+
+def disability_problem(facts: AccountFacts) -> str | None:
+    if problem := closed_problem(facts):
+        return problem
+    if facts.status != "sealed" or facts.seal_reason != "disability":
+        return (
+            "完全丧失劳动能力提取须账户已封存且封存原因为“完全丧失劳动能力”。"
+            "请先由单位为您办理封存，或携劳动能力鉴定结论到中心窗口办理。"
+        )
+    return None
+
+
+def retirement_problem(facts: AccountFacts) -> str | None:
+    return closed_problem(facts)
+
+
+def retirement_needs_proof(facts: AccountFacts) -> bool:
+    """Before the statutory retirement month, a proof of retirement must be uploaded."""
+    return facts.today < facts.retirement_month
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from `start` to `end`."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - (end.day < start.day)
+
+
+def leaving_problem(facts: AccountFacts, policy: PolicySnapshot) -> str | None:
+    if problem := closed_problem(facts):
+        return problem
+    if facts.status != "sealed" or facts.sealed_on is None:
+        return "外地销户提取须账户已封存。请先由单位为您办理封存。"
+    sealed = months_between(facts.sealed_on, facts.today)
+    if sealed < policy.closing_min_sealed_months:
+        return (
+            f"外地销户提取须账户封存满{policy.closing_min_sealed_months}个月，"
+            f"您的账户已封存{sealed}个月，请满足条件后再申请。"
+        )
+    if not facts.household_region or facts.household_region == policy.local_region:
+        return f"外地销户提取须户籍不在{policy.local_region}，您的户籍在本市，不符合条件。"
+    return None
+
+
+def loan_withdrawal_problem(
+    *, facts: AccountFacts, withdrawals_this_year: int, repaid: Decimal, policy: PolicySnapshot, overdue: bool = False
+) -> str | None:
+    """商贷/公贷还款提取: what is left to take for the period's repayments."""
+    if problem := closed_problem(facts):
+        return problem
+    if facts.status != "normal":
+        return "还贷提取须账户为正常缴存状态。"
+    if overdue:
+        return "您的公积金贷款有逾期未还款项，请先归还逾期款项后再申请公贷还款提取。"
+    if withdrawals_this_year >= policy.loan_withdrawals_per_year:
+        return f"本年度您已办理此类还贷提取（每年限{policy.loan_withdrawals_per_year}次），请下一年度再申请。"
+    if repaid <= 0:
+        return "近一年内没有可用于提取的还款记录。"
+    return None
+
+
+def loan_withdrawable(*, repaid: Decimal, balance: Decimal, policy: PolicySnapshot) -> Decimal:
+    return max(Decimal("0.00"), min(repaid, balance - policy.min_balance_after_withdrawal))

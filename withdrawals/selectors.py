@@ -1,12 +1,16 @@
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
+from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 
 from deposits.models import PersonalAccount
 from deposits.selectors import account_continuous_deposit_months
+from loans.models import CommercialLoan, Instalment, LoanContract, Repayment
 
 from .models import Status, WithdrawalApplication, WithdrawalKind
-from .rules import RentFacts
+from .retirement import birth_from_id_number, cohort_for, retirement_month, sex_from_id_number
+from .rules import AccountFacts, RentFacts, months_between
 
 
 def rent_facts(*, account: PersonalAccount, today: date) -> RentFacts:
@@ -19,6 +23,62 @@ def rent_facts(*, account: PersonalAccount, today: date) -> RentFacts:
         .filter(account=account, kind=WithdrawalKind.RENT, rental__year=today.year)
         .count(),
     )
+
+
+def account_facts(*, account: PersonalAccount, today: date) -> AccountFacts:
+    cohort = cohort_for(sex=sex_from_id_number(account.id_number), job_category=account.job_category)
+    return AccountFacts(
+        status=account.status,
+        seal_reason=account.seal_reason,
+        sealed_on=account.sealed_on,
+        household_region=account.household_region,
+        balance=account.balance,
+        retirement_month=retirement_month(birth_from_id_number(account.id_number), cohort),
+        today=today,
+    )
+
+
+def withdrawals_this_year(*, account: PersonalAccount, kind: str, today: date) -> int:
+    return (
+        WithdrawalApplication.objects.active().filter(account=account, kind=kind, created_at__year=today.year).count()
+    )
+
+
+def closing_application_in_progress(*, account: PersonalAccount, excluding=None) -> bool:
+    from .models import CLOSING_KINDS
+
+    in_progress = [Status.DRAFT, Status.SUBMITTED, Status.MATERIALS_REQUESTED, Status.APPROVED, Status.PAYING]
+    qs = WithdrawalApplication.objects.filter(account=account, kind__in=CLOSING_KINDS, status__in=in_progress)
+    if excluding is not None:
+        qs = qs.exclude(pk=excluding.pk)
+    return qs.exists()
+
+
+def commercial_loans_of(*, account: PersonalAccount):
+    """查询材料号: the commercial loan records where this depositor is the main borrower."""
+    return CommercialLoan.objects.filter(borrower=account).order_by("-start_on")
+
+
+def commercial_repaid(*, loan: CommercialLoan, today: date) -> Decimal:
+    """Repaid principal and interest in the last 12 months (the monthly payment × months repaid)."""
+    start = max(loan.start_on, today - timedelta(days=365))
+    return loan.monthly_payment * min(12, max(0, months_between(start, today)))
+
+
+def hpf_loan_of(*, account: PersonalAccount, contract_no: str) -> LoanContract | None:
+    """输入提取材料号: the depositor's own HPF loan by its contract number (None for anyone else's)."""
+    return LoanContract.objects.of_account(account).filter(contract_no=contract_no.strip()).first()
+
+
+def hpf_repaid(*, contract: LoanContract, today: date) -> Decimal:
+    """Instalments actually repaid in the last 12 months."""
+    return Repayment.objects.filter(
+        contract=contract, kind=Repayment.Kind.INSTALMENT, paid_on__gt=today - timedelta(days=365)
+    ).aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+
+
+def hpf_overdue(*, contract: LoanContract) -> bool:
+    return contract.schedule.filter(state=Instalment.State.OVERDUE).exists()
 
 
 def application_get_for_user(*, user, public_id) -> WithdrawalApplication:

@@ -1,9 +1,8 @@
-"""Withdrawal applications and their review.
+"""Withdrawal applications: creating and submitting them (review is in review.py, payouts in payouts.py).
 
 States: 草稿 draft → 已提交 submitted → (待补件 materials_requested → submitted) → 审核通过 approved
 or 审核不通过 rejected → 付款中 paying → 已到账 paid or 付款失败 failed (see models.TRANSITIONS).
-Approval debits the balance in the same transaction as the state change, under the account's row
-lock (locks are always taken account first, then application), and enqueues the payout on commit.
+Every rule is checked again here, under the account's row lock, whatever the form already said.
 """
 
 from dataclasses import dataclass
@@ -13,14 +12,23 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from deposits.models import EntryKind, PersonalAccount
-from deposits.services import InsufficientBalance, account_lock, ledger_post
+from deposits.models import PersonalAccount
+from deposits.selectors import account_interest_to_date
+from deposits.services import account_lock
 from gjj_portal.policy import current_policy
 
 from . import rules
-from .models import TRANSITIONS, Payout, RentalDetail, Status, StatusChange, WithdrawalApplication, WithdrawalKind
+from .models import TRANSITIONS, RentalDetail, Status, StatusChange, WithdrawalApplication, WithdrawalKind
 from .notifications import application_notify
-from .selectors import rent_facts
+from .selectors import (
+    account_facts,
+    closing_application_in_progress,
+    commercial_repaid,
+    hpf_overdue,
+    hpf_repaid,
+    rent_facts,
+    withdrawals_this_year,
+)
 
 
 class WithdrawalError(Exception):
@@ -46,6 +54,40 @@ def _transition(*, application: WithdrawalApplication, to: Status, actor=None, r
 
 
 @dataclass(frozen=True)
+class Payee:
+    bank: str
+    card_number: str
+
+
+def _payee_problem(payee: Payee) -> str | None:
+    return rules.bank_problem(payee.bank, current_policy()) or rules.card_number_problem(payee.card_number)
+
+
+def _open(*, user, account, kind, amount, payee: Payee, needs_materials: bool, **links) -> WithdrawalApplication:
+    """Create the application as a draft; without materials to upload it is submitted at once."""
+    application = WithdrawalApplication.objects.create(
+        applicant=user,
+        account=account,
+        kind=kind,
+        amount=amount,
+        bank=payee.bank,
+        card_number=payee.card_number,
+        card_luhn_ok=rules.luhn_ok(payee.card_number),
+        needs_materials=needs_materials,
+        **links,
+    )
+    return application
+
+
+def _after_open(application: WithdrawalApplication, user) -> WithdrawalApplication:
+    StatusChange.objects.create(application=application, to_status=Status.DRAFT, actor=user, reason="填写申请")
+    application_notify(application=application, to_status=Status.DRAFT)
+    if not application.needs_materials:
+        application = withdrawal_submit(application=application, user=user)
+    return application
+
+
+@dataclass(frozen=True)
 class RentRequest:
     region: str
     address: str
@@ -60,7 +102,7 @@ class RentRequest:
 
 @transaction.atomic
 def rent_withdrawal_create(*, user, account: PersonalAccount, request: RentRequest, today: date | None = None):
-    """Create a 租房提取 application: submitted at once, or a draft awaiting materials (本地上传)."""
+    """租房提取: submitted at once, or a draft awaiting materials (本地上传)."""
     today = today or timezone.localdate()
     policy = current_policy()
     account = account_lock(account_id=account.pk)  # serializes the frequency count per account
@@ -69,8 +111,7 @@ def rent_withdrawal_create(*, user, account: PersonalAccount, request: RentReque
         or rules.rent_period_problem(
             year=request.year, start_month=request.start_month, end_month=request.end_month, today=today
         )
-        or rules.bank_problem(request.bank, policy)
-        or rules.card_number_problem(request.card_number)
+        or _payee_problem(Payee(request.bank, request.card_number))
         or rules.amount_problem(
             amount=request.amount,
             limit=rules.rent_withdrawable(
@@ -84,18 +125,15 @@ def rent_withdrawal_create(*, user, account: PersonalAccount, request: RentReque
     )
     if problem:
         raise WithdrawalError(problem)
-    needs_materials = rules.rent_needs_materials(
-        rent_region=request.region, employer_region=account.employer.region, policy=policy
-    )
-    application = WithdrawalApplication.objects.create(
-        applicant=user,
+    application = _open(
+        user=user,
         account=account,
         kind=WithdrawalKind.RENT,
         amount=request.amount,
-        bank=request.bank,
-        card_number=request.card_number,
-        card_luhn_ok=rules.luhn_ok(request.card_number),
-        needs_materials=needs_materials,
+        payee=Payee(request.bank, request.card_number),
+        needs_materials=rules.rent_needs_materials(
+            rent_region=request.region, employer_region=account.employer.region, policy=policy
+        ),
     )
     RentalDetail.objects.create(
         application=application,
@@ -106,85 +144,107 @@ def rent_withdrawal_create(*, user, account: PersonalAccount, request: RentReque
         end_month=request.end_month,
         monthly_rent=request.monthly_rent,
     )
-    StatusChange.objects.create(application=application, to_status=Status.DRAFT, actor=user, reason="填写申请")
-    application_notify(application=application, to_status=Status.DRAFT)
-    if not needs_materials:
-        application = withdrawal_submit(application=application, user=user)
-    return application
+    return _after_open(application, user)
+
+
+def closing_amount(*, account: PersonalAccount, today: date) -> Decimal:
+    """计算: the whole balance plus interest to date."""
+    return account.balance + account_interest_to_date(
+        account=account, today=today, rates=current_policy().interest_rates
+    )
+
+
+def closing_problem(*, kind: str, account: PersonalAccount, today: date, excluding=None) -> str | None:
+    facts = account_facts(account=account, today=today)
+    check = {
+        WithdrawalKind.DISABILITY: rules.disability_problem,
+        WithdrawalKind.RETIREMENT: rules.retirement_problem,
+        WithdrawalKind.LEAVING: lambda f: rules.leaving_problem(f, current_policy()),
+    }[kind]
+    if problem := check(facts):
+        return problem
+    if closing_application_in_progress(account=account, excluding=excluding):
+        return "您已有一笔销户类提取申请正在办理，请在“我发起的”中查看进度。"
+    return None
+
+
+def closing_needs_materials(*, kind: str, account: PersonalAccount, today: date) -> bool:
+    if kind == WithdrawalKind.DISABILITY:
+        return True  # 劳动能力鉴定结论 etc.
+    if kind == WithdrawalKind.RETIREMENT:
+        return rules.retirement_needs_proof(account_facts(account=account, today=today))
+    return False
+
+
+@transaction.atomic
+def closing_withdrawal_create(*, user, account: PersonalAccount, kind: str, payee: Payee, today: date | None = None):
+    """完全丧失劳动能力 / 退休 / 外地销户提取: the whole balance plus interest; the account closes on approval."""
+    today = today or timezone.localdate()
+    account = account_lock(account_id=account.pk)
+    problem = closing_problem(kind=kind, account=account, today=today) or _payee_problem(payee)
+    if problem:
+        raise WithdrawalError(problem)
+    application = _open(
+        user=user,
+        account=account,
+        kind=kind,
+        amount=closing_amount(account=account, today=today),
+        payee=payee,
+        needs_materials=closing_needs_materials(kind=kind, account=account, today=today),
+    )
+    return _after_open(application, user)
+
+
+def loan_withdrawal_limit(*, account: PersonalAccount, kind: str, loan, today: date) -> tuple[str | None, Decimal]:
+    """(why not, or None; how much at most) for 商贷/公贷还款提取 against one loan record."""
+    policy = current_policy()
+    if kind == WithdrawalKind.COMMERCIAL_LOAN:
+        if loan.borrower_id != account.pk:
+            return "商贷还款提取须由主贷人本人申请。", Decimal("0")
+        repaid, overdue = commercial_repaid(loan=loan, today=today), False
+    else:
+        if account.pk not in (loan.borrower_id, loan.co_borrower_id):
+            return "该贷款合同不属于您。", Decimal("0")
+        repaid, overdue = hpf_repaid(contract=loan, today=today), hpf_overdue(contract=loan)
+    problem = rules.loan_withdrawal_problem(
+        facts=account_facts(account=account, today=today),
+        withdrawals_this_year=withdrawals_this_year(account=account, kind=kind, today=today),
+        repaid=repaid,
+        policy=policy,
+        overdue=overdue,
+    )
+    return problem, rules.loan_withdrawable(repaid=repaid, balance=account.balance, policy=policy)
+
+
+@transaction.atomic
+def loan_withdrawal_create(
+    *, user, account: PersonalAccount, kind: str, loan, payee: Payee, amount: Decimal, today: date | None = None
+):
+    """商贷还款提取 / 公贷还款提取: up to the last year's repayments and the balance."""
+    today = today or timezone.localdate()
+    account = account_lock(account_id=account.pk)
+    problem, limit = loan_withdrawal_limit(account=account, kind=kind, loan=loan, today=today)
+    problem = problem or _payee_problem(payee) or rules.amount_problem(amount=amount, limit=limit)
+    if problem:
+        raise WithdrawalError(problem)
+    links = {"commercial_loan": loan} if kind == WithdrawalKind.COMMERCIAL_LOAN else {"loan_contract": loan}
+    application = _open(
+        user=user, account=account, kind=kind, amount=amount, payee=payee, needs_materials=False, **links
+    )
+    return _after_open(application, user)
 
 
 @transaction.atomic
 def withdrawal_submit(*, application: WithdrawalApplication, user) -> WithdrawalApplication:
     """提交申请 (or 确定 after 本地上传): draft or 待补件 → submitted."""
     application = WithdrawalApplication.objects.select_for_update().get(pk=application.pk)
-    if application.needs_materials and not application.materials.exists():
+    materials = application.materials.all()
+    if application.status == Status.MATERIALS_REQUESTED:
+        asked_at = application.changes.filter(to_status=Status.MATERIALS_REQUESTED).latest("at").at
+        materials = materials.filter(uploaded_at__gt=asked_at)
+    if application.needs_materials and not materials.exists():
         raise WithdrawalError("请先点击“本地上传”上传所需材料，再点击“确定”。")
     _transition(application=application, to=Status.SUBMITTED, actor=user, reason="提交申请")
     application.submitted_at = timezone.now()
     application.save(update_fields=["submitted_at"])
-    return application
-
-
-def _lock_for_review(application_id: int) -> tuple[PersonalAccount, WithdrawalApplication]:
-    account_id = WithdrawalApplication.objects.values_list("account_id", flat=True).get(pk=application_id)
-    account = account_lock(account_id=account_id)
-    application = WithdrawalApplication.objects.select_for_update().get(pk=application_id)
-    return account, application
-
-
-@transaction.atomic
-def withdrawal_approve(*, application_id: int, reviewer, opinion: str = "") -> WithdrawalApplication:
-    """审核通过: debit the balance (11 部分提取) and create the payout, in one transaction."""
-    from .tasks import payout_send
-
-    account, application = _lock_for_review(application_id)
-    if Status.APPROVED not in TRANSITIONS[application.status]:
-        raise InvalidTransition(
-            f"申请{application.number}当前状态为“{application.get_status_display()}”，不能审核通过。"
-        )
-    policy = current_policy()
-    problem = rules.amount_problem(
-        amount=application.amount, limit=account.balance - policy.min_balance_after_withdrawal
-    )
-    if problem:
-        raise WithdrawalError(f"账户余额已不足以支付本申请：{problem}")
-    try:
-        ledger_post(
-            account=account,
-            kind=EntryKind.PARTIAL_WITHDRAWAL,
-            amount=-application.amount,
-            reference=application.number,
-            occurred_on=timezone.localdate(),
-            memo=application.get_kind_display(),
-        )
-    except InsufficientBalance as exc:
-        raise WithdrawalError(str(exc)) from exc
-    opinion = opinion.strip() or "审核通过"
-    _transition(application=application, to=Status.APPROVED, actor=reviewer, reason=opinion)
-    application.review_opinion = opinion
-    application.reviewed_by = reviewer
-    application.reviewed_at = timezone.now()
-    application.save(update_fields=["review_opinion", "reviewed_by", "reviewed_at"])
-    payout = Payout.objects.create(
-        application=application,
-        amount=application.amount,
-        bank=application.bank,
-        card_number=application.card_number,
-        payee_name=account.name,
-    )
-    transaction.on_commit(lambda: payout_send.delay(payout.pk))
-    return application
-
-
-@transaction.atomic
-def withdrawal_reject(*, application_id: int, reviewer, opinion: str) -> WithdrawalApplication:
-    """审核不通过: the reason is required and shown to the depositor; no money moves."""
-    if not opinion or not opinion.strip():
-        raise WithdrawalError("审核不通过时必须填写审批意见（不通过原因）。")
-    _account, application = _lock_for_review(application_id)
-    _transition(application=application, to=Status.REJECTED, actor=reviewer, reason=opinion.strip())
-    application.review_opinion = opinion.strip()
-    application.reviewed_by = reviewer
-    application.reviewed_at = timezone.now()
-    application.save(update_fields=["review_opinion", "reviewed_by", "reviewed_at"])
     return application

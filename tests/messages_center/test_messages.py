@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from messages_center.models import Message
 from tests.withdrawals.helpers import submitted_rent
-from withdrawals.services import withdrawal_approve, withdrawal_reject
+from withdrawals.review import withdrawal_approve, withdrawal_reject
 
 
 @pytest.fixture

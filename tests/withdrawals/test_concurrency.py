@@ -9,7 +9,8 @@ from django.db import connection
 from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
 from withdrawals.models import Status, WithdrawalApplication
-from withdrawals.services import WithdrawalError, withdrawal_approve
+from withdrawals.review import withdrawal_approve
+from withdrawals.services import WithdrawalError
 
 from .helpers import submitted_rent
 

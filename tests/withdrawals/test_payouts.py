@@ -10,16 +10,16 @@ from deposits.selectors import account_ledger_sum
 from gjj_portal.bank import SandboxBankGateway
 from withdrawals import payouts
 from withdrawals.models import Payout, SandboxTransfer, Status
-from withdrawals.services import withdrawal_approve
+from withdrawals.review import payout_release, withdrawal_approve
 
 from .helpers import submitted_rent
 
 
 @pytest.fixture
-def payout(depositor, reviewer):
+def payout(depositor, reviewer, releaser):
     application = submitted_rent(depositor)
     withdrawal_approve(application_id=application.pk, reviewer=reviewer)
-    return Payout.objects.get(application=application)
+    return payout_release(application_id=application.pk, releaser=releaser)
 
 
 def test_a_refused_transfer_puts_the_money_back_with_a_compensating_entry(payout, depositor):

@@ -6,13 +6,8 @@ from django.db import DatabaseError, IntegrityError, transaction
 from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
 from withdrawals.models import Payout, SandboxTransfer, Status, StatusChange, WithdrawalApplication
-from withdrawals.services import (
-    InvalidTransition,
-    WithdrawalError,
-    rent_withdrawal_create,
-    withdrawal_approve,
-    withdrawal_reject,
-)
+from withdrawals.review import payout_release, withdrawal_approve, withdrawal_reject
+from withdrawals.services import InvalidTransition, WithdrawalError, rent_withdrawal_create
 from withdrawals.tasks import payout_send
 
 from .helpers import rent_request, submitted_rent
@@ -45,10 +40,16 @@ def test_second_rent_withdrawal_in_a_year_is_refused(depositor):
         submitted_rent(depositor)
 
 
-def test_approval_debits_the_balance_and_creates_one_payout(depositor, reviewer, django_capture_on_commit_callbacks):
+def test_approval_debits_the_balance_and_holds_one_payout_for_release(
+    depositor, reviewer, releaser, django_capture_on_commit_callbacks
+):
     application = submitted_rent(depositor)
     with django_capture_on_commit_callbacks() as callbacks:
         withdrawal_approve(application_id=application.pk, reviewer=reviewer, opinion="材料齐全，同意")
+    assert callbacks == []  # nothing goes to the bank before a second person releases it
+    assert Payout.objects.get(application=application).state == Payout.State.HELD
+    with django_capture_on_commit_callbacks() as callbacks:
+        payout_release(application_id=application.pk, releaser=releaser)
     account = PersonalAccount.objects.get(pk=depositor.account.pk)
     assert account.balance == Decimal("46080.00") - Decimal("3600.00")
     entry = LedgerEntry.objects.get(account=account, kind=EntryKind.PARTIAL_WITHDRAWAL)
@@ -122,9 +123,10 @@ def test_rent_create_outside_window_is_not_the_services_job(depositor):
     assert rent_withdrawal_create(user=depositor, account=depositor.account, request=rent_request()).pk
 
 
-def test_payout_task_pays_once_even_when_run_again(depositor, reviewer):
+def test_payout_task_pays_once_even_when_run_again(depositor, reviewer, releaser):
     application = submitted_rent(depositor)
     withdrawal_approve(application_id=application.pk, reviewer=reviewer)
+    payout_release(application_id=application.pk, releaser=releaser)
     payout = Payout.objects.get(application=application)
     assert payout_send.run(payout.pk) == Payout.State.PAID
     assert payout_send.run(payout.pk) == Payout.State.PAID  # a duplicate delivery

@@ -16,7 +16,8 @@ from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
 from gjj_portal.celery import app
 from withdrawals.models import Payout, SandboxTransfer, Status, WithdrawalApplication
-from withdrawals.services import InvalidTransition, withdrawal_approve
+from withdrawals.review import withdrawal_approve
+from withdrawals.services import InvalidTransition
 from withdrawals.tasks import payout_send
 
 from .helpers import submitted_rent
@@ -86,19 +87,24 @@ def succeeded(worker):
     return worker.log.read_text().count("succeeded in")
 
 
-def test_an_approved_application_reaches_paid_exactly_once_through_a_real_worker(worker, client, depositor, reviewer):
+def test_an_approved_application_reaches_paid_exactly_once_through_a_real_worker(
+    worker, client, depositor, reviewer, releaser
+):
     application = submitted_rent(depositor)
     client.force_login(reviewer)
     response = client.post(
         reverse("admin:withdrawals_review", args=[application.pk]), {"decision": "approve", "opinion": "同意"}
-    )  # the payout is enqueued on commit
+    )
     assert response.status_code == 302
+    client.force_login(releaser)  # the two-person rule: another person releases; enqueued on commit
+    assert client.post(reverse("admin:withdrawals_release", args=[application.pk])).status_code == 302
 
     wait_for(lambda: WithdrawalApplication.objects.get(pk=application.pk).status == Status.PAID, what="已到账")
     payout = Payout.objects.get(application=application)
     assert payout.state == Payout.State.PAID and payout.bank_reference.startswith("SBX")
 
     # Approving again (admin, then the service) is refused; delivering the task again pays nothing more.
+    client.force_login(reviewer)
     again = client.post(
         reverse("admin:withdrawals_review", args=[application.pk]),
         {"decision": "approve", "opinion": "同意"},
