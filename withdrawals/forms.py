@@ -29,12 +29,9 @@ class MonthField(forms.CharField):
         return date(int(m.group(1)), int(m.group(2)), 1)
 
 
-class RentWithdrawalForm(forms.Form):
-    region = forms.ChoiceField(label="租房地区")
-    address = forms.CharField(label="房屋详细地址", max_length=200)
-    start_month = MonthField(label="本年度起租月份")
-    end_month = MonthField(label="本年度止租月份")
-    monthly_rent = forms.DecimalField(label="月租金（元）", min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
+class PayeeForm(forms.Form):
+    """收款银行, 银行卡号码 and the 承诺书: the last step of every withdrawal."""
+
     bank = forms.ChoiceField(label="收款银行")
     card_number = forms.CharField(
         label="银行卡号码",
@@ -42,7 +39,6 @@ class RentWithdrawalForm(forms.Form):
         help_text="须为本人名下一类卡卡号，16–19位数字。",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    amount = forms.DecimalField(label="提取金额（元）", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
     pledge = forms.BooleanField(
         label="本人已阅读并承诺遵守以上承诺书",
         error_messages={"required": "请详细阅读并勾选承诺书后再提交申请。"},
@@ -53,13 +49,20 @@ class RentWithdrawalForm(forms.Form):
         self.account = account
         self.policy = policy
         self.today = today or timezone.localdate()
-        self.fields["region"].choices = [("", "请选择")] + [(r, r) for r in policy.rental_regions]
         self.fields["bank"].choices = [("", "请选择")] + [(b, b) for b in policy.banks]
         self.fields["bank"].error_messages["invalid_choice"] = rules.bank_problem("", policy)
         for name, field in self.fields.items():
+            # Every input joins the one POST form wherever it stands, so the 查询材料号 / 计算 mini-forms
+            # can sit beside them without nesting forms.
+            field.widget.attrs["form"] = "apply-form"
             field.error_messages.setdefault("required", f"请填写{field.label}。")
-            if name in ("region", "bank"):
+            if isinstance(field, forms.ChoiceField) and name != "mode":
                 field.error_messages["required"] = f"请选择{field.label}。"
+
+    def payee(self):
+        from .services import Payee
+
+        return Payee(self.cleaned_data["bank"], self.cleaned_data["card_number"])
 
     def clean_card_number(self):
         card = re.sub(r"\s+", "", self.cleaned_data["card_number"])
@@ -67,6 +70,21 @@ class RentWithdrawalForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return card
+
+
+class RentWithdrawalForm(PayeeForm):
+    region = forms.ChoiceField(label="租房地区")
+    address = forms.CharField(label="房屋详细地址", max_length=200)
+    start_month = MonthField(label="本年度起租月份")
+    end_month = MonthField(label="本年度止租月份")
+    monthly_rent = forms.DecimalField(label="月租金（元）", min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
+    amount = forms.DecimalField(label="提取金额（元）", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    detail_fields = ["region", "address", "start_month", "end_month", "monthly_rent", "amount"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "请选择")] + [(r, r) for r in self.policy.rental_regions]
+        self.fields["region"].error_messages["required"] = "请选择租房地区。"
 
     def eligibility_problem(self) -> str | None:
         """Why this depositor cannot apply at all (shown before they type anything)."""
@@ -111,6 +129,60 @@ class RentWithdrawalForm(forms.Form):
             card_number=c["card_number"],
             amount=c["amount"],
         )
+
+
+class ClosingWithdrawalForm(PayeeForm):
+    """完全丧失劳动能力 / 退休 / 外地销户提取: the amount is the whole balance plus interest (计算)."""
+
+    detail_fields: list[str] = []
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def eligibility_problem(self) -> str | None:
+        from .services import closing_problem
+
+        return closing_problem(kind=self.kind, account=self.account, today=self.today)
+
+    def clean(self):
+        cleaned = super().clean()
+        if problem := self.eligibility_problem():
+            raise forms.ValidationError(problem)
+        return cleaned
+
+
+class LoanWithdrawalForm(PayeeForm):
+    """商贷/公贷还款提取: the amount is at most the last year's repayments and the balance."""
+
+    amount = forms.DecimalField(label="提取金额（元）", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    detail_fields = ["amount"]
+
+    def __init__(self, *args, kind: str, loan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind, self.loan = kind, loan
+        self.problem, self.limit = None, Decimal("0")
+        if loan is not None:
+            from .services import loan_withdrawal_limit
+
+            self.problem, self.limit = loan_withdrawal_limit(
+                account=self.account, kind=kind, loan=loan, today=self.today
+            )
+
+    def eligibility_problem(self) -> str | None:
+        return self.problem
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.loan is None:
+            raise forms.ValidationError("请先点击“查询材料号”选择贷款记录。")
+        if self.problem:
+            raise forms.ValidationError(self.problem)
+        if cleaned.get("amount") is not None and (
+            problem := rules.amount_problem(amount=cleaned["amount"], limit=self.limit)
+        ):
+            self.add_error("amount", problem)
+        return cleaned
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -6,6 +6,7 @@ app_name = "withdrawals"
 urlpatterns = [
     path("", views.index, name="index"),
     path("rent/", views.rent_new, name="rent_new"),
+    path("apply/<str:kind>/", views.apply, name="apply"),
     path("mine/", views.mine, name="mine"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/materials/", views.materials, name="materials"),

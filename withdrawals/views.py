@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import depositor_required
@@ -10,9 +12,15 @@ from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy
 
 from . import services
-from .forms import MaterialUploadForm, RentWithdrawalForm
-from .models import Material, Status
-from .selectors import application_get_for_user, applications_of_user
+from .forms import ClosingWithdrawalForm, LoanWithdrawalForm, MaterialUploadForm, RentWithdrawalForm
+from .models import CLOSING_KINDS, Material, Status, WithdrawalKind
+from .selectors import (
+    account_facts,
+    application_get_for_user,
+    applications_of_user,
+    commercial_loans_of,
+    hpf_loan_of,
+)
 from .uploads import material_check
 
 
@@ -23,33 +31,110 @@ def _account_or_404(request):
     return account
 
 
+KINDS = [
+    (WithdrawalKind.RENT, "rent_new", "按月租金提取，用于支付本人租房租金"),
+    (WithdrawalKind.COMMERCIAL_LOAN, "apply", "偿还商业银行住房贷款本息"),
+    (WithdrawalKind.HPF_LOAN, "apply", "偿还住房公积金贷款本息"),
+    (WithdrawalKind.RETIREMENT, "apply", "达到法定退休年龄，全部提取并销户"),
+    (WithdrawalKind.DISABILITY, "apply", "完全丧失劳动能力，全部提取并销户"),
+    (WithdrawalKind.LEAVING, "apply", "离开本市、户籍在外地，全部提取并销户"),
+]
+
+
 @depositor_required
 def index(request):
-    return render(request, "withdrawals/index.html", {"account": _account_or_404(request)})
+    tiles = [
+        {
+            "label": kind.label,
+            "hint": hint,
+            "url": reverse(f"withdrawals:{name}", kwargs={} if name == "rent_new" else {"kind": kind.value}),
+        }
+        for kind, name, hint in KINDS
+    ]
+    return render(request, "withdrawals/index.html", {"account": _account_or_404(request), "tiles": tiles})
+
+
+def _submitted(request, application):
+    if not application.card_luhn_ok:
+        messages.warning(request, "提示：您填写的银行卡号码未通过校验，如有误请联系中心更正，以免影响到账。")
+    if application.status == Status.DRAFT:
+        return redirect("withdrawals:materials", public_id=application.public_id)
+    return redirect("withdrawals:done", public_id=application.public_id)
+
+
+def _render_apply(request, form, kind, **extra):
+    context = {
+        "form": form,
+        "kind": kind,
+        "kind_label": WithdrawalKind(kind).label,
+        "account": form.account,
+        "policy": form.policy,
+        "ineligible": form.eligibility_problem(),
+        **extra,
+    }
+    return render(request, "withdrawals/apply.html", context)
 
 
 @guarded("withdrawal")
 @depositor_required
 def rent_new(request):
+    """租房提取."""
     account = _account_or_404(request)
-    policy = current_policy()
-    form = RentWithdrawalForm(request.POST or None, account=account, policy=policy)
+    form = RentWithdrawalForm(request.POST or None, account=account, policy=current_policy())
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.rent_withdrawal_create(user=request.user, account=account, request=form.to_request())
+            return _submitted(
+                request, services.rent_withdrawal_create(user=request.user, account=account, request=form.to_request())
+            )
         except services.WithdrawalError as exc:
             form.add_error(None, str(exc))
-        else:
-            if not application.card_luhn_ok:
-                messages.warning(request, "提示：您填写的银行卡号码未通过校验，如有误请联系中心更正，以免影响到账。")
-            if application.status == Status.DRAFT:
-                return redirect("withdrawals:materials", public_id=application.public_id)
-            return redirect("withdrawals:done", public_id=application.public_id)
-    return render(
-        request,
-        "withdrawals/rent_form.html",
-        {"form": form, "account": account, "policy": policy, "ineligible": form.eligibility_problem()},
-    )
+    return _render_apply(request, form, WithdrawalKind.RENT)
+
+
+@guarded("withdrawal")
+@depositor_required
+def apply(request, kind):
+    """The other types. 查询材料号 / 计算 are GETs that redraw the page; 提交申请 is the POST."""
+    if kind not in {k.value for k, name, _ in KINDS if name == "apply"}:
+        raise Http404
+    account, today, policy = _account_or_404(request), timezone.localdate(), current_policy()
+    material_no = (request.POST.get("material_no") or request.GET.get("material_no") or "").strip()
+    extra, loan = {"material_no": material_no}, None
+    if kind in CLOSING_KINDS:
+        form = ClosingWithdrawalForm(request.POST or None, account=account, policy=policy, kind=kind)
+        if "compute" in request.GET:
+            extra["computed"] = services.closing_amount(account=account, today=today)
+        extra["needs_materials"] = services.closing_needs_materials(kind=kind, account=account, today=today)
+        extra["facts"] = account_facts(account=account, today=today)
+    else:
+        if kind == WithdrawalKind.COMMERCIAL_LOAN:
+            records = list(commercial_loans_of(account=account))
+            loan = next((r for r in records if r.material_no == material_no), None)
+            extra.update(records=records, lookup="lookup" in request.GET)
+        elif material_no:
+            loan = hpf_loan_of(account=account, contract_no=material_no)
+            extra["not_found"] = loan is None
+        form = LoanWithdrawalForm(request.POST or None, account=account, policy=policy, kind=kind, loan=loan)
+        extra.update(loan=loan, limit=form.limit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if kind in CLOSING_KINDS:
+                application = services.closing_withdrawal_create(
+                    user=request.user, account=account, kind=kind, payee=form.payee()
+                )
+            else:
+                application = services.loan_withdrawal_create(
+                    user=request.user,
+                    account=account,
+                    kind=kind,
+                    loan=loan,
+                    payee=form.payee(),
+                    amount=form.cleaned_data["amount"],
+                )
+            return _submitted(request, application)
+        except services.WithdrawalError as exc:
+            form.add_error(None, str(exc))
+    return _render_apply(request, form, kind, **extra)
 
 
 @guarded("withdrawal")

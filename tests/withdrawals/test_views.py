@@ -138,7 +138,8 @@ def test_an_ineligible_depositor_sees_why_before_typing(client, policy, today):
     deposit_history(account, months=2, today=today)
     client.force_login(account.user)
     page = client.get(URL).content.decode()
-    assert "连续足额缴存满3个月" in page and "提交申请" not in page
+    assert "连续足额缴存满3个月" in page
+    assert 'class="btn btn-primary px-4" disabled>提交申请' in page
 
 
 def test_other_peoples_applications_and_materials_answer_404(client, depositor, other_depositor):
