@@ -8,6 +8,7 @@ the same key and never treat a timeout as a failure.
 
 import random
 import secrets
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,6 +30,10 @@ class TransferResult:
 
 
 class BankGateway:
+    # An online gateway answers each transfer at once; an offline one (the batch file) is fed by
+    # `manage.py export_payouts` and answered by `manage.py import_bank_return`.
+    online = True
+
     def transfer(
         self, *, idempotency_key, amount: Decimal, bank: str, card_number: str, payee_name: str
     ) -> TransferResult:
@@ -47,9 +52,18 @@ class SandboxBankGateway(BankGateway):
 
     REFUSED_CARD_SUFFIX = "0000"
 
-    def __init__(self, *, failure_rate: float | None = None, timeout_rate: float | None = None, rng=None):
+    def __init__(
+        self,
+        *,
+        failure_rate: float | None = None,
+        timeout_rate: float | None = None,
+        delay: float | None = None,
+        rng=None,
+    ):
         self.failure_rate = settings.GJJ_SANDBOX_BANK_FAILURE_RATE if failure_rate is None else failure_rate
         self.timeout_rate = settings.GJJ_SANDBOX_BANK_TIMEOUT_RATE if timeout_rate is None else timeout_rate
+        # Seconds the bank takes to answer after it has acted (a slow link: the dangerous moment to crash).
+        self.delay = settings.GJJ_SANDBOX_BANK_DELAY if delay is None else delay
         self.rng = rng or random.Random()
 
     def transfer(self, *, idempotency_key, amount, bank, card_number, payee_name) -> TransferResult:
@@ -81,12 +95,23 @@ class SandboxBankGateway(BankGateway):
                 reference=f"SBX{secrets.token_hex(8).upper()}",
                 message=refusal if rejected else "",
             )
+        if self.delay:
+            time.sleep(self.delay)
         if self.rng.random() < self.timeout_rate:
             raise GatewayTimeout("银行接口响应超时")
         return TransferResult(record.accepted, record.reference, record.message)
 
 
-GATEWAYS = {"sandbox": "gjj_portal.bank.SandboxBankGateway"}
+class BatchFileGateway(BankGateway):
+    """The center–bank link most centers have: a daily transfer file out, a return file back."""
+
+    online = False
+
+    def transfer(self, **kwargs) -> TransferResult:
+        raise GatewayTimeout("批量文件通道不实时付款：请用 export_payouts 导出付款文件")
+
+
+GATEWAYS = {"sandbox": "gjj_portal.bank.SandboxBankGateway", "batch": "gjj_portal.bank.BatchFileGateway"}
 
 
 def bank_gateway() -> BankGateway:

@@ -172,7 +172,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="gjj")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -189,10 +189,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Bank gateway for payouts: "sandbox" (development, tests) — a real bank adapter plugs in here.
+# Bank gateway: "sandbox" (development, tests), "batch" (daily transfer file and return file), or the
+# dotted path of a real bank's adapter class.
 GJJ_BANK_GATEWAY = env("GJJ_BANK_GATEWAY", default="sandbox")
 GJJ_SANDBOX_BANK_FAILURE_RATE = env.float("GJJ_SANDBOX_BANK_FAILURE_RATE", default=0.0)
 GJJ_SANDBOX_BANK_TIMEOUT_RATE = env.float("GJJ_SANDBOX_BANK_TIMEOUT_RATE", default=0.0)
+GJJ_SANDBOX_BANK_DELAY = env.float("GJJ_SANDBOX_BANK_DELAY", default=0.0)
+# Where export_payouts writes the day's transfer files for the batch-file gateway.
+GJJ_BANK_FILE_DIR = env.path("GJJ_BANK_FILE_DIR", default=BASE_DIR / "bank_files")
 # A payout claimed but not finished after this many seconds is re-enqueued by the sweeper.
 GJJ_PAYOUT_STALE_SECONDS = env.int("GJJ_PAYOUT_STALE_SECONDS", default=600)
 

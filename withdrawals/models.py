@@ -223,6 +223,7 @@ class Payout(models.Model):
     attempts = models.PositiveIntegerField("尝试次数", default=0)
     claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
     bank_reference = models.CharField("银行流水号", max_length=64, blank=True)
+    batch_file = models.CharField("批量付款文件", max_length=100, blank=True)
     last_error = models.CharField("最近错误", max_length=300, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -26,6 +26,9 @@ class PayoutRetry(Exception):
 
 
 def payout_execute(*, payout_id: int, gateway: BankGateway | None = None) -> Payout:
+    gateway = gateway or bank_gateway()
+    if not gateway.online:
+        return Payout.objects.get(pk=payout_id)  # waits for the day's batch file
     now = timezone.now()
     claimed = Payout.objects.filter(pk=payout_id, state=Payout.State.PENDING).update(
         state=Payout.State.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1
@@ -34,7 +37,6 @@ def payout_execute(*, payout_id: int, gateway: BankGateway | None = None) -> Pay
     if not claimed:
         return payout  # done already, or another worker holds it
     _application_mark_paying(application_id=payout.application_id)
-    gateway = gateway or bank_gateway()
     try:
         result = gateway.transfer(
             idempotency_key=payout.idempotency_key,
@@ -105,6 +107,8 @@ def payout_sweep(*, now=None) -> list[int]:
     """Re-enqueue payouts whose message was lost (pending) or whose worker died (sending)."""
     from .tasks import payout_send
 
+    if not bank_gateway().online:
+        return []  # batch payouts are answered by the bank's return file, not retried
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.GJJ_PAYOUT_STALE_SECONDS)
     with transaction.atomic():

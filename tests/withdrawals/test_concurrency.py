@@ -81,3 +81,20 @@ def test_the_same_application_approved_by_two_reviewers_at_once_debits_once(depo
     assert sum(isinstance(o, WithdrawalError) for o in outcomes) == 1, outcomes
     assert LedgerEntry.objects.filter(kind=EntryKind.PARTIAL_WITHDRAWAL).count() == 1
     assert PersonalAccount.objects.get(pk=depositor.account.pk).balance == Decimal("42480.00")
+
+
+def test_two_workers_racing_for_one_payout_pay_once(depositor, reviewer, releaser, monkeypatch):
+    from gjj_portal.bank import SandboxBankGateway
+    from withdrawals import payouts
+    from withdrawals.models import Payout, SandboxTransfer
+    from withdrawals.review import payout_release
+
+    monkeypatch.setattr("withdrawals.tasks.payout_send.delay", lambda *a: None)
+    application = submitted_rent(depositor)
+    withdrawal_approve(application_id=application.pk, reviewer=reviewer)
+    payout = payout_release(application_id=application.pk, releaser=releaser)
+    gateway = SandboxBankGateway(failure_rate=0.0, timeout_rate=0.0, delay=0.3)
+    outcomes = race(*[lambda: payouts.payout_execute(payout_id=payout.pk, gateway=gateway)] * 2)
+    assert not any(isinstance(o, Exception) for o in outcomes), outcomes
+    assert SandboxTransfer.objects.count() == 1 and SandboxTransfer.objects.get().times_requested == 1
+    assert Payout.objects.get(pk=payout.pk).state == Payout.State.PAID

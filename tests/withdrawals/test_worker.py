@@ -1,9 +1,11 @@
 """A real Celery worker process, consuming from Redis and writing to the test PostgreSQL database."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,12 +13,14 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
 from gjj_portal.celery import app
+from withdrawals import payouts
 from withdrawals.models import Payout, SandboxTransfer, Status, WithdrawalApplication
-from withdrawals.review import withdrawal_approve
+from withdrawals.review import payout_release, withdrawal_approve
 from withdrawals.services import InvalidTransition
 from withdrawals.tasks import payout_send
 
@@ -36,51 +40,68 @@ def wait_for(predicate, timeout=40, what="condition"):
 
 
 @pytest.fixture
-def worker(transactional_db, tmp_path):
+def start_worker(transactional_db, tmp_path):
+    """Start real Celery worker processes on the test database; all are stopped at the end."""
     db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
-        "DJANGO_CONN_MAX_AGE": "0",
-    }
+    started = []
     app.control.purge()  # messages left by earlier tests point at rows that no longer exist
-    log = tmp_path / "worker.log"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "gjj_portal",
-            "worker",
-            "-l",
-            "info",
-            "-c",
-            "1",
-            "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(lambda: "ready." in log.read_text(), timeout=60, what="the worker to start")
+
+    def start(pool="prefork", **extra_env):
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+            "DJANGO_CONN_MAX_AGE": "0",
+            **extra_env,
+        }
+        log = tmp_path / f"worker{len(started)}.log"
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "gjj_portal",
+                "worker",
+                "-l",
+                "info",
+                "-c",
+                "1",
+                "-P",
+                pool,
+                "-n",
+                f"test{len(started)}@%h",
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
         proc.log = log
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        connection.close()  # the worker held connections to the test database
+        started.append(proc)
+        wait_for(lambda: "ready." in log.read_text(), timeout=60, what="the worker to start")
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    connection.close()  # the workers held connections to the test database
+
+
+@pytest.fixture
+def worker(start_worker):
+    return start_worker()
 
 
 def succeeded(worker):
@@ -129,3 +150,47 @@ def test_an_approved_application_reaches_paid_exactly_once_through_a_real_worker
         "paying",
         "paid",
     ]
+
+
+def approved_and_released(depositor, reviewer, releaser):
+    application = submitted_rent(depositor)
+    withdrawal_approve(application_id=application.pk, reviewer=reviewer)
+    payout_release(application_id=application.pk, releaser=releaser)  # publishes to Redis after COMMIT
+    return application
+
+
+def later():
+    return timezone.now() + timedelta(seconds=settings.GJJ_PAYOUT_STALE_SECONDS + 1)
+
+
+def assert_paid_once(application, depositor, times_asked):
+    wait_for(lambda: WithdrawalApplication.objects.get(pk=application.pk).status == Status.PAID, what="已到账")
+    transfer = SandboxTransfer.objects.get()
+    assert transfer.times_requested == times_asked and transfer.amount == Decimal("3600.00")
+    account = PersonalAccount.objects.get(pk=depositor.account.pk)
+    assert LedgerEntry.objects.filter(account=account, kind=EntryKind.PARTIAL_WITHDRAWAL).count() == 1
+    assert account.balance == Decimal("42480.00") == account_ledger_sum(account=account)
+
+
+def test_a_worker_killed_mid_payout_never_pays_twice(start_worker, depositor, reviewer, releaser):
+    # The bank takes 30 s to answer after paying: the worker is killed in that gap, the worst moment.
+    doomed = start_worker(pool="solo", GJJ_SANDBOX_BANK_DELAY="30")
+    application = approved_and_released(depositor, reviewer, releaser)
+    wait_for(lambda: SandboxTransfer.objects.exists(), what="the bank to take the transfer")
+    os.kill(doomed.pid, signal.SIGKILL)
+    doomed.wait(10)
+    payout = Payout.objects.get(application=application)
+    assert payout.state == Payout.State.SENDING  # we never heard the bank's answer
+    start_worker()
+    assert payouts.payout_sweep(now=later()) == [payout.pk]  # beat's sweeper finds the stuck payout
+    assert_paid_once(application, depositor, times_asked=2)  # asked again, same key: paid once
+
+
+def test_a_message_redis_lost_is_found_by_the_sweeper(start_worker, depositor, reviewer, releaser):
+    application = approved_and_released(depositor, reviewer, releaser)
+    app.control.purge()  # Redis lost the message
+    start_worker()
+    time.sleep(2)
+    assert Payout.objects.get(application=application).state == Payout.State.PENDING  # nobody knows of it
+    assert payouts.payout_sweep(now=later()) == [Payout.objects.get(application=application).pk]
+    assert_paid_once(application, depositor, times_asked=1)
