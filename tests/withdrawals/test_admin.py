@@ -200,3 +200,15 @@ def test_queue_filters_by_overdue_and_amount(client, depositor, other_depositor,
     small = client.get(url, {"amount": "lt10k"}).content.decode()
     assert old.number in small and fresh.number in small
     assert old.number not in client.get(url, {"amount": "gt50k"}).content.decode()
+
+
+def test_setup_staff_groups_gives_review_and_release_to_different_groups(db, capsys):
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    call_command("setup_staff_groups")
+    call_command("setup_staff_groups")
+    first = set(Group.objects.get(name="初审").permissions.values_list("codename", flat=True))
+    second = set(Group.objects.get(name="复核/财务").permissions.values_list("codename", flat=True))
+    assert "review_withdrawal" in first and "release_payout" not in first
+    assert "release_payout" in second and "review_withdrawal" not in second
