@@ -1,32 +1,155 @@
 from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+
+from .validators import validate_id_number
+
+CAPTCHA_ERRORS = {"invalid": "验证码错误，请重新输入。", "required": "请输入验证码。"}
+
+
+def _required(form):
+    """Chinese "please fill in" messages, unless a field says something more specific."""
+    for field in form.fields.values():
+        if field.error_messages.get("required") in (None, forms.Field.default_error_messages["required"]):
+            field.error_messages["required"] = f"请填写{field.label}。"
 
 
 class DepositorLoginForm(forms.Form):
     identifier = forms.CharField(
-        label="身份证号/手机号",
-        max_length=18,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "placeholder": "请输入身份证号或手机号"}),
+        label="身份证号/手机号/个人账号",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "placeholder": "请输入身份证号、手机号或个人账号"}),
     )
     password = forms.CharField(
         label="用户密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "placeholder": "请输入用户密码"}),
     )
-    captcha = CaptchaField(label="验证码", error_messages={"invalid": "验证码错误，请重新输入。"})
+    captcha = CaptchaField(label="验证码", error_messages=CAPTCHA_ERRORS)
 
-    error_messages = {"invalid_login": "身份证号/手机号或密码错误，请重新输入。"}
+    error_messages = {"invalid_login": "身份证号/手机号/个人账号或密码错误，请重新输入。"}
+    role = "depositor"
 
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
         self.user = None
         super().__init__(*args, **kwargs)
+        _required(self)
+
+    def credentials(self, cleaned):
+        return {"username": cleaned["identifier"], "password": cleaned["password"]}
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        self.user = authenticate(self.request, username=cleaned["identifier"], password=cleaned["password"])
-        if self.user is None or not self.user.is_depositor:
+        self.user = authenticate(self.request, **self.credentials(cleaned))
+        if self.user is None or self.user.role != self.role:
+            self.user = None
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return cleaned
+
+
+class UnitLoginForm(DepositorLoginForm):
+    identifier = forms.CharField(
+        label="单位账号",
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "placeholder": "请输入单位账号"}),
+    )
+    error_messages = {"invalid_login": "单位账号或密码错误，请重新输入。"}
+    role = "unit"
+
+
+class SmsCodeField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "短信验证码")
+        kwargs.setdefault("max_length", 6)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+        super().__init__(**kwargs)
+
+
+class NewPasswordMixin(forms.Form):
+    new_password1 = forms.CharField(
+        label="新密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="6–18位，须同时包含字母和数字。",
+    )
+    new_password2 = forms.CharField(
+        label="确认密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    user = None
+
+    def clean_new_password2(self):
+        p1, p2 = self.cleaned_data.get("new_password1"), self.cleaned_data.get("new_password2")
+        if p1 and p2 and p1 != p2:
+            raise forms.ValidationError("两次输入的密码不一致。")
+        if p1:
+            validate_password(p1, self.user)
+        return p2
+
+
+class RegisterForm(NewPasswordMixin):
+    full_name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="身份证号", max_length=18, validators=[validate_id_number])
+    phone = forms.RegexField(label="手机号", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号。"})
+    sms_code = SmsCodeField(required=False)
+    terms = forms.BooleanField(
+        label="我已阅读并同意《网上服务条款》", error_messages={"required": "请阅读并同意《网上服务条款》。"}
+    )
+    field_order = ["full_name", "id_number", "phone", "sms_code", "new_password1", "new_password2", "terms"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "登录密码"
+        _required(self)
+
+    def clean_id_number(self):
+        return self.cleaned_data["id_number"].strip().upper()
+
+
+class ForgotIdentityForm(forms.Form):
+    full_name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="证件号码", max_length=18)
+    captcha = CaptchaField(label="验证码", error_messages=CAPTCHA_ERRORS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _required(self)
+
+
+class SmsStepForm(forms.Form):
+    sms_code = SmsCodeField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _required(self)
+
+
+class ResetPasswordForm(NewPasswordMixin):
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        _required(self)
+
+
+class ChangePasswordForm(NewPasswordMixin):
+    old_password = forms.CharField(
+        label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        _required(self)
+
+    def clean_old_password(self):
+        if not self.user.check_password(self.cleaned_data["old_password"]):
+            raise forms.ValidationError("原密码不正确。")
+        return self.cleaned_data["old_password"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("old_password") and cleaned.get("old_password") == cleaned.get("new_password1"):
+            self.add_error("new_password1", "新密码不能与原密码相同。")
         return cleaned

@@ -13,6 +13,9 @@ class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=50, blank=True)
     id_number = models.CharField("身份证号", max_length=18, unique=True, null=True, blank=True)
     phone = models.CharField("手机号", max_length=11, blank=True, db_index=True)
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+    # Raising it logs the user out everywhere (it is part of the session's auth hash).
+    session_version = models.PositiveIntegerField(default=0, editable=False)
     employer = models.ForeignKey(
         "deposits.Employer", on_delete=models.PROTECT, null=True, blank=True, verbose_name="所属单位（单位用户）"
     )
@@ -27,3 +30,54 @@ class User(AbstractUser):
     @property
     def is_depositor(self) -> bool:
         return self.role == Role.DEPOSITOR
+
+    @property
+    def is_unit_user(self) -> bool:
+        return self.role == Role.UNIT
+
+    def get_session_auth_hash(self):
+        # Sessions carry a hash of the password; mixing in session_version lets 退出所有设备 end
+        # every session without changing the password.
+        return f"{super().get_session_auth_hash()}:{self.session_version}"
+
+
+class SmsCode(models.Model):
+    """A verification code sent to a phone: 6 digits, hashed, single use, short-lived."""
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register", "注册"
+        RESET = "reset", "忘记密码"
+        LOGIN = "login", "登录"
+
+    phone = models.CharField("手机号", max_length=11, db_index=True)
+    purpose = models.CharField("用途", max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=128)
+    ip = models.GenericIPAddressField("请求IP", null=True, blank=True)
+    created_at = models.DateTimeField("发送时间", auto_now_add=True)
+    expires_at = models.DateTimeField("失效时间")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    wrong_tries = models.PositiveSmallIntegerField("错误次数", default=0)
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = "短信验证码"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.phone} {self.get_purpose_display()}"
+
+
+class SmsOutbox(models.Model):
+    """What the development SMS backend 'sent' (a real provider adapter sends instead)."""
+
+    phone = models.CharField("手机号", max_length=11)
+    text = models.CharField("短信内容", max_length=300)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "短信（开发环境）"
+        verbose_name_plural = "短信（开发环境）"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.text

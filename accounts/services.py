@@ -1,4 +1,11 @@
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from .models import Role, User
+from .validators import id_number_problem
 
 # Staff groups and what each may do. The two-person rule: 初审 approves, 复核/财务 releases.
 STAFF_GROUPS = {
@@ -31,3 +38,103 @@ def staff_groups_ensure() -> dict[str, Group]:
         group.permissions.set(wanted)
         groups[name] = group
     return groups
+
+
+# --- Depositor identity ----------------------------------------------------------------------------
+
+
+class IdentityError(Exception):
+    """A refusal with a Chinese message."""
+
+
+def registration_problem(*, full_name: str, id_number: str, phone: str) -> str | None:
+    """May this person register? The center must know the ID, with this name and this reserved phone."""
+    from deposits.models import PersonalAccount
+
+    if problem := id_number_problem(id_number):
+        return problem
+    account = PersonalAccount.objects.filter(id_number=id_number.upper()).select_related("user").first()
+    if account is None or account.name != full_name.strip():
+        return "未查询到与该姓名和身份证号一致的公积金账户，请确认单位已为您办理缴存开户。"
+    if account.user_id is not None:
+        return "该身份证已注册"
+    if account.phone != phone:
+        return "手机号与中心预留手机号不一致，请使用预留手机号注册；如需变更预留手机号，请到中心窗口办理。"
+    return None
+
+
+@transaction.atomic
+def depositor_register(*, full_name: str, id_number: str, phone: str, password: str) -> User:
+    from deposits.models import PersonalAccount
+
+    id_number = id_number.upper()
+    if problem := registration_problem(full_name=full_name, id_number=id_number, phone=phone):
+        raise IdentityError(problem)
+    account = PersonalAccount.objects.select_for_update().get(id_number=id_number)
+    if account.user_id is not None:  # a concurrent registration won
+        raise IdentityError("该身份证已注册")
+    user = User(username=id_number, role=Role.DEPOSITOR, full_name=account.name, id_number=id_number, phone=phone)
+    user.set_password(password)
+    user.save()
+    account.user = user
+    account.save(update_fields=["user"])
+    return user
+
+
+def depositor_find(*, full_name: str, id_number: str) -> User | None:
+    """忘记密码 · 信息验证: the registered depositor with this name and ID, or None."""
+    return User.objects.filter(
+        role=Role.DEPOSITOR, id_number=(id_number or "").strip().upper(), full_name=(full_name or "").strip()
+    ).first()
+
+
+def password_set(*, user: User, password: str) -> None:
+    """A new password (reset or change): it must follow the rule; every other session ends."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise IdentityError(" ".join(exc.messages)) from exc
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    from messages_center.services import todo_close
+
+    todo_close(recipient=user, key="first-login-password")
+
+
+def logout_everywhere(*, user: User) -> None:
+    User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)
+    user.refresh_from_db(fields=["session_version"])
+
+
+@transaction.atomic
+def online_access_open(*, account, initial_password: str) -> User:
+    """The center opens web access at its counter with an initial password (Ningbo): the depositor must
+    change it at first login, and a 待办 says so."""
+    from deposits.models import PersonalAccount
+    from messages_center.services import todo_open
+
+    account = PersonalAccount.objects.select_for_update().get(pk=account.pk)
+    if account.user_id is not None:
+        raise IdentityError("该身份证已注册")
+    user = User(
+        username=account.id_number,
+        role=Role.DEPOSITOR,
+        full_name=account.name,
+        id_number=account.id_number,
+        phone=account.phone,
+        must_change_password=True,
+    )
+    user.set_password(initial_password)
+    user.save()
+    account.user = user
+    account.online_enabled = True
+    account.save(update_fields=["user", "online_enabled"])
+    todo_open(
+        recipient=user,
+        key="first-login-password",
+        business="账户安全",
+        title="请修改初始密码",
+        body="您的网上服务大厅账户由中心开通，使用的是初始密码，请修改为只有您知道的密码。",
+    )
+    return user

@@ -1,9 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import oidc, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/sms/", views.login_sms_view, name="login_sms"),
     path("logout/", views.logout_view, name="logout"),
+    path("logout/all/", views.logout_all_view, name="logout_all"),
+    path("register/", views.register_view, name="register"),
+    path("forgot/", views.forgot_view, name="forgot"),
+    path("password/", views.password_change_view, name="password_change"),
+    path("unit/login/", views.unit_login_view, name="unit_login"),
+    path("sso/", oidc.sso_start, name="sso"),
+    path("sso/callback/", oidc.sso_callback, name="sso_callback"),
 ]

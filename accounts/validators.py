@@ -55,3 +55,20 @@ def mask_account(value: str) -> str:
 
 def mask_card(value: str) -> str:
     return f"{value[:4]} **** **** {value[-4:]}" if value and len(value) >= 8 else "****"
+
+
+class PolicyPasswordValidator:
+    """The center's password rule (Taiyuan default: 6–18 characters with both letters and digits)."""
+
+    def validate(self, password, user=None):
+        from gjj_portal.policy import current_policy
+
+        policy = current_policy()
+        low, high = policy.password_min_length, policy.password_max_length
+        if not low <= len(password) <= high:
+            raise ValidationError(f"登录密码须为{low}–{high}位。", code="password_length")
+        if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
+            raise ValidationError("登录密码须同时包含字母和数字。", code="password_letters_digits")
+
+    def get_help_text(self):
+        return "6–18位，须同时包含字母和数字。"

@@ -1,23 +1,98 @@
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .forms import DepositorLoginForm
+from gjj_portal.policy import current_policy
+
+from . import services
+from .forms import (
+    ChangePasswordForm,
+    DepositorLoginForm,
+    ForgotIdentityForm,
+    RegisterForm,
+    ResetPasswordForm,
+    SmsStepForm,
+    UnitLoginForm,
+)
+from .models import SmsCode, User
+from .sms import SmsError, sms_code_check, sms_code_send
+from .validators import mask_phone
+
+PENDING_LOGIN = "gjj_pending_login"
+RESET = "gjj_reset"
+ENROLL_MESSAGE = "您尚未开通网上业务，请携带本人身份证到中心服务大厅或受托银行网点办理面签开通后再登录。"
+
+
+def _ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def _next_or(request, default):
+    url = request.POST.get("next") or request.GET.get("next")
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return default
 
 
 def login_view(request):
-    if request.user.is_authenticated and getattr(request.user, "is_depositor", False):
+    """个人登录: 身份证号, 手机号 or 个人账号 + 用户密码 + 验证码; the policy may add an SMS code."""
+    if request.user.is_authenticated and request.user.is_depositor:
         return redirect("deposits:home")
     form = DepositorLoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login(request, form.user, backend="accounts.backends.DepositorBackend")
-        next_url = request.POST.get("next") or request.GET.get("next")
-        if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-            return redirect(next_url)
-        return redirect("deposits:home")
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+        policy, user = current_policy(), form.user
+        account = getattr(user, "account", None)
+        if policy.login_requires_enrollment and (account is None or not account.online_enabled):
+            form.add_error(None, ENROLL_MESSAGE)
+        elif policy.login_requires_sms:
+            request.session[PENDING_LOGIN] = {"user": user.pk, "next": _next_or(request, "")}
+            return redirect("accounts:login_sms")
+        else:
+            login(request, user, backend="accounts.backends.DepositorBackend")  # rotates the session key
+            return redirect(_next_or(request, "deposits:home"))
+    if request.GET.get("sso") == "failed":
+        form.add_error(None, "政务服务网账号未能匹配到本中心的缴存账户，请使用身份证号登录或先注册。")
+    context = {
+        "form": form,
+        "next": request.GET.get("next", ""),
+        "sso_enabled": settings.GJJ_OIDC_ENABLED,
+        "sso_label": settings.GJJ_OIDC_LABEL,
+    }
+    return render(request, "accounts/login.html", context)
+
+
+def login_sms_view(request):
+    """The Ningbo step: a code to the reserved phone before the session opens."""
+    pending = request.session.get(PENDING_LOGIN)
+    if not pending:
+        return redirect("accounts:login")
+    user = User.objects.get(pk=pending["user"])
+    form = SmsStepForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "send":
+        _send(request, user.phone, SmsCode.Purpose.LOGIN)
+        form = SmsStepForm()
+    elif request.method == "POST" and form.is_valid():
+        try:
+            sms_code_check(phone=user.phone, purpose=SmsCode.Purpose.LOGIN, code=form.cleaned_data["sms_code"])
+        except SmsError as exc:
+            form.add_error("sms_code", str(exc))
+        else:
+            del request.session[PENDING_LOGIN]
+            login(request, user, backend="accounts.backends.DepositorBackend")
+            return redirect(pending["next"] or "deposits:home")
+    return render(request, "accounts/login_sms.html", {"form": form, "phone": mask_phone(user.phone)})
+
+
+def _send(request, phone, purpose):
+    try:
+        sms_code_send(phone=phone, purpose=purpose, ip=_ip(request))
+        messages.success(request, f"验证码已发送至 {mask_phone(phone)}，5分钟内有效。")
+    except SmsError as exc:
+        messages.error(request, str(exc))
 
 
 @require_POST
@@ -25,3 +100,116 @@ def logout_view(request):
     logout(request)
     messages.info(request, "您已安全退出系统。")
     return redirect("accounts:login")
+
+
+@require_POST
+@login_required
+def logout_all_view(request):
+    """退出所有设备: every session of this user ends, this one included."""
+    services.logout_everywhere(user=request.user)
+    logout(request)
+    messages.info(request, "已退出所有设备上的登录。")
+    return redirect("accounts:login")
+
+
+IDENTITY_FIELDS = ("full_name", "id_number", "phone")
+
+
+def register_view(request):
+    """注册: the center must know the ID with this name and reserved phone; 发送验证码 then 注册."""
+    form = RegisterForm(request.POST or None)
+    sending = request.POST.get("action") == "send"
+    valid = request.method == "POST" and form.is_valid()
+    if sending:
+        # 发送验证码 needs only who and which phone; the rest is checked at 注册.
+        for name in [n for n in form.errors if n not in IDENTITY_FIELDS]:
+            del form.errors[name]
+    c = form.cleaned_data if request.method == "POST" else {}
+    if (valid or sending) and all(n in c for n in IDENTITY_FIELDS):
+        problem = services.registration_problem(full_name=c["full_name"], id_number=c["id_number"], phone=c["phone"])
+        if problem:
+            form.add_error(None, problem)
+        elif sending:
+            _send(request, c["phone"], SmsCode.Purpose.REGISTER)
+        else:
+            try:
+                sms_code_check(phone=c["phone"], purpose=SmsCode.Purpose.REGISTER, code=c["sms_code"])
+                services.depositor_register(
+                    full_name=c["full_name"], id_number=c["id_number"], phone=c["phone"], password=c["new_password1"]
+                )
+            except (SmsError, services.IdentityError) as exc:
+                form.add_error("sms_code" if isinstance(exc, SmsError) else None, str(exc))
+            else:
+                messages.success(request, "注册成功，可用身份证号或手机号码登录个人网上服务大厅。")
+                return redirect("accounts:login")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def forgot_view(request):
+    """忘记密码: 信息验证 (name, ID, captcha) → the masked reserved phone → SMS code → new password."""
+    state = request.session.get(RESET) or {}
+    user = User.objects.filter(pk=state.get("user")).first()
+    if user is None:
+        form = ForgotIdentityForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            found = services.depositor_find(
+                full_name=form.cleaned_data["full_name"], id_number=form.cleaned_data["id_number"]
+            )
+            if found is None:
+                form.add_error(None, "信息验证不通过，请核对姓名和证件号码；尚未注册的请先注册。")
+            else:
+                request.session[RESET] = {"user": found.pk, "sms_ok": False}
+                return redirect("accounts:forgot")
+        return render(request, "accounts/forgot.html", {"form": form, "step": 1})
+    if not state.get("sms_ok"):
+        form = SmsStepForm(request.POST if request.POST.get("action") != "send" else None)
+        if request.method == "POST" and request.POST.get("action") == "send":
+            _send(request, user.phone, SmsCode.Purpose.RESET)
+        elif request.method == "POST" and form.is_valid():
+            try:
+                sms_code_check(phone=user.phone, purpose=SmsCode.Purpose.RESET, code=form.cleaned_data["sms_code"])
+            except SmsError as exc:
+                form.add_error("sms_code", str(exc))
+            else:
+                request.session[RESET] = {"user": user.pk, "sms_ok": True}
+                return redirect("accounts:forgot")
+        return render(request, "accounts/forgot.html", {"form": form, "step": 2, "phone": mask_phone(user.phone)})
+    form = ResetPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.password_set(user=user, password=form.cleaned_data["new_password1"])
+        del request.session[RESET]
+        return render(request, "accounts/forgot.html", {"step": 4})
+    return render(request, "accounts/forgot.html", {"form": form, "step": 3})
+
+
+@login_required
+def password_change_view(request):
+    """修改密码: 原密码, 新密码 (≠ 原密码), 确认密码; other sessions end, this one stays."""
+    form = ChangePasswordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_set(user=request.user, password=form.cleaned_data["new_password1"])
+        except services.IdentityError as exc:
+            form.add_error("new_password1", str(exc))
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码修改成功。")
+            return redirect("unit:home" if request.user.is_unit_user else "deposits:home")
+    return render(request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password})
+
+
+def unit_login_view(request):
+    """单位登录: a separate door to the employer pages."""
+    if request.user.is_authenticated and request.user.is_unit_user:
+        return redirect("unit:home")
+    form = UnitLoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(_next_or(request, "unit:home"))
+    return render(request, "accounts/unit_login.html", {"form": form})
+
+
+def locked_out(request, credentials, *args, **kwargs):
+    """django-axes: too many failures. The message never says whether the account exists."""
+    context = {"form": DepositorLoginForm(request), "locked": True}
+    return render(request, "accounts/login.html", context, status=429)

@@ -79,6 +79,7 @@ class PersonalAccount(models.Model):
     last_paid_month = models.DateField("缴至年月", null=True, blank=True)
     household_region = models.CharField("户籍所在地", max_length=30, blank=True)
     owns_house = models.BooleanField("名下有自有住房", default=False)
+    online_enabled = models.BooleanField("已面签开通网上业务", default=True)
     job_category = models.CharField(
         "岗位类别（女职工退休年龄）",
         max_length=10,

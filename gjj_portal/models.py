@@ -25,6 +25,10 @@ class CenterPolicy(models.Model):
     )
     review_sla_days = models.PositiveSmallIntegerField("审核时限（工作日）", default=3)
     closing_min_sealed_months = models.PositiveSmallIntegerField("外地销户提取须封存满（月）", default=6)
+    password_min_length = models.PositiveSmallIntegerField("登录密码最短位数", default=6)
+    password_max_length = models.PositiveSmallIntegerField("登录密码最长位数", default=18)
+    login_requires_sms = models.BooleanField("登录须短信验证码（预留手机号）", default=False)
+    login_requires_enrollment = models.BooleanField("仅已面签开通网上业务的职工可登录", default=False)
     loan_withdrawals_per_year = models.PositiveSmallIntegerField("还贷提取每年次数（商贷、公贷各）", default=1)
     prepay_min_amount = models.DecimalField(
         "提前部分还款最低金额（元）",

@@ -44,6 +44,10 @@ class PolicySnapshot:
     loan_rates: tuple[tuple[date, Decimal, Decimal], ...] = ()  # (effective_from, ≤5y, >5y), ascending
     prepay_min_amount: Decimal = Decimal("0")
     closing_min_sealed_months: int = 6
+    password_min_length: int = 6
+    password_max_length: int = 18
+    login_requires_sms: bool = False
+    login_requires_enrollment: bool = False
     loan_withdrawals_per_year: int = 1
 
 
@@ -70,6 +74,10 @@ def _load(code: str) -> PolicySnapshot:
         loan_rates=tuple((r.effective_from, r.up_to_five_years, r.over_five_years) for r in p.loan_rates.all()),
         prepay_min_amount=p.prepay_min_amount,
         closing_min_sealed_months=p.closing_min_sealed_months,
+        password_min_length=p.password_min_length,
+        password_max_length=p.password_max_length,
+        login_requires_sms=p.login_requires_sms,
+        login_requires_enrollment=p.login_requires_enrollment,
         loan_withdrawals_per_year=p.loan_withdrawals_per_year,
     )
 

@@ -50,6 +50,8 @@ PROFILES = {
     },
     "ningbo": {
         "center_name": "宁波市住房公积金管理中心",
+        "login_requires_sms": True,
+        "login_requires_enrollment": True,
         "local_region": "宁波市",
         "rental_regions": ["宁波市", "省内其他城市", "省外"],
         "rent_monthly_cap": Decimal("2000.00"),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "captcha",
+    "axes",
     "gjj_portal",
     "accounts",
     "deposits",
@@ -57,7 +58,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "gjj_portal.middleware.BusinessGuardMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gjj_portal.urls"
@@ -100,15 +103,42 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out credentials before any check
     "accounts.backends.DepositorBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
+
+# Single sign-on (OpenID Connect, mozilla-django-oidc) with the provincial government-service account.
+GJJ_OIDC_ENABLED = env.bool("GJJ_OIDC_ENABLED", default=False)
+GJJ_OIDC_ID_CLAIM = env("GJJ_OIDC_ID_CLAIM", default="id_card_no")
+GJJ_OIDC_LABEL = env("GJJ_OIDC_LABEL", default="政务服务网账号登录")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+if GJJ_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.GovOIDCBackend")
+
+# Failed logins (django-axes): 5 failures lock that account name, and separately that address, for
+# 30 minutes; the page says so without telling whether the account exists.
+AXES_FAILURE_LIMIT = env.int("GJJ_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("GJJ_LOGIN_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "deposits:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.validators.PolicyPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -157,6 +187,9 @@ CAPTCHA_TIMEOUT = 5
 CAPTCHA_IMAGE_SIZE = (110, 38)
 CAPTCHA_FONT_SIZE = 28
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+
+# SMS: the database/console backend (development, tests) or a real provider's adapter class.
+GJJ_SMS_BACKEND = env("GJJ_SMS_BACKEND", default="accounts.sms.DatabaseSmsBackend")
 
 # The center policy profile in force (liaoning, ningbo, liuzhou, taiyuan).
 GJJ_CENTER = env("GJJ_CENTER", default="liaoning")

@@ -13,5 +13,6 @@ urlpatterns = [
     path("withdrawals/", include("withdrawals.urls")),
     path("messages/", include("messages_center.urls")),
     path("loans/", include("loans.urls")),
+    path("unit/", include("deposits.unit_urls")),
     path("", include("deposits.urls")),
 ]

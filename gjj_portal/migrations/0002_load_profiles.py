@@ -10,7 +10,10 @@ def load(apps, schema_editor):
     BusinessWindow = apps.get_model("gjj_portal", "BusinessWindow")
     for code, data in PROFILES.items():
         fields = {
-            k: v for k, v in data.items() if k not in ("banks", "windows", "interest_rates", "loan_rates", "prepay_min_amount")
+            k: v
+            for k, v in data.items()
+            if k in ("center_name", "local_region", "rental_regions", "rent_monthly_cap", "rent_min_deposit_months",
+                     "rent_withdrawals_per_year", "min_balance_after_withdrawal", "review_sla_days")
         }
         policy, created = CenterPolicy.objects.get_or_create(code=code, defaults=fields)
         if not created:

@@ -10,6 +10,7 @@ def load(apps, schema_editor):
     LoanRate = apps.get_model("gjj_portal", "LoanRate")
     for policy in CenterPolicy.objects.filter(code__in=PROFILES):
         data = PROFILES[policy.code]
+        # (profile fields added later are set by the migration that adds them)
         for business, days, opens, closes in data["windows"]:
             BusinessWindow.objects.get_or_create(
                 policy=policy, business=business, defaults={"days": days, "opens_at": opens, "closes_at": closes}

@@ -20,7 +20,7 @@ def test_depositor_logs_in_with_id_number_or_phone(client, depositor, identifier
 def test_wrong_password_gets_a_message_that_does_not_say_whether_the_id_exists(client, depositor):
     wrong = client.post(URL, {"identifier": depositor.id_number, "password": "nope", **captcha()}).content.decode()
     unknown = client.post(URL, {"identifier": "110101199003071234", "password": "nope", **captcha()}).content.decode()
-    assert "身份证号/手机号或密码错误" in wrong and "身份证号/手机号或密码错误" in unknown
+    assert "身份证号/手机号/个人账号或密码错误" in wrong and "身份证号/手机号/个人账号或密码错误" in unknown
 
 
 def test_wrong_captcha_is_refused_and_the_identifier_kept(client, depositor):

@@ -1,0 +1,62 @@
+"""Single sign-on with the provincial government-service account (政务服务网) or another provider,
+through OpenID Connect (mozilla-django-oidc). Off unless GJJ_OIDC_ENABLED. Users are matched by the
+ID number the provider vouches for; a depositor the center knows but who never registered is linked."""
+
+from django.conf import settings
+from django.http import Http404
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+
+from .models import Role, User
+from .validators import id_number_problem
+
+
+def _id_number(claims) -> str | None:
+    value = (claims.get(settings.GJJ_OIDC_ID_CLAIM) or "").strip().upper()
+    return None if id_number_problem(value) else value
+
+
+class GovOIDCBackend(OIDCAuthenticationBackend):
+    def verify_claims(self, claims):
+        return _id_number(claims) is not None
+
+    def filter_users_by_claims(self, claims):
+        id_number = _id_number(claims)
+        if id_number is None:
+            return self.UserModel.objects.none()
+        return self.UserModel.objects.filter(role=Role.DEPOSITOR, id_number=id_number)
+
+    def create_user(self, claims):
+        from deposits.models import PersonalAccount
+
+        account = PersonalAccount.objects.filter(id_number=_id_number(claims), user__isnull=True).first()
+        if account is None:
+            return None  # the center has no deposit account for this person
+        user = User(
+            username=account.id_number,
+            role=Role.DEPOSITOR,
+            full_name=account.name,
+            id_number=account.id_number,
+            phone=account.phone,
+        )
+        user.set_unusable_password()
+        user.save()
+        account.user = user
+        account.save(update_fields=["user"])
+        return user
+
+    def update_user(self, user, claims):
+        return user
+
+
+def _enabled(view):
+    def wrapper(request, *args, **kwargs):
+        if not settings.GJJ_OIDC_ENABLED:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+sso_start = _enabled(OIDCAuthenticationRequestView.as_view())
+sso_callback = _enabled(OIDCAuthenticationCallbackView.as_view())
