@@ -54,13 +54,12 @@ def login_view(request):
         else:
             login(request, user, backend="accounts.backends.DepositorBackend")  # rotates the session key
             return redirect(_next_or(request, "deposits:home"))
-    if request.GET.get("sso") == "failed":
-        form.add_error(None, "政务服务网账号未能匹配到本中心的缴存账户，请使用身份证号登录或先注册。")
     context = {
         "form": form,
         "next": request.GET.get("next", ""),
         "sso_enabled": settings.GJJ_OIDC_ENABLED,
         "sso_label": settings.GJJ_OIDC_LABEL,
+        "sso_failed": request.GET.get("sso") == "failed",
     }
     return render(request, "accounts/login.html", context)
 
