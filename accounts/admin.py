@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import User
+from .models import SmsOutbox, User
 from .validators import mask_id_number, mask_phone
 
 
@@ -19,3 +19,21 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description="手机号")
     def masked_phone(self, obj):
         return mask_phone(obj.phone) if obj.phone else "-"
+
+
+@admin.register(SmsOutbox)
+class SmsOutboxAdmin(admin.ModelAdmin):
+    """The development SMS backend's outbox: where a developer or a demo reads the codes."""
+
+    list_display = ["created_at", "masked", "text"]
+    readonly_fields = ["phone", "text", "created_at"]
+
+    @admin.display(description="手机号")
+    def masked(self, obj):
+        return mask_phone(obj.phone)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
