@@ -108,9 +108,46 @@ class PersonalAccount(models.Model):
 
     @property
     def monthly_amount(self) -> Decimal:
+        from gjj_portal.policy import current_policy
+
         from .rules import monthly_contribution
 
-        return monthly_contribution(self.base, self.employer_ratio, self.employee_ratio)
+        return monthly_contribution(
+            self.base, self.employer_ratio, self.employee_ratio, current_policy().contribution_rounding
+        )
+
+
+class RemittanceBatch(models.Model):
+    """One posted list (清册) of an employer: 当月汇缴 for a month (once only), 补缴 or 变更."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", "当月汇缴"
+        SUPPLEMENTARY = "supplementary", "补缴清册"
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="batches", verbose_name="单位")
+    kind = models.CharField("清册类型", max_length=15, choices=Kind.choices)
+    period = models.CharField("汇缴年月", max_length=7, blank=True)
+    rows = models.PositiveIntegerField("人数")
+    total = models.DecimalField("金额合计", max_digits=16, decimal_places=2)
+    source = models.CharField("来源", max_length=100, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name="提交人"
+    )
+    posted_at = models.DateTimeField("入账时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "缴存清册"
+        verbose_name_plural = "缴存清册"
+        ordering = ["-posted_at"]
+        constraints = [
+            # A month is remitted once: the database refuses a second 当月汇缴 for it.
+            models.UniqueConstraint(
+                fields=["employer", "period"], condition=Q(kind="monthly"), name="batch_one_monthly_per_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.employer} {self.get_kind_display()} {self.period}"
 
 
 class DepositCertificate(models.Model):
@@ -188,9 +225,10 @@ class LedgerEntry(models.Model):
         indexes = [models.Index(fields=["account", "occurred_on"])]
         constraints = [
             models.CheckConstraint(condition=Q(balance_after__gte=0), name="entry_balance_after_gte_0"),
-            # Only status records (封存, 启封, 冻结, 解冻) may carry no money.
+            # Only status records (开户, 封存, 启封, 冻结, 解冻, 基数调整) may carry no money.
             models.CheckConstraint(
-                condition=~Q(amount=0) | Q(kind__in=["sealing", "unsealing", "freeze", "unfreeze"]),
+                condition=~Q(amount=0)
+                | Q(kind__in=["opening", "sealing", "unsealing", "freeze", "unfreeze", "base_adjustment"]),
                 name="entry_amount_not_zero",
             ),
             # One entry per business reference and kind: posting the same business twice is impossible.

@@ -149,3 +149,48 @@ def certificate_issue(*, account: PersonalAccount, center_name: str, today: date
         "center_name": center_name,
     }
     return DepositCertificate.objects.create(code=certificate_code(), account=account, snapshot=snapshot)
+
+
+@dataclass(frozen=True)
+class Posting:
+    account_id: int
+    kind: str
+    amount: Decimal
+    reference: str
+    occurred_on: date
+    period: str = ""
+    memo: str = ""
+
+
+@transaction.atomic
+def ledger_post_many(*, postings: list[Posting]) -> int:
+    """Many entries at once (an employer's list): the accounts are locked in one statement, in id
+    order, and every entry carries its running balance, exactly as `ledger_post` would write it."""
+    ids = sorted({p.account_id for p in postings})
+    accounts = {}
+    for chunk in range(0, len(ids), 5000):
+        for account in (
+            PersonalAccount.objects.select_for_update().filter(pk__in=ids[chunk : chunk + 5000]).order_by("pk")
+        ):
+            accounts[account.pk] = account
+    entries = []
+    for p in postings:
+        account = accounts[p.account_id]
+        account.balance += p.amount
+        if account.balance < 0:
+            raise InsufficientBalance(f"账户{account.grzh}余额不足。")
+        entries.append(
+            LedgerEntry(
+                account_id=p.account_id,
+                kind=p.kind,
+                amount=p.amount,
+                balance_after=account.balance,
+                occurred_on=p.occurred_on,
+                period=p.period,
+                reference=p.reference,
+                memo=p.memo,
+            )
+        )
+    LedgerEntry.objects.bulk_create(entries, batch_size=2000)
+    PersonalAccount.objects.bulk_update(accounts.values(), ["balance"], batch_size=2000)
+    return len(entries)

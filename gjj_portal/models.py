@@ -25,6 +25,14 @@ class CenterPolicy(models.Model):
     )
     review_sla_days = models.PositiveSmallIntegerField("审核时限（工作日）", default=3)
     closing_min_sealed_months = models.PositiveSmallIntegerField("外地销户提取须封存满（月）", default=6)
+    base_floor = models.DecimalField("缴存基数下限（元）", max_digits=10, decimal_places=2, default=Decimal("2100.00"))
+    base_cap = models.DecimalField("缴存基数上限（元）", max_digits=10, decimal_places=2, default=Decimal("31000.00"))
+    contribution_rounding = models.CharField(
+        "月缴存额舍入",
+        max_length=10,
+        default="cent",
+        choices=[("cent", "四舍五入到分"), ("yuan", "四舍五入到元")],
+    )
     password_min_length = models.PositiveSmallIntegerField("登录密码最短位数", default=6)
     password_max_length = models.PositiveSmallIntegerField("登录密码最长位数", default=18)
     login_requires_sms = models.BooleanField("登录须短信验证码（预留手机号）", default=False)

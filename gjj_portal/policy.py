@@ -44,6 +44,9 @@ class PolicySnapshot:
     loan_rates: tuple[tuple[date, Decimal, Decimal], ...] = ()  # (effective_from, ≤5y, >5y), ascending
     prepay_min_amount: Decimal = Decimal("0")
     closing_min_sealed_months: int = 6
+    base_floor: Decimal = Decimal("0")
+    base_cap: Decimal = Decimal("999999")
+    contribution_rounding: str = "cent"
     password_min_length: int = 6
     password_max_length: int = 18
     login_requires_sms: bool = False
@@ -74,6 +77,9 @@ def _load(code: str) -> PolicySnapshot:
         loan_rates=tuple((r.effective_from, r.up_to_five_years, r.over_five_years) for r in p.loan_rates.all()),
         prepay_min_amount=p.prepay_min_amount,
         closing_min_sealed_months=p.closing_min_sealed_months,
+        base_floor=p.base_floor,
+        base_cap=p.base_cap,
+        contribution_rounding=p.contribution_rounding,
         password_min_length=p.password_min_length,
         password_max_length=p.password_max_length,
         login_requires_sms=p.login_requires_sms,

@@ -1,0 +1,388 @@
+"""Employers' lists (清册): 当月汇缴, 补缴清册 and 变更清册 (开户, 封存, 启封, 基数/比例调整).
+
+A list is validated whole before anything is written: one bad row rejects it with a report of every
+bad row (row number, field, reason). Posting writes one ledger entry per employee in one transaction;
+a month is remitted once (a unique constraint on the batch, and on each entry's reference).
+"""
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import tablib
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.validators import id_number_problem
+from gjj_portal.policy import current_policy
+from messages_center.models import Message
+
+from .models import AccountStatus, Employer, EntryKind, LedgerEntry, PersonalAccount, RemittanceBatch, SealReason
+from .rules import monthly_contribution
+from .selectors import account_deposit_periods
+from .services import Posting, account_lock, ledger_post, ledger_post_many
+
+MONTHLY_HEADERS = ["个人账号", "姓名", "月缴存额"]
+SUPPLEMENTARY_HEADERS = ["个人账号", "姓名", "补缴年月", "补缴金额"]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    reason: str
+
+
+class ListRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)}处错误")
+        self.errors = errors
+
+
+class EmployerError(Exception):
+    """A refusal with a Chinese message."""
+
+
+def amount_for(account: PersonalAccount) -> Decimal:
+    return monthly_contribution(
+        account.base, account.employer_ratio, account.employee_ratio, current_policy().contribution_rounding
+    )
+
+
+def month_start(period: str) -> date:
+    return date(int(period[:4]), int(period[5:7]), 1)
+
+
+def read_table(upload_name: str, content: bytes, headers: list[str]) -> list[dict]:
+    """An uploaded XLSX or CSV as rows of {header: text}; a missing column rejects the file."""
+    try:
+        if upload_name.lower().endswith(".xlsx"):
+            data = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
+        else:
+            data = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+    except Exception as exc:  # noqa: BLE001 — any unreadable file gets the same answer
+        raise ListRejected([RowError(1, "文件", "无法读取文件，请上传 XLSX 或 UTF-8 编码的 CSV 文件。")]) from exc
+    missing = [h for h in headers if h not in (data.headers or [])]
+    if missing:
+        raise ListRejected([RowError(1, "表头", f"缺少列：{'、'.join(missing)}。")])
+    return [
+        {h: ("" if row[i] is None else str(row[i]).strip()) for i, h in enumerate(data.headers) if h in headers}
+        for row in data
+    ]
+
+
+def _money(text: str) -> Decimal | None:
+    try:
+        value = Decimal(str(text).replace(",", ""))
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value == value.quantize(Decimal("0.01")) else None
+
+
+def _rows(rows, progress):
+    numbered = enumerate(rows, start=2)  # row 1 is the header
+    return progress(numbered, len(rows)) if progress else numbered
+
+
+def validate_monthly(
+    *, employer: Employer, period: str, rows: list[dict], progress=None
+) -> list[tuple[PersonalAccount, Decimal]]:
+    accounts = {a.grzh: a for a in PersonalAccount.objects.filter(employer=employer)}
+    errors, seen, valid = [], set(), []
+    for number, row in _rows(rows, progress):
+        account = accounts.get(row["个人账号"])
+        if account is None:
+            errors.append(RowError(number, "个人账号", f"“{row['个人账号']}”不是本单位职工的个人账号。"))
+            continue
+        if row["个人账号"] in seen:
+            errors.append(RowError(number, "个人账号", "同一职工在清册中出现了两次。"))
+            continue
+        seen.add(row["个人账号"])
+        if row["姓名"] != account.name:
+            errors.append(RowError(number, "姓名", f"姓名与个人账号不符（账户姓名为{account.name}）。"))
+        if account.status != AccountStatus.NORMAL:
+            errors.append(RowError(number, "个人账号", f"账户状态为{account.get_status_display()}，不能汇缴。"))
+        amount = _money(row["月缴存额"])
+        expected = amount_for(account)
+        if amount is None:
+            errors.append(RowError(number, "月缴存额", "请填写正确的金额（最多两位小数）。"))
+        elif amount != expected:
+            errors.append(RowError(number, "月缴存额", f"与缴存基数×比例计算结果不符，应为{expected:.2f}元。"))
+        if account.opened_on > month_start(period):
+            errors.append(RowError(number, "个人账号", f"该账户{account.opened_on:%Y-%m}才开户。"))
+        if not errors or errors[-1].row != number:
+            valid.append((account, amount))
+    if errors:
+        raise ListRejected(errors)
+    return valid
+
+
+def monthly_list(*, employer: Employer, period: str) -> list[tuple[PersonalAccount, Decimal]]:
+    """The month's list computed from bases and ratios: every normal account open by that month."""
+    accounts = PersonalAccount.objects.filter(
+        employer=employer, status=AccountStatus.NORMAL, opened_on__lte=month_start(period)
+    ).order_by("grzh")
+    return [(a, amount_for(a)) for a in accounts]
+
+
+def _notify(accounts_amounts, title, body_for):
+    Message.objects.bulk_create(
+        [
+            Message(recipient_id=a.user_id, business="住房公积金缴存", title=title, body=body_for(a, amount))
+            for a, amount in accounts_amounts
+            if a.user_id
+        ],
+        batch_size=2000,
+    )
+
+
+def remittance_post(*, employer: Employer, period: str, rows, user=None, source: str = "网上录入") -> RemittanceBatch:
+    """当月汇缴: one 01 entry per employee, all or nothing, once per month."""
+    if not rows:
+        raise EmployerError("清册中没有可汇缴的职工。")
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            batch = RemittanceBatch.objects.create(
+                employer=employer,
+                kind=RemittanceBatch.Kind.MONTHLY,
+                period=period,
+                rows=len(rows),
+                total=sum((amount for _a, amount in rows), Decimal("0")),
+                source=source,
+                posted_by=user,
+            )
+            ledger_post_many(
+                postings=[
+                    Posting(
+                        a.pk, EntryKind.REMITTANCE, amount, f"HJ{employer.dwzh}{period}", today, period, f"{period}汇缴"
+                    )
+                    for a, amount in rows
+                ]
+            )
+            PersonalAccount.objects.filter(pk__in=[a.pk for a, _ in rows]).update(last_paid_month=month_start(period))
+            _notify(
+                rows,
+                "汇缴到账",
+                lambda a, amount: f"{employer.name}为您汇缴的{period}住房公积金{amount:,.2f}元已入账。",
+            )
+    except IntegrityError as exc:
+        raise EmployerError(f"{period}的当月汇缴已经入账，不能重复汇缴。") from exc
+    return batch
+
+
+def validate_supplementary(*, employer: Employer, rows: list[dict], today: date, progress=None) -> list[tuple]:
+    accounts = {a.grzh: a for a in PersonalAccount.objects.filter(employer=employer)}
+    errors, valid, seen = [], [], set()
+    current = today.year * 12 + today.month - 1
+    for number, row in _rows(rows, progress):
+        account = accounts.get(row["个人账号"])
+        if account is None:
+            errors.append(RowError(number, "个人账号", f"“{row['个人账号']}”不是本单位职工的个人账号。"))
+            continue
+        period = row["补缴年月"]
+        try:
+            index = int(period[:4]) * 12 + int(period[5:7]) - 1
+            ok = len(period) == 7 and period[4] == "-" and 1 <= int(period[5:7]) <= 12
+        except ValueError:
+            ok = False
+        if row["姓名"] != account.name:
+            errors.append(RowError(number, "姓名", f"姓名与个人账号不符（账户姓名为{account.name}）。"))
+        if not ok:
+            errors.append(RowError(number, "补缴年月", "请按“年-月”填写，例如 2026-03。"))
+        elif not current - 24 <= index < current:
+            errors.append(RowError(number, "补缴年月", "只能补缴本月之前、两年以内的月份。"))
+        elif period in account_deposit_periods(account=account) or (account.grzh, period) in seen:
+            errors.append(RowError(number, "补缴年月", f"{period}已缴存，不能重复补缴。"))
+        elif month_start(period) < account.opened_on.replace(day=1):
+            errors.append(RowError(number, "补缴年月", f"该账户{account.opened_on:%Y-%m}才开户。"))
+        amount = _money(row["补缴金额"])
+        if amount is None or amount <= 0:
+            errors.append(RowError(number, "补缴金额", "请填写正确的金额。"))
+        elif amount != amount_for(account):
+            errors.append(
+                RowError(number, "补缴金额", f"与缴存基数×比例计算结果不符，应为{amount_for(account):.2f}元。")
+            )
+        if not errors or errors[-1].row != number:
+            seen.add((account.grzh, period))
+            valid.append((account, period, amount))
+    if errors:
+        raise ListRejected(errors)
+    return valid
+
+
+@transaction.atomic
+def supplementary_post(*, employer: Employer, rows, user=None, source: str = "网上录入") -> RemittanceBatch:
+    """补缴清册: one 02 entry per employee and month, all or nothing."""
+    if not rows:
+        raise EmployerError("补缴清册为空。")
+    today = timezone.localdate()
+    batch = RemittanceBatch.objects.create(
+        employer=employer,
+        kind=RemittanceBatch.Kind.SUPPLEMENTARY,
+        rows=len(rows),
+        total=sum((amount for _a, _p, amount in rows), Decimal("0")),
+        source=source,
+        posted_by=user,
+    )
+    try:
+        with transaction.atomic():
+            ledger_post_many(
+                postings=[
+                    Posting(
+                        a.pk,
+                        EntryKind.SUPPLEMENTARY,
+                        amount,
+                        f"BJ{employer.dwzh}{period}",
+                        today,
+                        period,
+                        f"{period}补缴",
+                    )
+                    for a, period, amount in rows
+                ]
+            )
+    except IntegrityError as exc:
+        raise EmployerError("清册中有月份已经补缴入账，不能重复补缴。") from exc
+    _notify(
+        [(a, amount) for a, _p, amount in rows],
+        "补缴到账",
+        lambda a, amount: f"{employer.name}为您补缴的住房公积金{amount:,.2f}元已入账。",
+    )
+    return batch
+
+
+# --- 变更清册 ------------------------------------------------------------------------------------------
+
+
+def _next_grzh() -> str:
+    last = PersonalAccount.objects.order_by("-grzh").values_list("grzh", flat=True).first() or "210100000000"
+    return f"{int(last) + 1:012d}"
+
+
+@transaction.atomic
+def account_open(
+    *,
+    employer: Employer,
+    name: str,
+    id_number: str,
+    phone: str,
+    base: Decimal,
+    start: date,
+    ratio: Decimal = Decimal("0.12"),
+) -> PersonalAccount:
+    """开户: a personal account for a new employee, from the start month on."""
+    id_number = id_number.strip().upper()
+    if problem := id_number_problem(id_number):
+        raise EmployerError(problem)
+    if PersonalAccount.objects.filter(id_number=id_number).exists():
+        raise EmployerError("该身份证号已有个人账户，请办理转移接续，不能重复开户。")
+    _check_base_and_ratio(base, ratio)
+    account = PersonalAccount.objects.create(
+        grzh=_next_grzh(),
+        name=name.strip(),
+        id_number=id_number,
+        phone=phone,
+        employer=employer,
+        base=base,
+        employer_ratio=ratio,
+        employee_ratio=ratio,
+        opened_on=start.replace(day=1),
+        household_region=employer.region,
+    )
+    ledger_post(
+        account=account_lock(account_id=account.pk),
+        kind=EntryKind.OPENING,
+        amount=Decimal("0"),
+        reference=f"KH{account.grzh}",
+        occurred_on=timezone.localdate(),
+        memo="开户",
+    )
+    return account
+
+
+def _check_base_and_ratio(base: Decimal, ratio: Decimal) -> None:
+    policy = current_policy()
+    if not policy.base_floor <= base <= policy.base_cap:
+        raise EmployerError(f"缴存基数须在{policy.base_floor:,.2f}元至{policy.base_cap:,.2f}元之间。")
+    if not Decimal("0.05") <= ratio <= Decimal("0.12"):
+        raise EmployerError("缴存比例须在5%至12%之间。")
+
+
+def _employee(employer: Employer, account_id: int) -> PersonalAccount:
+    account = account_lock(account_id=account_id)
+    if account.employer_id != employer.pk:
+        raise EmployerError("该职工不属于本单位。")
+    return account
+
+
+def _tell(account, title, body):
+    if account.user_id:
+        Message.objects.create(recipient_id=account.user_id, business="住房公积金缴存", title=title, body=body)
+
+
+@transaction.atomic
+def account_seal(*, employer: Employer, account_id: int, reason: str) -> PersonalAccount:
+    """封存 with a reason: deposits stop; the money stays and keeps earning interest."""
+    account = _employee(employer, account_id)
+    if account.status != AccountStatus.NORMAL:
+        raise EmployerError(f"{account.name}的账户状态为{account.get_status_display()}，不能封存。")
+    if reason not in SealReason.values:
+        raise EmployerError("请选择封存原因。")
+    today = timezone.localdate()
+    ledger_post(
+        account=account,
+        kind=EntryKind.SEALING,
+        amount=Decimal("0"),
+        reference=f"FC{account.grzh}{today:%Y%m%d}",
+        occurred_on=today,
+        memo=f"封存：{SealReason(reason).label}",
+    )
+    PersonalAccount.objects.filter(pk=account.pk).update(
+        status=AccountStatus.SEALED, seal_reason=reason, sealed_on=today
+    )
+    _tell(account, "账户已封存", f"{employer.name}已为您办理住房公积金账户封存（{SealReason(reason).label}）。")
+    return account
+
+
+@transaction.atomic
+def account_unseal(*, employer: Employer, account_id: int) -> PersonalAccount:
+    """启封: back to normal deposits."""
+    account = _employee(employer, account_id)
+    if account.status != AccountStatus.SEALED:
+        raise EmployerError(f"{account.name}的账户不是封存状态，不能启封。")
+    today = timezone.localdate()
+    ledger_post(
+        account=account,
+        kind=EntryKind.UNSEALING,
+        amount=Decimal("0"),
+        reference=f"QF{account.grzh}{today:%Y%m%d}",
+        occurred_on=today,
+        memo="启封",
+    )
+    PersonalAccount.objects.filter(pk=account.pk).update(status=AccountStatus.NORMAL, seal_reason="", sealed_on=None)
+    _tell(account, "账户已启封", f"{employer.name}已为您办理住房公积金账户启封。")
+    return account
+
+
+@transaction.atomic
+def account_adjust(*, employer: Employer, account_id: int, base: Decimal, ratio: Decimal) -> PersonalAccount:
+    """基数/比例调整: once a year, within 5%–12% and the policy's base floor and cap."""
+    account = _employee(employer, account_id)
+    _check_base_and_ratio(base, ratio)
+    today = timezone.localdate()
+    if LedgerEntry.objects.filter(
+        account=account, kind=EntryKind.BASE_ADJUSTMENT, occurred_on__year=today.year
+    ).exists():
+        raise EmployerError(f"{account.name}本年度已调整过缴存基数，每年只能调整一次。")
+    ledger_post(
+        account=account,
+        kind=EntryKind.BASE_ADJUSTMENT,
+        amount=Decimal("0"),
+        reference=f"JS{account.grzh}{today:%Y}",
+        occurred_on=today,
+        memo=f"基数{account.base}→{base}，比例{account.employer_ratio * 100:.0f}%→{ratio * 100:.0f}%",
+    )
+    PersonalAccount.objects.filter(pk=account.pk).update(base=base, employer_ratio=ratio, employee_ratio=ratio)
+    _tell(account, "缴存基数调整", f"您的缴存基数调整为{base:,.2f}元，缴存比例{ratio * 100:.0f}%。")
+    return account

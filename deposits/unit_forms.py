@@ -1,0 +1,65 @@
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+
+from accounts.validators import validate_id_number
+
+from .models import SealReason
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="上传清册（XLSX 或 CSV）", error_messages={"required": "请选择清册文件。"})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError("仅支持 XLSX 或 CSV 文件。")
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("文件不能超过 20 MB。")
+        return upload
+
+
+class OpenAccountForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="身份证号", max_length=18, validators=[validate_id_number])
+    phone = forms.RegexField(label="手机号", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号。"})
+    base = forms.DecimalField(label="缴存基数（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    ratio = forms.DecimalField(
+        label="缴存比例（%）", max_digits=4, decimal_places=1, initial=12, min_value=5, max_value=12
+    )
+    start_month = forms.CharField(label="起缴年月", widget=forms.TextInput(attrs={"type": "month"}))
+
+    def clean_start_month(self):
+        value = self.cleaned_data["start_month"]
+        try:
+            return date(int(value[:4]), int(value[5:7]), 1)
+        except (ValueError, IndexError) as exc:
+            raise forms.ValidationError("请按“年-月”选择起缴年月。") from exc
+
+
+class SealForm(forms.Form):
+    account = forms.ChoiceField(label="职工")
+    reason = forms.ChoiceField(label="封存原因", choices=[("", "请选择")] + list(SealReason.choices))
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [("", "请选择")] + [(a.pk, f"{a.name}（{a.grzh}）") for a in accounts]
+
+
+class UnsealForm(forms.Form):
+    account = forms.ChoiceField(label="职工")
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [("", "请选择")] + [(a.pk, f"{a.name}（{a.grzh}）") for a in accounts]
+
+
+class AdjustForm(SealForm):
+    reason = None
+    base = forms.DecimalField(label="新缴存基数（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    ratio = forms.DecimalField(label="缴存比例（%）", max_digits=4, decimal_places=1, min_value=5, max_value=12)
+
+
+class SupplementaryForm(UnsealForm):
+    period = forms.CharField(label="补缴年月", widget=forms.TextInput(attrs={"type": "month"}))
