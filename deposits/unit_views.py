@@ -105,11 +105,12 @@ def changes(request):
     normal, sealed = staff.filter(status=AccountStatus.NORMAL), staff.filter(status=AccountStatus.SEALED)
     action = request.POST.get("action")
     post = request.POST if request.method == "POST" else None
+    # Prefixes keep the four forms' field ids apart, so every label points at its own field.
     forms = {
-        "open": OpenAccountForm(post if action == "open" else None),
-        "seal": SealForm(post if action == "seal" else None, accounts=normal),
-        "unseal": UnsealForm(post if action == "unseal" else None, accounts=sealed),
-        "adjust": AdjustForm(post if action == "adjust" else None, accounts=normal),
+        "open": OpenAccountForm(post if action == "open" else None, prefix="open"),
+        "seal": SealForm(post if action == "seal" else None, accounts=normal, prefix="seal"),
+        "unseal": UnsealForm(post if action == "unseal" else None, accounts=sealed, prefix="unseal"),
+        "adjust": AdjustForm(post if action == "adjust" else None, accounts=normal, prefix="adjust"),
     }
     form = forms.get(action)
     if form is not None and form.is_valid():
