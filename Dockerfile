@@ -8,7 +8,8 @@ RUN pip install -r requirements.txt
 COPY . .
 # collectstatic needs a key to import settings; the real one comes from the environment at run time.
 RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
-    && useradd --system --home /app gjj && mkdir -p /app/private_media && chown -R gjj /app/private_media
+    && useradd --system --home /app gjj && mkdir -p /app/private_media /app/bank_files \
+    && chown -R gjj /app/private_media /app/bank_files
 USER gjj
 EXPOSE 8000
 CMD ["gunicorn", "gjj_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

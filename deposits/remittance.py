@@ -6,6 +6,7 @@ a month is remitted once (a unique constraint on the batch, and on each entry's 
 """
 
 import io
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -290,14 +291,7 @@ def account_open(
         opened_on=start.replace(day=1),
         household_region=employer.region,
     )
-    ledger_post(
-        account=account_lock(account_id=account.pk),
-        kind=EntryKind.OPENING,
-        amount=Decimal("0"),
-        reference=f"KH{account.grzh}",
-        occurred_on=timezone.localdate(),
-        memo="开户",
-    )
+    _status_entry(account_lock(account_id=account.pk), EntryKind.OPENING, "KH", "开户")
     return account
 
 
@@ -307,6 +301,19 @@ def _check_base_and_ratio(base: Decimal, ratio: Decimal) -> None:
         raise EmployerError(f"缴存基数须在{policy.base_floor:,.2f}元至{policy.base_cap:,.2f}元之间。")
     if not Decimal("0.05") <= ratio <= Decimal("0.12"):
         raise EmployerError("缴存比例须在5%至12%之间。")
+
+
+def _status_entry(account: PersonalAccount, kind: str, prefix: str, memo: str) -> None:
+    """A status record (开户, 封存, 启封, 基数调整): no money, its own reference every time, so the same
+    change can happen twice in a day (seal, unseal, seal) without colliding."""
+    ledger_post(
+        account=account,
+        kind=kind,
+        amount=Decimal("0"),
+        reference=f"{prefix}{account.grzh}{uuid.uuid4().hex[:12]}",
+        occurred_on=timezone.localdate(),
+        memo=memo,
+    )
 
 
 def _employee(employer: Employer, account_id: int) -> PersonalAccount:
@@ -329,17 +336,9 @@ def account_seal(*, employer: Employer, account_id: int, reason: str) -> Persona
         raise EmployerError(f"{account.name}的账户状态为{account.get_status_display()}，不能封存。")
     if reason not in SealReason.values:
         raise EmployerError("请选择封存原因。")
-    today = timezone.localdate()
-    ledger_post(
-        account=account,
-        kind=EntryKind.SEALING,
-        amount=Decimal("0"),
-        reference=f"FC{account.grzh}{today:%Y%m%d}",
-        occurred_on=today,
-        memo=f"封存：{SealReason(reason).label}",
-    )
+    _status_entry(account, EntryKind.SEALING, "FC", f"封存：{SealReason(reason).label}")
     PersonalAccount.objects.filter(pk=account.pk).update(
-        status=AccountStatus.SEALED, seal_reason=reason, sealed_on=today
+        status=AccountStatus.SEALED, seal_reason=reason, sealed_on=timezone.localdate()
     )
     _tell(account, "账户已封存", f"{employer.name}已为您办理住房公积金账户封存（{SealReason(reason).label}）。")
     return account
@@ -351,15 +350,7 @@ def account_unseal(*, employer: Employer, account_id: int) -> PersonalAccount:
     account = _employee(employer, account_id)
     if account.status != AccountStatus.SEALED:
         raise EmployerError(f"{account.name}的账户不是封存状态，不能启封。")
-    today = timezone.localdate()
-    ledger_post(
-        account=account,
-        kind=EntryKind.UNSEALING,
-        amount=Decimal("0"),
-        reference=f"QF{account.grzh}{today:%Y%m%d}",
-        occurred_on=today,
-        memo="启封",
-    )
+    _status_entry(account, EntryKind.UNSEALING, "QF", "启封")
     PersonalAccount.objects.filter(pk=account.pk).update(status=AccountStatus.NORMAL, seal_reason="", sealed_on=None)
     _tell(account, "账户已启封", f"{employer.name}已为您办理住房公积金账户启封。")
     return account
@@ -375,13 +366,11 @@ def account_adjust(*, employer: Employer, account_id: int, base: Decimal, ratio:
         account=account, kind=EntryKind.BASE_ADJUSTMENT, occurred_on__year=today.year
     ).exists():
         raise EmployerError(f"{account.name}本年度已调整过缴存基数，每年只能调整一次。")
-    ledger_post(
-        account=account,
-        kind=EntryKind.BASE_ADJUSTMENT,
-        amount=Decimal("0"),
-        reference=f"JS{account.grzh}{today:%Y}",
-        occurred_on=today,
-        memo=f"基数{account.base}→{base}，比例{account.employer_ratio * 100:.0f}%→{ratio * 100:.0f}%",
+    _status_entry(
+        account,
+        EntryKind.BASE_ADJUSTMENT,
+        "JS",
+        f"基数{account.base}→{base}，比例{account.employer_ratio * 100:.0f}%→{ratio * 100:.0f}%",
     )
     PersonalAccount.objects.filter(pk=account.pk).update(base=base, employer_ratio=ratio, employee_ratio=ratio)
     _tell(account, "缴存基数调整", f"您的缴存基数调整为{base:,.2f}元，缴存比例{ratio * 100:.0f}%。")

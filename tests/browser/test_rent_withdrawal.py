@@ -26,10 +26,12 @@ def login_as(page, identifier, shot=None):
 
 
 def next_step(page):
-    """On a phone the form goes step by step (the WeChat flow); on a PC every step shows at once."""
-    button = page.locator(".gjj-step:not([hidden]) .gjj-next:visible")
-    if button.count():
-        button.first.click()
+    """On a phone the form goes step by step (the WeChat flow); on a PC every step shows at once.
+    Decided by the viewport, then waited for: the step script may not have run yet."""
+    if page.viewport_size["width"] < 768:
+        button = page.locator(".gjj-step:not([hidden]) .gjj-next:visible").first
+        button.wait_for()
+        button.click()
 
 
 def fill_payee(page):

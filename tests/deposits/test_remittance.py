@@ -164,6 +164,8 @@ def test_open_seal_unseal_and_adjust(unit):
     with pytest.raises(remittance.EmployerError, match="不能封存"):
         remittance.account_seal(employer=employer, account_id=staff[0].pk, reason="left_job")
     remittance.account_unseal(employer=employer, account_id=staff[0].pk)
+    remittance.account_seal(employer=employer, account_id=staff[0].pk, reason="left_job")  # again, the same day
+    remittance.account_unseal(employer=employer, account_id=staff[0].pk)
     staff[0].refresh_from_db()
     assert staff[0].status == AccountStatus.NORMAL
     kinds = list(LedgerEntry.objects.filter(account=staff[0]).values_list("kind", flat=True))
