@@ -25,6 +25,7 @@ from .selectors import account_deposit_periods
 from .services import Posting, account_lock, ledger_post, ledger_post_many
 
 MONTHLY_HEADERS = ["个人账号", "姓名", "月缴存额"]
+OPENING_HEADERS = ["姓名", "身份证号", "手机号", "缴存基数", "起缴年月"]
 SUPPLEMENTARY_HEADERS = ["个人账号", "姓名", "补缴年月", "补缴金额"]
 
 
@@ -375,3 +376,50 @@ def account_adjust(*, employer: Employer, account_id: int, base: Decimal, ratio:
     PersonalAccount.objects.filter(pk=account.pk).update(base=base, employer_ratio=ratio, employee_ratio=ratio)
     _tell(account, "缴存基数调整", f"您的缴存基数调整为{base:,.2f}元，缴存比例{ratio * 100:.0f}%。")
     return account
+
+
+def validate_openings(*, rows: list[dict]) -> list[dict]:
+    """变更清册 · 开户 list: every row checked (ID, duplicates, phone, base, month) before any account exists."""
+    policy = current_policy()
+    existing = set(
+        PersonalAccount.objects.filter(id_number__in=[r["身份证号"].upper() for r in rows]).values_list(
+            "id_number", flat=True
+        )
+    )
+    errors, valid, seen = [], [], set()
+    for number, row in enumerate(rows, start=2):
+        id_number = row["身份证号"].upper()
+        if not row["姓名"]:
+            errors.append(RowError(number, "姓名", "请填写姓名。"))
+        if problem := id_number_problem(id_number):
+            errors.append(RowError(number, "身份证号", problem))
+        elif id_number in existing:
+            errors.append(RowError(number, "身份证号", "该身份证号已有个人账户，不能重复开户。"))
+        elif id_number in seen:
+            errors.append(RowError(number, "身份证号", "同一身份证号在清册中出现了两次。"))
+        seen.add(id_number)
+        if not (len(row["手机号"]) == 11 and row["手机号"].isdigit() and row["手机号"].startswith("1")):
+            errors.append(RowError(number, "手机号", "请填写11位手机号。"))
+        base = _money(row["缴存基数"])
+        if base is None or not policy.base_floor <= base <= policy.base_cap:
+            errors.append(
+                RowError(number, "缴存基数", f"须在{policy.base_floor:,.2f}元至{policy.base_cap:,.2f}元之间。")
+            )
+        try:
+            start = month_start(row["起缴年月"])
+        except (ValueError, IndexError):
+            errors.append(RowError(number, "起缴年月", "请按“年-月”填写，例如 2026-03。"))
+            start = None
+        if not errors or errors[-1].row != number:
+            valid.append(
+                {"name": row["姓名"], "id_number": id_number, "phone": row["手机号"], "base": base, "start": start}
+            )
+    if errors:
+        raise ListRejected(errors)
+    return valid
+
+
+@transaction.atomic
+def accounts_open_list(*, employer: Employer, rows: list[dict]) -> list[PersonalAccount]:
+    """All the new employees of a list, or none of them."""
+    return [account_open(employer=employer, **row) for row in rows]

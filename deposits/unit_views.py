@@ -112,6 +112,18 @@ def changes(request):
         "unseal": UnsealForm(post if action == "unseal" else None, accounts=sealed, prefix="unseal"),
         "adjust": AdjustForm(post if action == "adjust" else None, accounts=normal, prefix="adjust"),
     }
+    errors = None
+    if request.method == "POST" and request.FILES:
+        try:
+            table, _name = _upload_rows(request, remittance.OPENING_HEADERS)
+            opened = remittance.accounts_open_list(employer=employer, rows=remittance.validate_openings(rows=table))
+        except remittance.ListRejected as exc:
+            errors = exc.errors
+        except remittance.EmployerError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"开户清册已入账：{len(opened)}人。")
+            return redirect("unit:changes")
     form = forms.get(action)
     if form is not None and form.is_valid():
         try:
@@ -121,7 +133,9 @@ def changes(request):
         else:
             messages.success(request, done)
             return redirect("unit:changes")
-    return render(request, "unit/changes.html", {"forms": forms, "staff": staff})
+    return render(
+        request, "unit/changes.html", {"forms": forms, "staff": staff, "errors": errors, "upload": UploadForm()}
+    )
 
 
 def _change(employer, action, c):

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 
-class TestProvider:
+class LocalOIDCProvider:
     def __init__(self, client_id="gjj-portal", client_secret="s3cret"):
         self.client_id, self.client_secret = client_id, client_secret
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -7,13 +7,13 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.validators import id_check_digit
 
-from .oidc_provider import TestProvider
+from .oidc_provider import LocalOIDCProvider
 from .test_identity import colleague  # noqa: F401  (fixture)
 
 
 @pytest.fixture
 def provider(settings, policy):
-    with TestProvider() as p:
+    with LocalOIDCProvider() as p:
         settings.GJJ_OIDC_ENABLED = True
         settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "accounts.oidc.GovOIDCBackend"]
         for name, value in p.settings().items():

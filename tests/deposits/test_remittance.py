@@ -120,7 +120,7 @@ def test_supplementary_months_post_once(unit):
         remittance.validate_supplementary(employer=employer, rows=rows, today=timezone.localdate())
     assert "已缴存，不能重复补缴" in exc.value.errors[0].reason
     future = [{**rows[0], "补缴年月": PERIOD}]
-    with pytest.raises(remittance.ListRejected, match="") as exc:
+    with pytest.raises(remittance.ListRejected) as exc:
         remittance.validate_supplementary(employer=employer, rows=future, today=timezone.localdate())
     assert "本月之前" in exc.value.errors[0].reason
 
@@ -226,3 +226,25 @@ def test_import_remittance_command_posts_ten_thousand_rows(policy, tmp_path, cap
     assert not accounts_out_of_balance().exists()
     with pytest.raises(CommandError, match="不能重复汇缴"):
         call_command("import_remittance", str(path), "--employer", employer.dwzh, "--period", PERIOD)
+
+
+def test_an_opening_list_opens_everyone_or_no_one(client, unit):
+    from accounts.validators import id_check_digit
+
+    employer, staff, user = unit
+    good = [
+        [f"员工{n}", f"21010219980101{n}02" + id_check_digit(f"21010219980101{n}02"), "13700000001", "5000", PERIOD]
+        for n in range(1, 4)
+    ]
+    bad = good + [
+        ["重复", good[0][1], "13700000002", "5000", PERIOD],
+        ["基数", "11010119900307123X", "1", "10", "2026-13"],
+    ]
+    client.force_login(user)
+    page = client.post(reverse("unit:changes"), {"file": _named(csv_file(bad, remittance.OPENING_HEADERS), "o.csv")})
+    text = page.content.decode()
+    for fragment in ("第5行", "同一身份证号在清册中出现了两次", "第6行", "须在", "请填写11位手机号"):
+        assert fragment in text, fragment
+    assert PersonalAccount.objects.filter(employer=employer).count() == 3  # nobody was opened
+    client.post(reverse("unit:changes"), {"file": _named(csv_file(good, remittance.OPENING_HEADERS), "o.csv")})
+    assert PersonalAccount.objects.filter(employer=employer).count() == 6
