@@ -35,7 +35,7 @@ def test_open_post_seal_unseal_and_supplement(page, demo_world):
     page.get_by_label("手机号").fill("13700000001")
     page.get_by_label("起缴年月").fill(months_ago(2))
     page.get_by_label("缴存基数（元）").first.fill("5000")
-    page.get_by_role("button", name="开户").click()
+    page.get_by_role("button", name="开户", exact=True).click()
     page.get_by_text("已为孙丽开户").wait_for()
 
     page.get_by_role("link", name="当月汇缴").click()
