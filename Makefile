@@ -24,6 +24,8 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 
 ## make run: the demo portal. SQLite and eager Celery unless DATABASE_URL / CELERY_BROKER_URL are set.
 run: $(VENV)/.run-installed
+	@# A development .env (git ignores it) so plain `manage.py` commands work afterwards too.
+	@[ -f .env ] || printf 'DJANGO_DEBUG=true\n' > .env
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
 	@echo ""
