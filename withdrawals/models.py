@@ -173,7 +173,10 @@ class StatusChange(models.Model):
         return f"{self.from_status or '-'} → {self.to_status}"
 
 
-private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+def private_storage():
+    """Materials live outside the web root. A callable, so migrations name this function rather than
+    freezing one machine's absolute path into them."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
 class Material(models.Model):

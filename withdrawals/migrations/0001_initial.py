@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('file', models.FileField(storage=django.core.files.storage.FileSystemStorage(location='/work/main/private_media'), upload_to='materials/%Y/%m/', verbose_name='文件')),
+                ('file', models.FileField(storage=withdrawals.models.private_storage, upload_to='materials/%Y/%m/', verbose_name='文件')),
                 ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
                 ('content_type', models.CharField(max_length=50, verbose_name='类型')),
                 ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
