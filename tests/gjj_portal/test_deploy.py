@@ -29,3 +29,16 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", DJANGO_DEBUG="false")
     assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_no_model_change_lacks_a_migration_wherever_the_portal_is_installed(tmp_path):
+    # A setting that differs per machine must never be frozen into a migration (it once was).
+    result = manage(
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        DJANGO_DEBUG="true",
+        GJJ_PRIVATE_MEDIA_ROOT=str(tmp_path / "elsewhere"),
+        GJJ_BANK_FILE_DIR=str(tmp_path / "bank"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
