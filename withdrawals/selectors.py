@@ -90,7 +90,3 @@ def application_get_for_user(*, user, public_id) -> WithdrawalApplication:
 
 def applications_of_user(*, user):
     return WithdrawalApplication.objects.of_user(user).select_related("rental").order_by("-created_at")
-
-
-def review_queue():
-    return WithdrawalApplication.objects.filter(status=Status.SUBMITTED).order_by("submitted_at")
