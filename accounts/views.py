@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from gjj_portal.http import posted
 from gjj_portal.policy import current_policy
 
 from . import services
@@ -42,7 +43,7 @@ def login_view(request):
     """个人登录: 身份证号, 手机号 or 个人账号 + 用户密码 + 验证码; the policy may add an SMS code."""
     if request.user.is_authenticated and request.user.is_depositor:
         return redirect("deposits:home")
-    form = DepositorLoginForm(request, data=request.POST or None)
+    form = DepositorLoginForm(request, data=posted(request))
     if request.method == "POST" and form.is_valid():
         policy, user = current_policy(), form.user
         account = getattr(user, "account", None)
@@ -70,7 +71,7 @@ def login_sms_view(request):
     if not pending:
         return redirect("accounts:login")
     user = User.objects.get(pk=pending["user"])
-    form = SmsStepForm(request.POST or None)
+    form = SmsStepForm(posted(request))
     if request.method == "POST" and request.POST.get("action") == "send":
         _send(request, user.phone, SmsCode.Purpose.LOGIN)
         form = SmsStepForm()
@@ -116,7 +117,7 @@ IDENTITY_FIELDS = ("full_name", "id_number", "phone")
 
 def register_view(request):
     """注册: the center must know the ID with this name and reserved phone; 发送验证码 then 注册."""
-    form = RegisterForm(request.POST or None)
+    form = RegisterForm(posted(request))
     sending = request.POST.get("action") == "send"
     valid = request.method == "POST" and form.is_valid()
     if sending:
@@ -149,7 +150,7 @@ def forgot_view(request):
     state = request.session.get(RESET) or {}
     user = User.objects.filter(pk=state.get("user")).first()
     if user is None:
-        form = ForgotIdentityForm(request.POST or None)
+        form = ForgotIdentityForm(posted(request))
         if request.method == "POST" and form.is_valid():
             found = services.depositor_find(
                 full_name=form.cleaned_data["full_name"], id_number=form.cleaned_data["id_number"]
@@ -173,7 +174,7 @@ def forgot_view(request):
                 request.session[RESET] = {"user": user.pk, "sms_ok": True}
                 return redirect("accounts:forgot")
         return render(request, "accounts/forgot.html", {"form": form, "step": 2, "phone": mask_phone(user.phone)})
-    form = ResetPasswordForm(request.POST or None, user=user)
+    form = ResetPasswordForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         services.password_set(user=user, password=form.cleaned_data["new_password1"])
         del request.session[RESET]
@@ -184,7 +185,7 @@ def forgot_view(request):
 @login_required
 def password_change_view(request):
     """修改密码: 原密码, 新密码 (≠ 原密码), 确认密码; other sessions end, this one stays."""
-    form = ChangePasswordForm(request.POST or None, user=request.user)
+    form = ChangePasswordForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.password_set(user=request.user, password=form.cleaned_data["new_password1"])
@@ -201,7 +202,7 @@ def unit_login_view(request):
     """单位登录: a separate door to the employer pages."""
     if request.user.is_authenticated and request.user.is_unit_user:
         return redirect("unit:home")
-    form = UnitLoginForm(request, data=request.POST or None)
+    form = UnitLoginForm(request, data=posted(request))
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect(_next_or(request, "unit:home"))

@@ -62,7 +62,12 @@ class PersonalAccount(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     grzh = models.CharField("个人账号", max_length=20, unique=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="account"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account",
+        verbose_name="网上用户",
     )
     name = models.CharField("姓名", max_length=50)
     id_number = models.CharField("身份证号", max_length=18, unique=True)
@@ -154,7 +159,9 @@ class DepositCertificate(models.Model):
     """缴存证明: what was certified (masked, frozen at issue) and the code anyone can verify it by."""
 
     code = models.CharField("验证码", max_length=19, unique=True)
-    account = models.ForeignKey(PersonalAccount, on_delete=models.PROTECT, related_name="certificates")
+    account = models.ForeignKey(
+        PersonalAccount, on_delete=models.PROTECT, related_name="certificates", verbose_name="个人账户"
+    )
     issued_at = models.DateTimeField("出具时间", auto_now_add=True)
     snapshot = models.JSONField("证明内容")
 
@@ -207,7 +214,9 @@ class LedgerEntry(models.Model):
     """An append-only 明细 row. `amount` is signed (credit > 0, debit < 0); a PostgreSQL trigger
     refuses UPDATE and DELETE, so a correction is always a new compensating entry."""
 
-    account = models.ForeignKey(PersonalAccount, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(
+        PersonalAccount, on_delete=models.PROTECT, related_name="entries", verbose_name="个人账户"
+    )
     kind = models.CharField("业务类型", max_length=30, choices=EntryKind.choices)
     amount = models.DecimalField("发生额", max_digits=14, decimal_places=2)
     balance_after = models.DecimalField("余额", max_digits=14, decimal_places=2)

@@ -55,7 +55,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -67,6 +66,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "gjj_portal.urls"
+# A refused CSRF check gets the portal's own Chinese page (templates/403_csrf.html) with a way back.
+CSRF_FAILURE_VIEW = "gjj_portal.views.csrf_failure"
 WSGI_APPLICATION = "gjj_portal.wsgi.application"
 
 TEMPLATES = [
@@ -145,7 +146,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Chinese on every page whatever the browser asks for: one language and no LocaleMiddleware, so Django's and
+# admin's own strings (and form errors) are always the zh-hans ones.
 LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+# Strings Django's own zh_Hans catalog lacks (locale/zh_Hans/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

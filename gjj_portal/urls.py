@@ -16,3 +16,8 @@ urlpatterns = [
     path("unit/", include("deposits.unit_urls")),
     path("", include("deposits.urls")),
 ]
+
+handler400 = "gjj_portal.views.bad_request"
+handler403 = "gjj_portal.views.permission_denied"
+handler404 = "gjj_portal.views.page_not_found"
+handler500 = "gjj_portal.views.server_error"

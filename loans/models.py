@@ -83,7 +83,9 @@ class ProgressNode(models.Model):
         MORTGAGE = "mortgage", "抵押登记"
         DISBURSE = "disburse", "放款"
 
-    contract = models.ForeignKey(LoanContract, on_delete=models.CASCADE, related_name="progress")
+    contract = models.ForeignKey(
+        LoanContract, on_delete=models.CASCADE, related_name="progress", verbose_name="借款合同"
+    )
     step = models.CharField("节点", max_length=10, choices=Step.choices)
     position = models.PositiveSmallIntegerField("顺序")
     done_at = models.DateTimeField("办结时间", null=True, blank=True)
@@ -106,7 +108,9 @@ class Instalment(models.Model):
         PAID = "paid", "已还"
         OVERDUE = "overdue", "逾期"
 
-    contract = models.ForeignKey(LoanContract, on_delete=models.CASCADE, related_name="schedule")
+    contract = models.ForeignKey(
+        LoanContract, on_delete=models.CASCADE, related_name="schedule", verbose_name="借款合同"
+    )
     period = models.PositiveSmallIntegerField("期次")
     due_on = models.DateField("应还日期")
     principal = models.DecimalField("应还本金", max_digits=14, decimal_places=2)
@@ -134,7 +138,9 @@ class Repayment(models.Model):
         INSTALMENT = "instalment", "正常还款"
         PREPAYMENT = "prepayment", "提前部分还款"
 
-    contract = models.ForeignKey(LoanContract, on_delete=models.PROTECT, related_name="repayments")
+    contract = models.ForeignKey(
+        LoanContract, on_delete=models.PROTECT, related_name="repayments", verbose_name="借款合同"
+    )
     kind = models.CharField("还款类型", max_length=12, choices=Kind.choices)
     paid_on = models.DateField("还款日期")
     principal = models.DecimalField("归还本金", max_digits=14, decimal_places=2)
@@ -143,7 +149,9 @@ class Repayment(models.Model):
     balance_after = models.DecimalField("贷款余额", max_digits=14, decimal_places=2)
     reference = models.CharField("业务流水", max_length=64, unique=True)
     bank_reference = models.CharField("银行流水号", max_length=64, blank=True)
-    instalment = models.OneToOneField(Instalment, on_delete=models.PROTECT, null=True, blank=True)
+    instalment = models.OneToOneField(
+        Instalment, on_delete=models.PROTECT, null=True, blank=True, verbose_name="还款期次"
+    )
     mode = models.CharField("提前还款方式", max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

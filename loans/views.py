@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.decorators import depositor_required
 from gjj_portal import charts
+from gjj_portal.http import posted
 from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy, loan_rate_on
 
@@ -86,7 +87,7 @@ def repay(request):
         return render(request, "loans/repay.html", {"contracts": contracts, "tab": "repay", "no_loan": NO_LOAN})
     policy = current_policy()
     form = PrepaymentForm(
-        request.POST or None,
+        posted(request),
         contract=contract,
         has_overdue=contract_has_overdue(contract=contract),
         minimum=policy.prepay_min_amount,

@@ -27,7 +27,9 @@ class Message(models.Model):
         TODO = "todo", "待办"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox", verbose_name="接收人"
+    )
     kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.NOTICE)
     business = models.CharField("业务名称", max_length=30)
     title = models.CharField("标题", max_length=100)

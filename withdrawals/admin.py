@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.validators import mask_card
 from gjj_portal.admin import ReadOnlyAdmin
+from gjj_portal.http import posted
 from gjj_portal.policy import current_policy, is_working_day
 
 from . import review
@@ -197,7 +198,7 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
         if not self.has_review_permission(request):
             messages.error(request, "您没有审核权限。")
             return redirect("admin:withdrawals_withdrawalapplication_change", pk)
-        form = ReviewForm(request.POST or None)
+        form = ReviewForm(posted(request))
         if request.method == "POST" and form.is_valid():
             decision, opinion = form.cleaned_data["decision"], form.cleaned_data["opinion"]
             try:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import depositor_required
+from gjj_portal.http import posted
 from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy
 
@@ -80,7 +81,7 @@ def _render_apply(request, form, kind, **extra):
 def rent_new(request):
     """租房提取."""
     account = _account_or_404(request)
-    form = RentWithdrawalForm(request.POST or None, account=account, policy=current_policy())
+    form = RentWithdrawalForm(posted(request), account=account, policy=current_policy())
     if request.method == "POST" and form.is_valid():
         try:
             return _submitted(
@@ -101,7 +102,7 @@ def apply(request, kind):
     material_no = (request.POST.get("material_no") or request.GET.get("material_no") or "").strip()
     extra, loan = {"material_no": material_no}, None
     if kind in CLOSING_KINDS:
-        form = ClosingWithdrawalForm(request.POST or None, account=account, policy=policy, kind=kind)
+        form = ClosingWithdrawalForm(posted(request), account=account, policy=policy, kind=kind)
         if "compute" in request.GET:
             extra["computed"] = services.closing_amount(account=account, today=today)
         extra["needs_materials"] = services.closing_needs_materials(kind=kind, account=account, today=today)
@@ -114,7 +115,7 @@ def apply(request, kind):
         elif material_no:
             loan = hpf_loan_of(account=account, contract_no=material_no)
             extra["not_found"] = loan is None
-        form = LoanWithdrawalForm(request.POST or None, account=account, policy=policy, kind=kind, loan=loan)
+        form = LoanWithdrawalForm(posted(request), account=account, policy=policy, kind=kind, loan=loan)
         extra.update(loan=loan, limit=form.limit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,7 +144,7 @@ def materials(request, public_id):
     application = application_get_for_user(user=request.user, public_id=public_id)
     if application.status not in (Status.DRAFT, Status.MATERIALS_REQUESTED):
         return redirect("withdrawals:detail", public_id=application.public_id)
-    form = MaterialUploadForm(request.POST or None, request.FILES or None)
+    form = MaterialUploadForm(*posted(request, files=True))
     error = None
     if request.method == "POST" and request.POST.get("action") == "confirm":
         form = MaterialUploadForm()

@@ -1,0 +1,11 @@
+"""Small request helpers shared by every app's views."""
+
+
+def posted(request, *, files: bool = False):
+    """Form data for a POST, None for a GET.
+
+    `request.POST or None` leaves a form posted with no fields unbound: it shows no errors and has
+    no `cleaned_data`, so a view reading it fails with a 500. A POST always binds, empty or not."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
