@@ -1,3 +1,4 @@
+import os
 from datetime import time
 
 import pytest
@@ -6,6 +7,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from tests.factories import PersonalAccountFactory, StaffUserFactory, deposit_history
+
+pytest_plugins = ["tests.processes"]
 
 
 def pytest_configure(config):
@@ -18,7 +21,7 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastPBKDF2PasswordHasher"]
 
 
 @pytest.fixture
@@ -80,3 +83,11 @@ def releaser(db):
 @pytest.fixture
 def staff_groups(db):
     return Group.objects.all()
+
+
+@pytest.fixture
+def demo_world(policy, transactional_db):
+    """The demo world of the spec (`manage.py seed_demo`), committed so other processes see it."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))

@@ -38,13 +38,6 @@ def captcha_test_mode(monkeypatch):
     monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
 
 
-@pytest.fixture
-def demo_world(policy, transactional_db):
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
-
-
 @pytest.fixture(params=[(375, 812), (1280, 800)], ids=["phone", "pc"])
 def page(request, browser, live_server, captcha_test_mode, demo_world):
     width, height = request.param

@@ -2,22 +2,19 @@
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
 from gjj_portal.celery import app
+from tests.processes import wait_for
 from withdrawals import payouts
 from withdrawals.models import Payout, SandboxTransfer, Status, WithdrawalApplication
 from withdrawals.review import payout_release, withdrawal_approve
@@ -27,76 +24,6 @@ from withdrawals.tasks import payout_send
 from .helpers import submitted_rent
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def wait_for(predicate, timeout=40, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def start_worker(transactional_db, tmp_path):
-    """Start real Celery worker processes on the test database; all are stopped at the end."""
-    db = connection.settings_dict
-    started = []
-    app.control.purge()  # messages left by earlier tests point at rows that no longer exist
-
-    def start(pool="prefork", **extra_env):
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
-            "DJANGO_CONN_MAX_AGE": "0",
-            **extra_env,
-        }
-        log = tmp_path / f"worker{len(started)}.log"
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "gjj_portal",
-                "worker",
-                "-l",
-                "info",
-                "-c",
-                "1",
-                "-P",
-                pool,
-                "-n",
-                f"test{len(started)}@%h",
-                "-Q",
-                settings.CELERY_TASK_DEFAULT_QUEUE,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        proc.log = log
-        started.append(proc)
-        wait_for(lambda: "ready." in log.read_text(), timeout=60, what="the worker to start")
-        return proc
-
-    yield start
-    for proc in started:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    connection.close()  # the workers held connections to the test database
 
 
 @pytest.fixture

@@ -1,0 +1,97 @@
+"""The production build, served as a center serves it: collectstatic with the manifest storage,
+gunicorn with `DJANGO_DEBUG=false`, whitenoise for the static files, real HTTPS requests.
+
+The Dockerfile runs the same collectstatic and the same gunicorn command; compose adds the proxy,
+PostgreSQL and Redis (tests/processes.py says what differs)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.english import english_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def post_form(http, url, data, referer):
+    page = http.get(url)
+    assert page.status_code == 200, (url, page.status_code)
+    return http.post(
+        url,
+        data={"csrfmiddlewaretoken": csrf_of(page.text), **data},
+        headers={"Referer": referer},
+        allow_redirects=False,
+    )
+
+
+def test_collectstatic_writes_a_manifest_with_hashed_vendor_files(production_static):
+    manifest = json.loads((production_static / "staticfiles.json").read_text())["paths"]
+    assert re.fullmatch(
+        r"vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css", manifest["vendor/bootstrap/bootstrap.min.css"]
+    )
+    assert (production_static / manifest["admin/css/base.css"]).exists()
+
+
+def test_the_production_build_serves_pages_static_files_login_and_admin(production_server, demo_world):
+    base, http = production_server.url, production_server.session()
+
+    login = http.get(base + "/accounts/login/", headers={"Accept-Language": "en-US"})
+    assert login.status_code == 200 and "个人登录" in login.text and not english_in(login.text)
+    assert "max-age=31536000" in login.headers["Strict-Transport-Security"]
+    assert login.headers["X-Frame-Options"] == "DENY"
+    assert all(c.secure for c in http.cookies), "cookies are Secure in production"
+
+    css = re.search(r'href="(/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css)"', login.text).group(1)
+    sheet = http.get(base + css, headers={"Accept-Encoding": "gzip"})
+    assert sheet.status_code == 200 and sheet.headers["Content-Type"].startswith("text/css")
+    assert "immutable" in sheet.headers["Cache-Control"] and sheet.headers.get("Content-Encoding") == "gzip"
+
+    # A depositor logs in (the captcha's test answer, as README says for automated browsers) and sees the balance.
+    answer = post_form(
+        http,
+        base + "/accounts/login/",
+        {"identifier": "210102199001011237", "password": "demo1234", "captcha_0": "x", "captcha_1": "PASSED"},
+        referer=base + "/accounts/login/",
+    )
+    assert answer.status_code == 302, answer.text[:2000]
+    home = http.get(base + "/")
+    assert home.status_code == 200 and "账户余额" in home.text and "张伟" in home.text
+
+    # Staff log in to admin and see its index in Chinese, whatever the browser's language.
+    staff = production_server.session()
+    answer = post_form(
+        staff,
+        base + "/admin/login/",
+        {"username": "reviewer", "password": "review1234", "next": "/admin/"},
+        referer=base + "/admin/login/",
+    )
+    assert answer.status_code == 302, answer.text[:2000]
+    index = staff.get(base + "/admin/", headers={"Accept-Language": "en-US"})
+    assert index.status_code == 200 and "提取申请" in index.text and not english_in(index.text)
+
+
+def test_production_errors_are_the_portals_chinese_pages(production_server, demo_world):
+    base, http = production_server.url, production_server.session()
+    missing = http.get(base + "/no-such-page/", headers={"Accept-Language": "en-US"})
+    assert missing.status_code == 404 and "页面不存在" in missing.text and "返回首页" in missing.text
+    forged = http.post(base + "/accounts/login/", data={"username": "x"}, headers={"Referer": base + "/"})
+    assert forged.status_code == 403 and "页面已过期" in forged.text
+    # Behind the proxy a plain-HTTP request is redirected to HTTPS (SECURE_SSL_REDIRECT).
+    plain = http.get(base + "/accounts/login/", headers={"X-Forwarded-Proto": "http"}, allow_redirects=False)
+    assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
+
+
+def test_dockerfile_and_compose_run_what_this_test_proves():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "manage.py collectstatic --noinput" in dockerfile and "gunicorn" in dockerfile
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert "manage.py migrate --noinput" in compose and "gunicorn gjj_portal.wsgi:application" in compose
+    for service in ("worker:", "beat:", "postgres:", "redis:"):
+        assert service in compose
