@@ -150,3 +150,19 @@ def window_next_opening(window: Window, at: datetime | None = None) -> datetime 
         if opening > at and _open_on(window, day):
             return opening
     return None
+
+
+def working_day_after(day: date, days: int) -> date:
+    """The date `days` working days after `day` (a deadline counted on the official calendar)."""
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        counted += is_working_day(day)
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
+    if end < start:
+        return -working_days_between(end, start)
+    return sum(is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))

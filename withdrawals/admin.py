@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -9,13 +11,13 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.validators import mask_card
 from gjj_portal.admin import ReadOnlyAdmin
-from gjj_portal.http import posted
 from gjj_portal.policy import current_policy, is_working_day
 
 from . import review
 from .forms import ReviewForm
 from .models import Payout, Status, StatusChange, WithdrawalApplication
 from .services import WithdrawalError
+from .workbench import review_deadline, review_workbench
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -78,6 +80,23 @@ class OverdueFilter(admin.SimpleListFilter):
         )
 
 
+class QueueFilter(admin.SimpleListFilter):
+    """我的待办: what this person has to do next, oldest (nearest its deadline) first."""
+
+    title = "我的待办"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("review", "待审核（初审）"), ("release", "待复核放款")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "review":
+            return queryset.filter(status=Status.SUBMITTED)
+        if self.value() == "release":
+            return queryset.filter(status=Status.APPROVED, payout__state=Payout.State.HELD)
+        return queryset
+
+
 @admin.register(WithdrawalApplication)
 class WithdrawalApplicationAdmin(admin.ModelAdmin):
     list_display = [
@@ -87,10 +106,10 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
         "amount",
         "status",
         "payout_state",
-        "needs_materials",
+        "deadline",
         "submitted_at",
     ]
-    list_filter = ["status", "kind", OverdueFilter, AmountFilter, "submitted_at"]
+    list_filter = [QueueFilter, "status", "kind", OverdueFilter, AmountFilter, "submitted_at"]
     search_fields = ["number", "account__grzh", "account__name"]
     list_select_related = ["account", "payout"]
     date_hierarchy = "submitted_at"
@@ -120,6 +139,29 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="审核时限")
+    def deadline(self, obj):
+        if obj.status != Status.SUBMITTED:
+            return "-"
+        due = review_deadline(application=obj)
+        if due.overdue:
+            return format_html(
+                '<strong style="color:#ba2121">已超期 {} 个工作日（{}）</strong>', -due.days_left, due.due_on
+            )
+        return f"{due.due_on}（剩余 {due.days_left} 个工作日）"
+
+    def changelist_view(self, request, extra_context=None):
+        """The queue opens on this person's own pending work: 初审 on 待审核, 复核/财务 on 待复核放款."""
+        if request.method == "GET" and not request.GET:
+            if self.has_review_permission(request):
+                return redirect(request.path + "?queue=review")
+            if self.has_release_permission(request):
+                return redirect(request.path + "?queue=release")
+        return super().changelist_view(request, extra_context)
+
+    def get_ordering(self, request):
+        return ["submitted_at"] if request.GET.get("queue") else ["-created_at"]
 
     @admin.display(description="申请人")
     def applicant_name(self, obj):
@@ -177,14 +219,33 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
         ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        obj = self.get_object(request, object_id)
-        if obj is not None and obj.status == Status.SUBMITTED and self.has_review_permission(request):
-            extra_context["review_url"] = reverse("admin:withdrawals_review", args=[obj.pk])
-        payout = getattr(obj, "payout", None) if obj else None
-        if payout and payout.state == Payout.State.HELD and self.has_release_permission(request):
-            extra_context["release_url"] = reverse("admin:withdrawals_release", args=[obj.pk])
-        return super().change_view(request, object_id, form_url, extra_context)
+        """The application's page is the reviewer's workbench, with 审核 and 复核放款 on it."""
+        application = self.get_object(request, unquote(object_id))
+        if application is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, application):
+            raise PermissionDenied
+        return self._workbench(request, application, ReviewForm())
+
+    def _workbench(self, request, application, form):
+        payout = getattr(application, "payout", None)
+        context = {
+            **self.admin_site.each_context(request),
+            **review_workbench(application=application),
+            "opts": self.opts,
+            "application": application,
+            "form": form,
+            "title": f"提取申请 {application.number}",
+            "masked_card": mask_card(application.card_number),
+            "type_details": self.type_details(application),
+            "can_review": application.status == Status.SUBMITTED and self.has_review_permission(request),
+            "can_release": payout is not None
+            and payout.state == Payout.State.HELD
+            and self.has_release_permission(request),
+            "review_url": reverse("admin:withdrawals_review", args=[application.pk]),
+            "release_url": reverse("admin:withdrawals_release", args=[application.pk]),
+        }
+        return TemplateResponse(request, "admin/withdrawals/workbench.html", context)
 
     def has_review_permission(self, request):
         return request.user.has_perm("withdrawals.review_withdrawal")
@@ -198,8 +259,10 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
         if not self.has_review_permission(request):
             messages.error(request, "您没有审核权限。")
             return redirect("admin:withdrawals_withdrawalapplication_change", pk)
-        form = ReviewForm(posted(request))
-        if request.method == "POST" and form.is_valid():
+        if request.method != "POST":
+            return redirect("admin:withdrawals_withdrawalapplication_change", pk)
+        form = ReviewForm(request.POST)
+        if form.is_valid():
             decision, opinion = form.cleaned_data["decision"], form.cleaned_data["opinion"]
             try:
                 if decision == "approve":
@@ -214,14 +277,8 @@ class WithdrawalApplicationAdmin(admin.ModelAdmin):
                 verdict = dict(form.fields["decision"].choices)[decision]
                 messages.success(request, f"申请{application.number}：{verdict}。")
                 return redirect("admin:withdrawals_withdrawalapplication_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "application": application,
-            "form": form,
-            "title": f"审核提取申请 {application.number}",
-        }
-        return TemplateResponse(request, "admin/withdrawals/review.html", context)
+        application.refresh_from_db()
+        return self._workbench(request, application, form)
 
     def release_view(self, request, pk):
         """复核放款: a second person, with the release permission, lets the payout go."""

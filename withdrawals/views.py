@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import depositor_required
@@ -193,6 +194,7 @@ def mine(request):
 
 
 @require_GET
+@xframe_options_sameorigin  # the reviewer's workbench previews a PDF's first page in an <object>
 def material_file(request, public_id):
     """A material, for its applicant or for staff who may review; 404 for anyone else."""
     if not request.user.is_authenticated:

@@ -55,3 +55,14 @@ def page(request, browser, live_server, captcha_test_mode, demo_world):
     )
     yield page
     context.close()
+
+
+@pytest.fixture
+def shots():
+    """page.shot(name) for pages opened outside the `page` fixture: a full-page PNG in test-artifacts/."""
+
+    def take(page, name, width):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+
+    return take
