@@ -23,6 +23,9 @@ STAFF_GROUPS = {
         "withdrawals.view_statuschange",
         "deposits.view_personalaccount",
         "deposits.view_ledgerentry",
+        # 到账 of an employer's declared list, then 入账 (finance sees the bank's credit).
+        "deposits.view_remittancebatch",
+        "deposits.confirm_funds",
     ],
 }
 

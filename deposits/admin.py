@@ -1,9 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from accounts.validators import mask_id_number, mask_phone
 from gjj_portal.admin import ReadOnlyAdmin
 
-from .models import Employer, LedgerEntry, PersonalAccount
+from . import remittance
+from .models import Employer, LedgerEntry, PersonalAccount, RemittanceBatch, RemittanceBatchChange
 
 
 @admin.register(Employer)
@@ -35,3 +36,42 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["account__grzh", "reference"]
     list_select_related = ["account"]
+
+
+class RemittanceBatchChangeInline(admin.TabularInline):
+    model = RemittanceBatchChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RemittanceBatch)
+class RemittanceBatchAdmin(ReadOnlyAdmin):
+    """Employers' lists: finance confirms 到账 when the employer's money is in, which posts the list."""
+
+    list_display = ["employer", "kind", "period", "rows", "total", "status", "declared_at", "funded_at", "posted_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["employer__dwzh", "employer__name", "period"]
+    list_select_related = ["employer"]
+    inlines = [RemittanceBatchChangeInline]
+    actions = ["confirm_funds"]
+
+    def has_confirm_funds_permission(self, request):
+        return request.user.has_perm("deposits.confirm_funds")
+
+    @admin.action(description="确认单位缴款到账并入账", permissions=["confirm_funds"])
+    def confirm_funds(self, request, queryset):
+        done = 0
+        for batch_id in queryset.values_list("pk", flat=True):
+            try:
+                remittance.remittance_fund(batch_id=batch_id, actor=request.user, reference="财务确认到账")
+                done += 1
+            except (remittance.EmployerError, remittance.ListRejected) as exc:
+                detail = "；".join(f"第{e.row}行{e.field}：{e.reason}" for e in getattr(exc, "errors", [])) or str(exc)
+                messages.error(request, f"清册未入账：{detail}")
+        if done:
+            messages.success(request, f"已确认到账并入账{done}份清册。")

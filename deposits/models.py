@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Employer(models.Model):
@@ -123,11 +124,19 @@ class PersonalAccount(models.Model):
 
 
 class RemittanceBatch(models.Model):
-    """One posted list (清册) of an employer: 当月汇缴 for a month (once only), 补缴 or 变更."""
+    """One list (清册) of an employer: 当月汇缴 for a month (declared once only) or 补缴.
+
+    States: 已申报 declared → 已到账 funded (the employer's money confirmed by the bank or by staff)
+    → 已入账 posted (one entry per employee). Nothing reaches an account before 到账."""
 
     class Kind(models.TextChoices):
         MONTHLY = "monthly", "当月汇缴"
         SUPPLEMENTARY = "supplementary", "补缴清册"
+
+    class Status(models.TextChoices):
+        DECLARED = "declared", "已申报，待到账"
+        FUNDED = "funded", "已到账"
+        POSTED = "posted", "已入账"
 
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="batches", verbose_name="单位")
     kind = models.CharField("清册类型", max_length=15, choices=Kind.choices)
@@ -135,24 +144,67 @@ class RemittanceBatch(models.Model):
     rows = models.PositiveIntegerField("人数")
     total = models.DecimalField("金额合计", max_digits=16, decimal_places=2)
     source = models.CharField("来源", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DECLARED)
     posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name="提交人"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name="申报人"
     )
-    posted_at = models.DateTimeField("入账时间", auto_now_add=True)
+    declared_at = models.DateTimeField("申报时间", default=timezone.now)
+    funded_at = models.DateTimeField("到账时间", null=True, blank=True)
+    funds_reference = models.CharField("到账凭证号", max_length=64, blank=True)
+    posted_at = models.DateTimeField("入账时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "缴存清册"
         verbose_name_plural = "缴存清册"
-        ordering = ["-posted_at"]
+        ordering = ["-declared_at"]
         constraints = [
-            # A month is remitted once: the database refuses a second 当月汇缴 for it.
+            # A month is declared once: the database refuses a second 当月汇缴 for it.
             models.UniqueConstraint(
                 fields=["employer", "period"], condition=Q(kind="monthly"), name="batch_one_monthly_per_period"
             )
         ]
+        permissions = [("confirm_funds", "可以确认单位缴款到账并入账")]
 
     def __str__(self):
         return f"{self.employer} {self.get_kind_display()} {self.period}"
+
+
+class RemittanceLine(models.Model):
+    """One employee's amount in a declared list, kept until 到账 posts it."""
+
+    batch = models.ForeignKey(RemittanceBatch, on_delete=models.CASCADE, related_name="lines", verbose_name="清册")
+    account = models.ForeignKey(PersonalAccount, on_delete=models.PROTECT, related_name="+", verbose_name="个人账户")
+    period = models.CharField("所属年月", max_length=7)
+    amount = models.DecimalField("金额", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "清册明细"
+        verbose_name_plural = "清册明细"
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="remittance_line_amount_gt_0")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.period} {self.amount}"
+
+
+class RemittanceBatchChange(models.Model):
+    """Who moved a list from one state to another, when and why."""
+
+    batch = models.ForeignKey(RemittanceBatch, on_delete=models.CASCADE, related_name="changes", verbose_name="清册")
+    from_status = models.CharField("原状态", max_length=10, choices=RemittanceBatch.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=10, choices=RemittanceBatch.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name="办理人"
+    )
+    reason = models.CharField("说明", max_length=200, blank=True)
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "清册状态变更"
+        verbose_name_plural = "清册状态变更"
+        ordering = ["at"]
+
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 class DepositCertificate(models.Model):

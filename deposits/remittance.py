@@ -19,7 +19,17 @@ from accounts.validators import id_number_problem
 from gjj_portal.policy import current_policy
 from messages_center.models import Message
 
-from .models import AccountStatus, Employer, EntryKind, LedgerEntry, PersonalAccount, RemittanceBatch, SealReason
+from .models import (
+    AccountStatus,
+    Employer,
+    EntryKind,
+    LedgerEntry,
+    PersonalAccount,
+    RemittanceBatch,
+    RemittanceBatchChange,
+    RemittanceLine,
+    SealReason,
+)
 from .rules import monthly_contribution
 from .selectors import account_deposit_periods
 from .services import Posting, account_lock, ledger_post, ledger_post_many
@@ -139,39 +149,153 @@ def _notify(accounts_amounts, title, body_for):
     )
 
 
-def remittance_post(*, employer: Employer, period: str, rows, user=None, source: str = "网上录入") -> RemittanceBatch:
-    """当月汇缴: one 01 entry per employee, all or nothing, once per month."""
-    if not rows:
-        raise EmployerError("清册中没有可汇缴的职工。")
-    today = timezone.localdate()
+def _batch_transition(batch: RemittanceBatch, to: str, actor=None, reason: str = "") -> None:
+    RemittanceBatchChange.objects.create(
+        batch=batch, from_status=batch.status, to_status=to, actor=actor, reason=reason
+    )
+    batch.status = to
+
+
+def _declare(*, employer, kind, period, lines, user, source) -> RemittanceBatch:
+    """申报: the list is recorded with its lines; no account moves until 到账."""
+    if not lines:
+        raise EmployerError("清册中没有可缴存的职工。" if kind == RemittanceBatch.Kind.MONTHLY else "补缴清册为空。")
     try:
         with transaction.atomic():
             batch = RemittanceBatch.objects.create(
                 employer=employer,
-                kind=RemittanceBatch.Kind.MONTHLY,
+                kind=kind,
                 period=period,
-                rows=len(rows),
-                total=sum((amount for _a, amount in rows), Decimal("0")),
+                rows=len(lines),
+                total=sum((amount for _a, _p, amount in lines), Decimal("0")),
                 source=source,
                 posted_by=user,
+                status=RemittanceBatch.Status.DECLARED,
             )
-            ledger_post_many(
-                postings=[
-                    Posting(
-                        a.pk, EntryKind.REMITTANCE, amount, f"HJ{employer.dwzh}{period}", today, period, f"{period}汇缴"
-                    )
-                    for a, amount in rows
-                ]
+            RemittanceBatchChange.objects.create(
+                batch=batch, to_status=RemittanceBatch.Status.DECLARED, actor=user, reason=f"申报（{source}）"
             )
-            PersonalAccount.objects.filter(pk__in=[a.pk for a, _ in rows]).update(last_paid_month=month_start(period))
-            _notify(
-                rows,
-                "汇缴到账",
-                lambda a, amount: f"{employer.name}为您汇缴的{period}住房公积金{amount:,.2f}元已入账。",
+            RemittanceLine.objects.bulk_create(
+                [RemittanceLine(batch=batch, account=a, period=p, amount=amount) for a, p, amount in lines],
+                batch_size=2000,
             )
     except IntegrityError as exc:
-        raise EmployerError(f"{period}的当月汇缴已经入账，不能重复汇缴。") from exc
+        raise EmployerError(f"{period}的当月汇缴已经申报，不能重复申报。") from exc
     return batch
+
+
+def remittance_declare(
+    *, employer: Employer, period: str, rows, user=None, source: str = "网上录入"
+) -> RemittanceBatch:
+    """当月汇缴 申报: once per month; posted only when the employer's money has arrived."""
+    return _declare(
+        employer=employer,
+        kind=RemittanceBatch.Kind.MONTHLY,
+        period=period,
+        lines=[(a, period, amount) for a, amount in rows],
+        user=user,
+        source=source,
+    )
+
+
+def supplementary_declare(*, employer: Employer, rows, user=None, source: str = "网上录入") -> RemittanceBatch:
+    """补缴清册 申报: rows of (account, month, amount); posted only after 到账 like 当月汇缴."""
+    return _declare(
+        employer=employer,
+        kind=RemittanceBatch.Kind.SUPPLEMENTARY,
+        period="",
+        lines=list(rows),
+        user=user,
+        source=source,
+    )
+
+
+def _recheck(batch: RemittanceBatch, lines, accounts) -> None:
+    """The list validated again under the account locks: the world may have changed since 申报."""
+    rounding = current_policy().contribution_rounding
+    errors = []
+    for number, line in enumerate(lines, start=2):
+        account = accounts[line.account_id]
+        expected = monthly_contribution(account.base, account.employer_ratio, account.employee_ratio, rounding)
+        if account.employer_id != batch.employer_id:
+            errors.append(RowError(number, "个人账号", f"{account.grzh}已不是本单位职工。"))
+        elif batch.kind == RemittanceBatch.Kind.MONTHLY and account.status != AccountStatus.NORMAL:
+            errors.append(RowError(number, "个人账号", f"{account.grzh}账户状态为{account.get_status_display()}。"))
+        elif line.amount != expected:
+            errors.append(RowError(number, "金额", f"{account.grzh}的缴存基数或比例已调整，应为{expected:.2f}元。"))
+    if errors:
+        raise ListRejected(errors)
+
+
+@transaction.atomic
+def remittance_fund(*, batch_id: int, actor=None, reference: str = "") -> RemittanceBatch:
+    """到账 → 入账: the employer's money has arrived (bank return or staff); every line is posted now,
+    re-validated under the account locks. A second 到账 for the same list posts nothing."""
+    batch = RemittanceBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.status != RemittanceBatch.Status.DECLARED:
+        raise EmployerError(f"该清册当前状态为“{batch.get_status_display()}”，不能再次确认到账。")
+    lines = list(batch.lines.order_by("pk"))
+    ids = sorted({line.account_id for line in lines})
+    accounts = {}
+    for chunk in range(0, len(ids), 5000):
+        accounts.update(
+            (a.pk, a)
+            for a in PersonalAccount.objects.select_for_update().filter(pk__in=ids[chunk : chunk + 5000]).order_by("pk")
+        )
+    _recheck(batch, lines, accounts)
+    now, today = timezone.now(), timezone.localdate()
+    _batch_transition(batch, RemittanceBatch.Status.FUNDED, actor, f"单位缴款到账 {reference}".strip())
+    batch.funded_at, batch.funds_reference = now, reference
+    dwzh = batch.employer.dwzh
+    if batch.kind == RemittanceBatch.Kind.MONTHLY:
+        postings = [
+            Posting(
+                line.account_id,
+                EntryKind.REMITTANCE,
+                line.amount,
+                f"HJ{dwzh}{line.period}",
+                today,
+                line.period,
+                f"{line.period}汇缴",
+            )
+            for line in lines
+        ]
+    else:
+        postings = [
+            Posting(
+                line.account_id,
+                EntryKind.SUPPLEMENTARY,
+                line.amount,
+                f"BJ{dwzh}{line.period}",
+                today,
+                line.period,
+                f"{line.period}补缴",
+            )
+            for line in lines
+        ]
+    try:
+        with transaction.atomic():
+            ledger_post_many(postings=postings)
+    except IntegrityError as exc:
+        raise EmployerError("清册中有月份已经入账，不能重复入账。") from exc
+    if batch.kind == RemittanceBatch.Kind.MONTHLY:
+        PersonalAccount.objects.filter(pk__in=ids).update(last_paid_month=month_start(batch.period))
+    _batch_transition(batch, RemittanceBatch.Status.POSTED, actor, f"入账{len(lines)}笔")
+    batch.posted_at = now
+    batch.save(update_fields=["status", "funded_at", "funds_reference", "posted_at"])
+    employer, what = batch.employer, "汇缴" if batch.kind == RemittanceBatch.Kind.MONTHLY else "补缴"
+    _notify(
+        [(accounts[line.account_id], line) for line in lines],
+        f"{what}到账",
+        lambda a, line: f"{employer.name}为您{what}的{line.period}住房公积金{line.amount:,.2f}元已入账。",
+    )
+    return batch
+
+
+def remittance_post(*, employer: Employer, period: str, rows, user=None, source: str = "网上录入") -> RemittanceBatch:
+    """申报 and 到账 at once, for a list whose money the center already holds (the operator's import)."""
+    batch = remittance_declare(employer=employer, period=period, rows=rows, user=user, source=source)
+    return remittance_fund(batch_id=batch.pk, actor=user, reference="中心柜台已收款")
 
 
 def validate_supplementary(*, employer: Employer, rows: list[dict], today: date, progress=None) -> list[tuple]:
@@ -214,44 +338,10 @@ def validate_supplementary(*, employer: Employer, rows: list[dict], today: date,
     return valid
 
 
-@transaction.atomic
 def supplementary_post(*, employer: Employer, rows, user=None, source: str = "网上录入") -> RemittanceBatch:
-    """补缴清册: one 02 entry per employee and month, all or nothing."""
-    if not rows:
-        raise EmployerError("补缴清册为空。")
-    today = timezone.localdate()
-    batch = RemittanceBatch.objects.create(
-        employer=employer,
-        kind=RemittanceBatch.Kind.SUPPLEMENTARY,
-        rows=len(rows),
-        total=sum((amount for _a, _p, amount in rows), Decimal("0")),
-        source=source,
-        posted_by=user,
-    )
-    try:
-        with transaction.atomic():
-            ledger_post_many(
-                postings=[
-                    Posting(
-                        a.pk,
-                        EntryKind.SUPPLEMENTARY,
-                        amount,
-                        f"BJ{employer.dwzh}{period}",
-                        today,
-                        period,
-                        f"{period}补缴",
-                    )
-                    for a, period, amount in rows
-                ]
-            )
-    except IntegrityError as exc:
-        raise EmployerError("清册中有月份已经补缴入账，不能重复补缴。") from exc
-    _notify(
-        [(a, amount) for a, _p, amount in rows],
-        "补缴到账",
-        lambda a, amount: f"{employer.name}为您补缴的住房公积金{amount:,.2f}元已入账。",
-    )
-    return batch
+    """申报 and 到账 at once (the operator's import)."""
+    batch = supplementary_declare(employer=employer, rows=rows, user=user, source=source)
+    return remittance_fund(batch_id=batch.pk, actor=user, reference="中心柜台已收款")
 
 
 # --- 变更清册 ------------------------------------------------------------------------------------------

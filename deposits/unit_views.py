@@ -1,7 +1,13 @@
 """单位网厅: pages for employer users (单位用户) only; depositors never reach them (and the reverse)."""
 
+import re
+import secrets
+from decimal import Decimal
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.decorators import unit_required
@@ -20,6 +26,7 @@ def home(request):
 
 
 def _upload_rows(request, headers):
+    """The uploaded list as rows; 上传清册 with no file chosen says so and changes nothing."""
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         raise remittance.ListRejected([remittance.RowError(1, "文件", " ".join(form.errors["file"]))])
@@ -27,34 +34,99 @@ def _upload_rows(request, headers):
     return remittance.read_table(upload.name, upload.read(), headers), upload.name
 
 
+STAGED = "unit-staged:{token}"
+
+
+def _stage(request, *, kind, period, lines, source):
+    """Keep a checked list on the server for the confirmation page: the browser carries only a token,
+    never accounts or amounts."""
+    token = secrets.token_urlsafe(24)
+    staged = {
+        "employer": request.user.employer_id,
+        "user": request.user.pk,
+        "kind": kind,
+        "period": period,
+        "source": source,
+        "lines": [(a.pk, p, str(amount)) for a, p, amount in lines],
+    }
+    cache.set(STAGED.format(token=token), staged, 30 * 60)
+    return redirect(f"{reverse('unit:confirm')}?token={token}")
+
+
+@unit_required
+def confirm(request):
+    """The count and total of a list before anything is recorded; 确认申报 declares it."""
+    token = (request.POST.get("token") if request.method == "POST" else request.GET.get("token")) or ""
+    key = STAGED.format(token=token)
+    staged = cache.get(key) if re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token) else None
+    if not staged or (staged["employer"], staged["user"]) != (request.user.employer_id, request.user.pk):
+        messages.error(request, "待确认的清册已过期或不存在，请重新生成或上传。")
+        return redirect("unit:home")
+    employer = request.user.employer
+    lines = staged["lines"]
+    total = sum((Decimal(amount) for _pk, _p, amount in lines), Decimal("0"))
+    monthly_kind = staged["kind"] == RemittanceBatch.Kind.MONTHLY
+    if request.method == "POST":
+        accounts = PersonalAccount.objects.filter(employer=employer).in_bulk([pk for pk, _p, _a in lines])
+        try:
+            rows = [(accounts[pk], p, Decimal(amount)) for pk, p, amount in lines]
+            if monthly_kind:
+                batch = remittance.remittance_declare(
+                    employer=employer, period=staged["period"], rows=[(a, m) for a, _p, m in rows],
+                    user=request.user, source=staged["source"],
+                )  # fmt: skip
+            else:
+                batch = remittance.supplementary_declare(
+                    employer=employer, rows=rows, user=request.user, source=staged["source"]
+                )
+        except KeyError:
+            messages.error(request, "清册中有职工已不属于本单位，请重新生成或上传。")
+            return redirect("unit:home")
+        except remittance.EmployerError as exc:
+            messages.error(request, str(exc))
+            return redirect("unit:home")
+        cache.delete(key)
+        messages.success(
+            request,
+            f"{batch.get_kind_display()}已申报：{batch.rows}人，合计{batch.total:,.2f}元。"
+            "单位缴款到账后，中心确认到账即入账到职工个人账户。",
+        )
+        return redirect("unit:home")
+    names = dict(PersonalAccount.objects.filter(pk__in=[pk for pk, _p, _a in lines[:50]]).values_list("pk", "name"))
+    preview = [(names.get(pk, ""), p, Decimal(amount)) for pk, p, amount in lines[:50]]
+    context = {"staged": staged, "count": len(lines), "total": total, "preview": preview, "token": token,
+               "kind_label": RemittanceBatch.Kind(staged["kind"]).label}  # fmt: skip
+    return render(request, "unit/confirm.html", context)
+
+
 @unit_required
 def monthly(request):
-    """当月汇缴: the month's list from bases and ratios (or an uploaded list), then 确认汇缴."""
+    """当月汇缴: 确认汇缴 (the list from bases and ratios) or 上传清册, each to a confirmation page."""
     employer, period = request.user.employer, timezone.localdate().strftime("%Y-%m")
     rows, errors = remittance.monthly_list(employer=employer, period=period), None
     if request.method == "POST":
         try:
-            source = "网上录入"
-            if request.FILES:
+            if request.POST.get("action") == "upload":
                 table, source = _upload_rows(request, remittance.MONTHLY_HEADERS)
-                rows = remittance.validate_monthly(employer=employer, period=period, rows=table)
-            batch = remittance.remittance_post(
-                employer=employer, period=period, rows=rows, user=request.user, source=source
-            )
+                valid = remittance.validate_monthly(employer=employer, period=period, rows=table)
+                return _stage(request, kind="monthly", period=period, lines=[(a, period, m) for a, m in valid],
+                              source=source)  # fmt: skip
+            if request.POST.get("action") == "computed":
+                if not rows:
+                    raise remittance.EmployerError("本月没有可汇缴的职工。")
+                return _stage(request, kind="monthly", period=period, lines=[(a, period, m) for a, m in rows],
+                              source="网上录入")  # fmt: skip
         except remittance.ListRejected as exc:
             errors = exc.errors
         except remittance.EmployerError as exc:
             messages.error(request, str(exc))
-        else:
-            messages.success(request, f"{period}当月汇缴已入账：{batch.rows}人，合计{batch.total:,.2f}元。")
-            return redirect("unit:home")
-    posted = RemittanceBatch.objects.filter(employer=employer, kind="monthly", period=period).first()
+    batch = RemittanceBatch.objects.filter(employer=employer, kind="monthly", period=period).first()
     context = {
         "period": period,
         "rows": rows,
         "total": sum(a for _x, a in rows),
         "errors": errors,
-        "posted": posted,
+        "batch": batch,
         "upload": UploadForm(),
     }
     return render(request, "unit/monthly.html", context)
@@ -62,13 +134,15 @@ def monthly(request):
 
 @unit_required
 def supplementary(request):
-    """补缴清册: one row on screen, or a list uploaded."""
+    """补缴清册: one row on screen, or a list uploaded; both to the confirmation page."""
     employer, errors = request.user.employer, None
     staff = PersonalAccount.objects.filter(employer=employer).order_by("grzh")
-    form = SupplementaryForm(request.POST if request.method == "POST" and not request.FILES else None, accounts=staff)
+    uploading = request.method == "POST" and request.POST.get("action") == "upload"
+    form = SupplementaryForm(request.POST if request.method == "POST" and not uploading else None, accounts=staff)
     if request.method == "POST":
         try:
-            if request.FILES:
+            table = None
+            if uploading:
                 table, source = _upload_rows(request, remittance.SUPPLEMENTARY_HEADERS)
             elif form.is_valid():
                 account = staff.get(pk=form.cleaned_data["account"])
@@ -83,13 +157,9 @@ def supplementary(request):
                     ],
                     "网上录入",
                 )
-            else:
-                table = None
             if table is not None:
                 rows = remittance.validate_supplementary(employer=employer, rows=table, today=timezone.localdate())
-                batch = remittance.supplementary_post(employer=employer, rows=rows, user=request.user, source=source)
-                messages.success(request, f"补缴已入账：{batch.rows}笔，合计{batch.total:,.2f}元。")
-                return redirect("unit:home")
+                return _stage(request, kind="supplementary", period="", lines=rows, source=source)
         except remittance.ListRejected as exc:
             errors = exc.errors
         except remittance.EmployerError as exc:

@@ -41,7 +41,10 @@ def test_open_post_seal_unseal_and_supplement(page, demo_world):
     page.get_by_role("link", name="当月汇缴").click()
     page.shot("unit-monthly")
     page.get_by_role("button", name="确认汇缴").click()
-    page.get_by_text("当月汇缴已入账").wait_for()
+    page.get_by_test_id("count").wait_for()  # the confirmation page: count and total, nothing recorded yet
+    page.shot("unit-confirm")
+    page.get_by_role("button", name="确认申报").click()
+    page.get_by_text("当月汇缴已申报").wait_for()
 
     page.get_by_role("link", name="变更清册").click()
     seal = page.locator("form:has(#seal-button)")
@@ -58,8 +61,23 @@ def test_open_post_seal_unseal_and_supplement(page, demo_world):
     page.get_by_label("职工").select_option(label=f"孙丽（{PersonalAccount.objects.get(id_number=NEW_ID).grzh}）")
     page.get_by_label("补缴年月").fill(months_ago(1))
     page.get_by_role("button", name="补缴", exact=True).click()
-    page.get_by_text("补缴已入账").wait_for()
-    page.shot("unit-home-after")
+    page.get_by_role("button", name="确认申报").click()
+    page.get_by_text("补缴清册已申报").wait_for()
+    page.shot("unit-home-declared")
+    assert not LedgerEntry.objects.filter(kind__in=["remittance", "supplementary"], occurred_on=timezone.localdate())
+
+    # Finance sees the employer's money arrive and confirms 到账 in admin: both lists are posted.
+    page.get_by_role("button", name="退出系统").click()
+    page.goto(page.base_url + "/admin/deposits/remittancebatch/")
+    page.get_by_label("用户名").fill("releaser")
+    page.get_by_label("密码").fill("release1234")
+    page.get_by_role("button", name="登录").click()
+    page.locator("#action-toggle").check()
+    page.get_by_label("动作").select_option(label="确认单位缴款到账并入账")
+    page.get_by_role("button", name="执行").click()
+    page.get_by_text("已确认到账并入账2份清册").wait_for()
+    page.shot("admin-remittance-posted")
+    page.context.clear_cookies()
 
     period = timezone.localdate().strftime("%Y-%m")
     zhang = PersonalAccount.objects.get(name="张伟")
@@ -70,10 +88,9 @@ def test_open_post_seal_unseal_and_supplement(page, demo_world):
     assert LedgerEntry.objects.filter(account=zhang, kind="remittance", period=period).exists()
     sun = PersonalAccount.objects.get(id_number=NEW_ID)
     kinds = list(LedgerEntry.objects.filter(account=sun).order_by("id").values_list("kind", "period"))
-    assert kinds == [("opening", ""), ("remittance", period), ("supplementary", months_ago(1))]
+    assert kinds[0] == ("opening", "") and sorted(kinds[1:]) == [("remittance", period), ("supplementary", months_ago(1))]
     assert sun.balance == 2 * sun.monthly_amount
 
-    page.get_by_role("button", name="退出系统").click()
     login_as(page, "210102199001011237")
     page.get_by_role("link", name="缴存支取信息").first.click()
     today = timezone.localdate().isoformat()

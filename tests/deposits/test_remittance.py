@@ -13,17 +13,9 @@ from deposits import remittance
 from deposits.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, RemittanceBatch
 from deposits.selectors import accounts_out_of_balance
 from messages_center.models import Message
-from tests.factories import EmployerFactory, PersonalAccountFactory
+from tests.factories import EmployerFactory
 
 PERIOD = timezone.localdate().strftime("%Y-%m")
-
-
-@pytest.fixture
-def unit(policy, django_user_model):
-    employer = EmployerFactory()
-    staff = [PersonalAccountFactory(employer=employer, base=Decimal("6000.00")) for _ in range(3)]
-    user = django_user_model.objects.create_user("unit9", password="unit1234", role="unit", employer=employer)
-    return employer, staff, user
 
 
 def csv_file(rows, headers=remittance.MONTHLY_HEADERS):
@@ -59,7 +51,7 @@ def test_a_month_cannot_be_posted_twice(unit):
     remittance.remittance_post(
         employer=employer, period=PERIOD, rows=remittance.monthly_list(employer=employer, period=PERIOD)
     )
-    with pytest.raises(remittance.EmployerError, match="不能重复汇缴"):
+    with pytest.raises(remittance.EmployerError, match="不能重复申报"):
         remittance.remittance_post(
             employer=employer, period=PERIOD, rows=remittance.monthly_list(employer=employer, period=PERIOD)
         )
@@ -190,12 +182,14 @@ def test_the_pages_post_the_month_and_report_bad_rows(client, unit):
     employer, staff, user = unit
     client.force_login(user)
     bad = csv_file([[staff[0].grzh, staff[0].name, "1"]])
-    response = client.post(reverse("unit:monthly"), {"file": _named(bad, "m.csv")})
+    response = client.post(reverse("unit:monthly"), {"action": "upload", "file": _named(bad, "m.csv")})
     assert "第2行" in response.content.decode() and not RemittanceBatch.objects.exists()
-    client.post(reverse("unit:monthly"))
+    confirm = client.post(reverse("unit:monthly"), {"action": "computed"})
+    assert not RemittanceBatch.objects.exists(), "the confirmation page records nothing"
+    client.post(reverse("unit:confirm"), {"token": confirm.url.split("token=")[1]})
     assert RemittanceBatch.objects.get().rows == 3
     page = client.get(reverse("unit:monthly")).content.decode()
-    assert "已汇缴入账" in page
+    assert "已申报，待到账" in page
 
 
 def _named(content, name):
@@ -224,7 +218,7 @@ def test_import_remittance_command_posts_ten_thousand_rows(policy, tmp_path, cap
     assert "posted 10000 rows, total 12,000,000.00" in capsys.readouterr().out
     assert LedgerEntry.objects.filter(kind=EntryKind.REMITTANCE, account__employer=employer).count() == 10_000
     assert not accounts_out_of_balance().exists()
-    with pytest.raises(CommandError, match="不能重复汇缴"):
+    with pytest.raises(CommandError, match="不能重复申报"):
         call_command("import_remittance", str(path), "--employer", employer.dwzh, "--period", PERIOD)
 
 
