@@ -88,7 +88,8 @@ def test_open_post_seal_unseal_and_supplement(page, demo_world):
     assert LedgerEntry.objects.filter(account=zhang, kind="remittance", period=period).exists()
     sun = PersonalAccount.objects.get(id_number=NEW_ID)
     kinds = list(LedgerEntry.objects.filter(account=sun).order_by("id").values_list("kind", "period"))
-    assert kinds[0] == ("opening", "") and sorted(kinds[1:]) == [("remittance", period), ("supplementary", months_ago(1))]
+    assert kinds[0] == ("opening", "")
+    assert sorted(kinds[1:]) == [("remittance", period), ("supplementary", months_ago(1))]
     assert sun.balance == 2 * sun.monthly_amount
 
     login_as(page, "210102199001011237")
