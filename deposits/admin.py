@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from accounts.validators import mask_id_number, mask_phone
-from gjj_portal.admin import ReadOnlyAdmin
+from gjj_portal.admin import ReadOnlyAdmin, StatusHistoryInline
 
 from . import remittance
 from .models import Employer, LedgerEntry, PersonalAccount, RemittanceBatch, RemittanceBatchChange
@@ -38,15 +38,8 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_select_related = ["account"]
 
 
-class RemittanceBatchChangeInline(admin.TabularInline):
+class RemittanceBatchChangeInline(StatusHistoryInline):
     model = RemittanceBatchChange
-    extra = 0
-    can_delete = False
-    fields = ["at", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RemittanceBatch)

@@ -17,6 +17,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class StatusHistoryInline(admin.TabularInline):
+    """An entity's status-change rows (at, from, to, who, why), read only; subclasses name the model."""
+
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class PolicyBankInline(admin.TabularInline):
     model = PolicyBank
     extra = 1

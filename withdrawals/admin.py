@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.validators import mask_card
-from gjj_portal.admin import ReadOnlyAdmin
+from gjj_portal.admin import ReadOnlyAdmin, StatusHistoryInline
 from gjj_portal.policy import current_policy, is_working_day
 
 from . import review
@@ -20,15 +20,8 @@ from .services import WithdrawalError
 from .workbench import review_deadline, review_workbench
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(StatusHistoryInline):
     model = StatusChange
-    extra = 0
-    can_delete = False
-    fields = ["at", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class AmountFilter(admin.SimpleListFilter):
