@@ -13,7 +13,18 @@ from pathlib import Path
 
 import django
 
-UNTRANSLATED_DEFAULTS = ["Not Found", "Forbidden", "Server Error (500)", "Bad Request (400)", "CSRF verification"]
+UNTRANSLATED_DEFAULTS = [
+    "Not Found",
+    "Forbidden",
+    "Server Error (500)",
+    "Bad Request (400)",
+    "CSRF verification",
+    # Django's default permission names, stored in English ("Can add log entry").
+    "Can add",
+    "Can change",
+    "Can delete",
+    "Can view",
+]
 THIRD_PARTY = ["axes", "captcha"]
 ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
 
