@@ -5,13 +5,12 @@ bad row (row number, field, reason). Posting writes one ledger entry per employe
 a month is remitted once (a unique constraint on the batch, and on each entry's reference).
 """
 
-import io
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-import tablib
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -33,6 +32,7 @@ from .models import (
 from .rules import monthly_contribution
 from .selectors import account_deposit_periods
 from .services import Posting, account_lock, ledger_post, ledger_post_many
+from .spreadsheets import Limits, TableRefused, read_rows
 
 MONTHLY_HEADERS = ["个人账号", "姓名", "月缴存额"]
 OPENING_HEADERS = ["姓名", "身份证号", "手机号", "缴存基数", "起缴年月"]
@@ -66,34 +66,33 @@ def month_start(period: str) -> date:
     return date(int(period[:4]), int(period[5:7]), 1)
 
 
-def read_table(upload_name: str, content: bytes, headers: list[str]) -> list[dict]:
-    """An uploaded XLSX or CSV as rows of {header: text}; a missing column rejects the file."""
+def read_table(upload_name: str, content: bytes, headers: list[str], *, max_rows: int | None = None) -> list[dict]:
+    """An uploaded XLSX or CSV as rows of {header: text}, read under the limits of
+    `deposits.spreadsheets`; a missing column, a file too big or a bad cell rejects the list."""
+    limits = Limits(max_rows=max_rows or settings.GJJ_LIST_MAX_ROWS, max_seconds=settings.GJJ_LIST_MAX_SECONDS)
     try:
-        if upload_name.lower().endswith(".xlsx"):
-            data = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-        else:
-            data = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-    except Exception as exc:  # noqa: BLE001 — any unreadable file gets the same answer
-        raise ListRejected([RowError(1, "文件", "无法读取文件，请上传 XLSX 或 UTF-8 编码的 CSV 文件。")]) from exc
-    missing = [h for h in headers if h not in (data.headers or [])]
-    if missing:
-        raise ListRejected([RowError(1, "表头", f"缺少列：{'、'.join(missing)}。")])
-    return [
-        {h: ("" if row[i] is None else str(row[i]).strip()) for i, h in enumerate(data.headers) if h in headers}
-        for row in data
-    ]
+        table, problems = read_rows(upload_name, content, headers, limits)
+    except TableRefused as exc:
+        raise ListRejected([RowError(1, "文件", str(exc))]) from exc
+    if problems:
+        raise ListRejected([RowError(row, field, reason) for row, field, reason in problems])
+    return table
 
 
 def _money(text: str) -> Decimal | None:
+    """A money amount with at most two decimals, or None ("1e999999", "NaN" and "Infinity" too)."""
     try:
         value = Decimal(str(text).replace(",", ""))
+        if not value.is_finite() or abs(value) >= Decimal("1e12"):
+            return None
+        return value if value == value.quantize(Decimal("0.01")) else None
     except (InvalidOperation, ValueError):
         return None
-    return value if value == value.quantize(Decimal("0.01")) else None
 
 
 def _rows(rows, progress):
-    numbered = enumerate(rows, start=2)  # row 1 is the header
+    # The file's own row numbers (row 1 is the header; blank rows were skipped when reading).
+    numbered = ((row.get("_row", n), row) for n, row in enumerate(rows, start=2))
     return progress(numbered, len(rows)) if progress else numbered
 
 
@@ -477,7 +476,7 @@ def validate_openings(*, rows: list[dict]) -> list[dict]:
         )
     )
     errors, valid, seen = [], [], set()
-    for number, row in enumerate(rows, start=2):
+    for number, row in ((r.get("_row", n), r) for n, r in enumerate(rows, start=2)):
         id_number = row["身份证号"].upper()
         if not row["姓名"]:
             errors.append(RowError(number, "姓名", "请填写姓名。"))

@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 
 from accounts.validators import validate_id_number
 
@@ -15,8 +16,8 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError("仅支持 XLSX 或 CSV 文件。")
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("文件不能超过 20 MB。")
+        if upload.size > settings.GJJ_LIST_MAX_BYTES:
+            raise forms.ValidationError(f"文件不能超过 {settings.GJJ_LIST_MAX_BYTES // (1024 * 1024)} MB。")
         return upload
 
 

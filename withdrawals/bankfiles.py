@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from deposits.spreadsheets import formula_safe
+
 from .models import Payout
 from .payouts import _application_mark_paying, payout_complete, payout_fail
 
@@ -31,16 +33,15 @@ def _write(path: Path, payouts) -> None:
         writer = csv.writer(f)
         writer.writerow(HEADER)
         for p in payouts:
-            writer.writerow(
-                [
-                    p.idempotency_key,
-                    p.payee_name,
-                    p.bank,
-                    p.card_number,
-                    f"{p.amount:.2f}",
-                    f"公积金{p.application.get_kind_display()}",
-                ]
-            )
+            cells = [
+                p.idempotency_key,
+                p.payee_name,
+                p.bank,
+                p.card_number,
+                f"{p.amount:.2f}",
+                f"公积金{p.application.get_kind_display()}",
+            ]
+            writer.writerow([formula_safe(c) for c in cells])  # nothing in it runs in the bank's Excel
     os.replace(tmp, path)  # the bank's pickup never sees half a file
 
 

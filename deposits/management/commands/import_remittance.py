@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         headers = remittance.SUPPLEMENTARY_HEADERS if supplementary else remittance.MONTHLY_HEADERS
         period = period or timezone.localdate().strftime("%Y-%m")
         try:
-            table = remittance.read_table(file.name, file.read_bytes(), headers)
+            table = remittance.read_table(file.name, file.read_bytes(), headers, max_rows=settings.GJJ_IMPORT_MAX_ROWS)
 
             def progress(rows, total):
                 return tqdm(rows, total=total, desc="校验", unit="行", file=self.stderr._out, disable=None)
