@@ -1,7 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 
-from .models import Role, User
+from .lockout import depositor_for
+from .models import User
 
 
 class DepositorBackend(ModelBackend):
@@ -10,14 +10,11 @@ class DepositorBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
-        identifier = username.strip().upper()
-        by_any = Q(id_number=identifier) | Q(phone=identifier) | Q(account__grzh=identifier)
-        users = list(User.objects.filter(role=Role.DEPOSITOR).filter(by_any)[:2])
-        if len(users) != 1:
+        user = depositor_for(username)
+        if user is None:
             # Unknown, or a phone shared by two people: run the hasher anyway so timing tells nothing.
             User().set_password(password)
             return None
-        user = users[0]
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None

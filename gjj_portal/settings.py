@@ -130,11 +130,13 @@ LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 if GJJ_OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("accounts.oidc.GovOIDCBackend")
 
-# Failed logins (django-axes): 5 failures lock that account name, and separately that address, for
-# 30 minutes; the page says so without telling whether the account exists.
+# Failed logins (django-axes): 5 failures lock that person (whatever identifier was typed) from that
+# address for 30 minutes; identifiers that name no one count against the address (accounts/lockout.py).
+# The page says so without telling whether the account exists.
 AXES_FAILURE_LIMIT = env.int("GJJ_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("GJJ_LOGIN_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_key"
+AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
