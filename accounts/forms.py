@@ -92,11 +92,12 @@ class RegisterForm(NewPasswordMixin):
     full_name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", max_length=18, validators=[validate_id_number])
     phone = forms.RegexField(label="手机号", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号。"})
+    captcha = CaptchaField(label="验证码", error_messages=CAPTCHA_ERRORS)
     sms_code = SmsCodeField(required=False)
     terms = forms.BooleanField(
         label="我已阅读并同意《网上服务条款》", error_messages={"required": "请阅读并同意《网上服务条款》。"}
     )
-    field_order = ["full_name", "id_number", "phone", "sms_code", "new_password1", "new_password2", "terms"]
+    field_order = ["full_name", "id_number", "phone", "captcha", "sms_code", "new_password1", "new_password2", "terms"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

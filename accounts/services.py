@@ -50,19 +50,23 @@ class IdentityError(Exception):
     """A refusal with a Chinese message."""
 
 
+# One answer for every mismatch (unknown ID, another name, already registered, another phone), so the
+# register page cannot be used to look up who has an account, who registered, or whose phone is whose.
+REGISTER_MISMATCH = (
+    "信息核验未通过：姓名、身份证号须与中心登记的一致，手机号须为中心预留手机号。"
+    "已注册过的请直接登录，或点击“忘记密码”找回；预留手机号有变更的请到中心窗口办理。"
+)
+
+
 def registration_problem(*, full_name: str, id_number: str, phone: str) -> str | None:
     """May this person register? The center must know the ID, with this name and this reserved phone."""
     from deposits.models import PersonalAccount
 
     if problem := id_number_problem(id_number):
-        return problem
-    account = PersonalAccount.objects.filter(id_number=id_number.upper()).select_related("user").first()
-    if account is None or account.name != full_name.strip():
-        return "未查询到与该姓名和身份证号一致的公积金账户，请确认单位已为您办理缴存开户。"
-    if account.user_id is not None:
-        return "该身份证已注册"
-    if account.phone != phone:
-        return "手机号与中心预留手机号不一致，请使用预留手机号注册；如需变更预留手机号，请到中心窗口办理。"
+        return problem  # the shape of what was typed, not a lookup
+    account = PersonalAccount.objects.filter(id_number=id_number.upper()).only("name", "phone", "user_id").first()
+    if account is None or account.name != full_name.strip() or account.user_id is not None or account.phone != phone:
+        return REGISTER_MISMATCH
     return None
 
 
@@ -75,7 +79,7 @@ def depositor_register(*, full_name: str, id_number: str, phone: str, password: 
         raise IdentityError(problem)
     account = PersonalAccount.objects.select_for_update().get(id_number=id_number)
     if account.user_id is not None:  # a concurrent registration won
-        raise IdentityError("该身份证已注册")
+        raise IdentityError(REGISTER_MISMATCH)
     user = User(username=id_number, role=Role.DEPOSITOR, full_name=account.name, id_number=id_number, phone=phone)
     user.set_password(password)
     user.save()

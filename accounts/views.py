@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -112,7 +113,17 @@ def logout_all_view(request):
     return redirect("accounts:login")
 
 
-IDENTITY_FIELDS = ("full_name", "id_number", "phone")
+IDENTITY_FIELDS = ("full_name", "id_number", "phone", "captcha")
+REGISTER_CHECKS_PER_HOUR = 20  # identity checks one address may ask for (on top of the captcha)
+
+
+def _register_check_allowed(request) -> bool:
+    key = f"register-checks:{_ip(request)}"
+    cache.add(key, 0, 3600)
+    try:
+        return cache.incr(key) <= REGISTER_CHECKS_PER_HOUR
+    except ValueError:  # expired between add and incr
+        return True
 
 
 def register_view(request):
@@ -126,7 +137,12 @@ def register_view(request):
             del form.errors[name]
     c = form.cleaned_data if request.method == "POST" else {}
     if (valid or sending) and all(n in c for n in IDENTITY_FIELDS):
-        problem = services.registration_problem(full_name=c["full_name"], id_number=c["id_number"], phone=c["phone"])
+        if not _register_check_allowed(request):
+            problem = "操作过于频繁，请一小时后再试。"
+        else:
+            problem = services.registration_problem(
+                full_name=c["full_name"], id_number=c["id_number"], phone=c["phone"]
+            )
         if problem:
             form.add_error(None, problem)
         elif sending:

@@ -46,6 +46,7 @@ def register_data(account, **changes):
         "new_password2": "gjj2026ok",
         "terms": "on",
         "action": "register",
+        **captcha(),
     }
     data.update(changes)
     return data
@@ -68,8 +69,9 @@ def test_a_colleague_registers_with_the_reserved_phone_and_logs_in(client, colle
     [
         ({"id_number": "210102199203150628"}, "校验位"),  # wrong check digit (the right one is 7)
         ("impossible-birth-date", "出生日期"),
-        ({"phone": "13900000000"}, "手机号与中心预留手机号不一致"),
-        ({"full_name": "赵敏敏"}, "未查询到与该姓名和身份证号一致的公积金账户"),
+        ({"phone": "13900000000"}, "信息核验未通过"),
+        ({"full_name": "赵敏敏"}, "信息核验未通过"),
+        ({"captcha_1": "WRONG"}, "验证码错误"),
     ],
 )
 def test_identity_refusals_send_no_code(client, colleague, changes, message):
@@ -102,7 +104,34 @@ def test_password_and_terms_refusals_register_nobody(client, colleague, changes,
 def test_a_registered_id_is_sent_to_forgot_password(client, depositor):
     account = depositor.account
     page = client.post(REGISTER, register_data(account, action="send")).content.decode()
-    assert "该身份证已注册" in page and reverse("accounts:forgot") in page
+    assert "信息核验未通过" in page and reverse("accounts:forgot") in page
+
+
+def _alert(page: str) -> str:
+    return re.search(r'<div class="alert alert-danger" role="alert">(.*?)</div>', page, re.S).group(1)
+
+
+def test_register_answers_every_mismatch_the_same_way(client, colleague, depositor):
+    """Unknown ID, a registered one, another person's phone: one answer, so no lookup is possible."""
+    unknown_body = "11010119900307777"
+    answers = {
+        _alert(client.post(REGISTER, register_data(colleague, action="send", **changes)).content.decode())
+        for changes in (
+            {"id_number": unknown_body + id_check_digit(unknown_body)},
+            {"id_number": depositor.id_number, "full_name": depositor.account.name, "phone": depositor.phone},
+            {"phone": depositor.phone},
+            {"full_name": "赵敏敏"},
+        )
+    }
+    assert len(answers) == 1 and "信息核验未通过" in answers.pop()
+    assert not SmsOutbox.objects.exists()
+
+
+def test_register_lookups_are_rate_limited_per_address(client, colleague):
+    for _ in range(20):
+        client.post(REGISTER, register_data(colleague, action="send", phone="13900000000"), REMOTE_ADDR="10.4.4.4")
+    page = client.post(REGISTER, register_data(colleague, action="send"), REMOTE_ADDR="10.4.4.4").content.decode()
+    assert "操作过于频繁" in page and not SmsOutbox.objects.exists()
 
 
 def test_a_wrong_sms_code_registers_nobody(client, colleague):
