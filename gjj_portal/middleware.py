@@ -4,6 +4,7 @@ explains when to come back, or what to change; nothing is saved."""
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from withdrawals import rules
 
@@ -54,3 +55,17 @@ class BusinessGuardMiddleware:
             if problem:
                 return render(request, "refused.html", {"problem": problem}, status=400)
         return None
+
+
+class NoStoreMiddleware:
+    """Pages are personal (balances, ID numbers, applications): no browser or proxy keeps a copy.
+    Static files never reach this (whitenoise answers them first, with their own long cache)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+        return response

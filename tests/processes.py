@@ -119,6 +119,7 @@ def production_env(**extra) -> dict:
         REDIS_CACHE_URL=settings.CACHES["default"].get("LOCATION", ""),
         GJJ_PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
         GJJ_BANK_FILE_DIR=str(settings.GJJ_BANK_FILE_DIR),
+        GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",  # the center's provider adapter
     )
     env.update(extra)
     return env

@@ -1,3 +1,5 @@
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -195,6 +197,7 @@ def mine(request):
 
 @require_GET
 @xframe_options_sameorigin  # the reviewer's workbench previews a PDF's first page in an <object>
+@csp_replace({"frame-ancestors": [SELF]})
 def material_file(request, public_id):
     """A material, for its applicant or for staff who may review; 404 for anyone else."""
     if not request.user.is_authenticated:

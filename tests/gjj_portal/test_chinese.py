@@ -153,3 +153,12 @@ def test_every_admin_list_add_and_change_page_is_chinese(demo):
         reverse("admin:withdrawals_withdrawalapplication_change", args=[application.pk]),
     ]:
         assert_chinese(client.get(url, follow=True, **EN), f"reviewer {url}")
+
+
+def test_every_page_is_no_store_and_has_a_csp(demo):
+    client = Client()
+    client.force_login(User.objects.get(account__name="刘强"))
+    for name in DEPOSITOR:
+        response = client.get(reverse(name))
+        assert "no-store" in response["Cache-Control"], name
+        assert "default-src 'self'" in response["Content-Security-Policy"], name

@@ -21,9 +21,21 @@ def test_check_deploy_is_clean_with_production_settings():
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
         DJANGO_ALLOWED_HOSTS="gjj.example.gov.cn",
+        GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_the_development_sms_backend_in_production():
+    result = manage(
+        "check",
+        "--deploy",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
+        DJANGO_ALLOWED_HOSTS="gjj.example.gov.cn",
+    )
+    assert result.returncode != 0 and "gjj.E001" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

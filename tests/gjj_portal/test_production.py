@@ -51,6 +51,7 @@ def test_the_production_build_serves_pages_static_files_login_and_admin(producti
     css = re.search(r'href="(/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css)"', login.text).group(1)
     sheet = http.get(base + css, headers={"Accept-Encoding": "gzip"})
     assert sheet.status_code == 200 and sheet.headers["Content-Type"].startswith("text/css")
+    assert "no-store" not in sheet.headers["Cache-Control"], "static files keep their long cache"
     assert "immutable" in sheet.headers["Cache-Control"] and sheet.headers.get("Content-Encoding") == "gzip"
 
     # A depositor logs in (the captcha's test answer, as README says for automated browsers) and sees the balance.
@@ -63,6 +64,10 @@ def test_the_production_build_serves_pages_static_files_login_and_admin(producti
     assert answer.status_code == 302, answer.text[:2000]
     home = http.get(base + "/")
     assert home.status_code == 200 and "账户余额" in home.text and "张伟" in home.text
+    assert "no-store" in home.headers["Cache-Control"], "a page with personal data is never cached"
+    csp = home.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'self'" in csp
+    assert "<script>" not in home.text and "onchange=" not in home.text, "no inline script for the CSP to block"
 
     # Staff log in to admin and see its index in Chinese, whatever the browser's language.
     staff = production_server.session()

@@ -1,0 +1,28 @@
+// The portal's small behaviours, in one file: the Content-Security-Policy allows no inline script.
+(function () {
+  // 看不清？点击换一张: a new captcha image without reloading the form.
+  var refresh = document.querySelector('[data-captcha-refresh]');
+  if (refresh) {
+    document.querySelectorAll('img.captcha').forEach(function (img) {
+      img.title = '看不清？点击换一张';
+      img.addEventListener('click', function () {
+        fetch(refresh.dataset.captchaRefresh, {headers: {'X-Requested-With': 'XMLHttpRequest'}})
+          .then(function (r) { return r.json(); })
+          .then(function (d) { img.src = d.image_url; document.querySelector('input[name="captcha_0"]').value = d.key; });
+      });
+    });
+  }
+  // 本地上传: the button opens the file chooser; choosing files uploads them at once.
+  var input = document.getElementById('id_files');
+  var button = document.getElementById('upload-button');
+  if (input && button) {
+    input.classList.remove('visually-hidden');
+    input.hidden = true;
+    button.addEventListener('click', function () { input.click(); });
+    input.addEventListener('change', function () { if (input.files.length) input.form.submit(); });
+  }
+  // A <select data-autosubmit> (借款合同编号) switches as soon as another option is chosen.
+  document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
+    select.addEventListener('change', function () { select.form.submit(); });
+  });
+})();
