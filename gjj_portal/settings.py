@@ -180,6 +180,9 @@ PRIVATE_MEDIA_ROOT = env.path("GJJ_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "priv
 # A CJK TrueType font (or collection) for the deposit certificate PDF, embedded as a subset.
 GJJ_PDF_FONT = env("GJJ_PDF_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 GJJ_UPLOAD_MAX_BYTES = env.int("GJJ_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# All the materials of one application together: files and bytes.
+GJJ_MATERIALS_MAX_FILES = env.int("GJJ_MATERIALS_MAX_FILES", default=10)
+GJJ_MATERIALS_MAX_BYTES = env.int("GJJ_MATERIALS_MAX_BYTES", default=30 * 1024 * 1024)
 # Employers' lists uploaded on the web: bytes, rows and seconds of reading; bigger lists go through the
 # operator's `import_remittance`, which reads up to GJJ_IMPORT_MAX_ROWS.
 GJJ_LIST_MAX_BYTES = env.int("GJJ_LIST_MAX_BYTES", default=5 * 1024 * 1024)

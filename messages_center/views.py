@@ -1,6 +1,7 @@
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import depositor_required
@@ -52,4 +53,7 @@ def delete(request, public_id):
     message = message_get_for_user(user=request.user, public_id=public_id)
     services.message_delete(message=message)
     flash.success(request, "消息已删除")
-    return redirect(request.POST.get("back") or "messages_center:inbox")
+    back = request.POST.get("back") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+        back = "messages_center:inbox"  # only the portal's own pages, never another site
+    return redirect(back)

@@ -65,6 +65,15 @@ def amount_problem(*, amount: Decimal, limit: Decimal) -> str | None:
     return None
 
 
+def materials_problem(*, have_files: int, have_bytes: int, new_sizes: list[int], max_files: int, max_bytes: int):
+    """May these files join the application's materials? At most `max_files` files and `max_bytes` in all."""
+    if have_files + len(new_sizes) > max_files:
+        return f"每笔申请最多上传{max_files}个材料文件（已上传{have_files}个），请合并或精简后再上传。"
+    if have_bytes + sum(new_sizes) > max_bytes:
+        return f"每笔申请的材料合计不能超过{max_bytes // (1024 * 1024)} MB，请压缩后再上传。"
+    return None
+
+
 def rent_needs_materials(*, rent_region: str, employer_region: str, policy: PolicySnapshot) -> bool:
     """Seed 001: materials only when 租房地区 is not the local region or not the employer's region."""
     return rent_region != policy.local_region or rent_region != employer_region

@@ -14,6 +14,36 @@ Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
 _FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png")}
 
 
+MAX_PDF_PAGES = 50
+
+
+def pdf_rewrite(data: bytes, shown_name: str) -> bytes:
+    """A new PDF with only the pages' content (pypdf): no document actions or JavaScript, no forms,
+    no annotations (links, launch actions), no attachments. What staff open cannot act."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(f"文件“{shown_name}”设有密码，请取消密码后重新上传。")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise ValidationError(f"文件“{shown_name}”超过{MAX_PDF_PAGES}页，请只上传所需材料。")
+        writer = PdfWriter()
+        for page in reader.pages:
+            for key in ("/Annots", "/AA"):
+                if key in page:
+                    del page[key]
+            writer.add_page(page)
+        out = io.BytesIO()
+        writer.write(out)
+    except ValidationError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        raise ValidationError(f"文件“{shown_name}”无法识别为有效的PDF文件，请重新导出后上传。") from exc
+    return out.getvalue()
+
+
 def material_check(upload) -> tuple[ContentFile, str]:
     """Return (clean file with a random name, content type) or raise ValidationError in Chinese."""
     limit = settings.GJJ_UPLOAD_MAX_BYTES
@@ -26,7 +56,7 @@ def material_check(upload) -> tuple[ContentFile, str]:
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise ValidationError(f"文件“{upload.name}”不是完整的PDF文件，请重新导出后上传。")
-        return ContentFile(data, name=f"{name}.pdf"), "application/pdf"
+        return ContentFile(pdf_rewrite(data, upload.name), name=f"{name}.pdf"), "application/pdf"
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()

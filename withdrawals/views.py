@@ -1,8 +1,10 @@
 from csp.constants import SELF
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +17,7 @@ from gjj_portal.http import posted
 from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy
 
-from . import services
+from . import rules, services
 from .forms import ClosingWithdrawalForm, LoanWithdrawalForm, MaterialUploadForm, RentWithdrawalForm
 from .models import CLOSING_KINDS, Material, Status, WithdrawalKind
 from .selectors import (
@@ -158,7 +160,17 @@ def materials(request, public_id):
         else:
             return redirect("withdrawals:done", public_id=application.public_id)
     elif request.method == "POST" and form.is_valid():
+        have = application.materials.aggregate(n=Count("pk"), size=Sum("size"))
+        problem = rules.materials_problem(
+            have_files=have["n"],
+            have_bytes=have["size"] or 0,
+            new_sizes=[f.size for f in form.cleaned_data["files"]],
+            max_files=settings.GJJ_MATERIALS_MAX_FILES,
+            max_bytes=settings.GJJ_MATERIALS_MAX_BYTES,
+        )
         try:
+            if problem:
+                raise ValidationError(problem)
             checked = [(f, *material_check(f)) for f in form.cleaned_data["files"]]
         except ValidationError as exc:
             form.add_error("files", exc)
