@@ -37,9 +37,11 @@ run: $(VENV)/.run-installed
 	@echo ""
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
-## make worker / make beat: a real Celery worker and scheduler (needs CELERY_BROKER_URL and DATABASE_URL).
+## make worker: a real Celery worker with the scheduler embedded (-B), so the payout sweep (lost messages
+## re-enqueued within a minute), 年终结息 and loan collection run in a one-machine set-up too. Compose runs
+## beat as its own service instead; `make beat` is that, for a set-up with several workers (run it once).
 worker: $(VENV)/.run-installed
-	$(VENV)/bin/celery -A gjj_portal worker -l info -Q $${CELERY_QUEUE:-gjj}
+	$(VENV)/bin/celery -A gjj_portal worker -B -s $${CELERY_BEAT_SCHEDULE_FILE:-/tmp/gjj-celerybeat-schedule} -l info -Q $${CELERY_QUEUE:-gjj}
 
 beat: $(VENV)/.run-installed
 	$(VENV)/bin/celery -A gjj_portal beat -l info

@@ -233,7 +233,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="gjj")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "payout-sweep": {"task": "withdrawals.tasks.payout_sweep", "schedule": 120.0},
+    # Lost payout messages are found within a minute: a pending payout untouched for
+    # GJJ_PAYOUT_PENDING_STALE_SECONDS is re-enqueued by this sweep (claiming stays exactly-once).
+    "payout-sweep": {
+        "task": "withdrawals.tasks.payout_sweep",
+        "schedule": env.float("GJJ_PAYOUT_SWEEP_SECONDS", default=15.0),
+    },
     # 年终结息 on June 30, after the day's business.
     "interest-settle-yearly": {
         "task": "deposits.tasks.interest_settle_yearly",
@@ -254,8 +259,10 @@ GJJ_SANDBOX_BANK_TIMEOUT_RATE = env.float("GJJ_SANDBOX_BANK_TIMEOUT_RATE", defau
 GJJ_SANDBOX_BANK_DELAY = env.float("GJJ_SANDBOX_BANK_DELAY", default=0.0)
 # Where export_payouts writes the day's transfer files for the batch-file gateway.
 GJJ_BANK_FILE_DIR = env.path("GJJ_BANK_FILE_DIR", default=BASE_DIR / "bank_files")
-# A payout claimed but not finished after this many seconds is re-enqueued by the sweeper.
+# A payout claimed but not finished after this many seconds is re-enqueued by the sweeper (longer than a
+# task may run, so a live worker is never doubled); a released one never claimed, after the shorter time.
 GJJ_PAYOUT_STALE_SECONDS = env.int("GJJ_PAYOUT_STALE_SECONDS", default=600)
+GJJ_PAYOUT_PENDING_STALE_SECONDS = env.int("GJJ_PAYOUT_PENDING_STALE_SECONDS", default=30)
 
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
 

@@ -100,6 +100,38 @@ def start_worker(transactional_db, tmp_path):
         assert proc.poll() is None, f"the worker died:\n{log.read_text()[-3000:]}"
         return proc
 
+    def beat(**extra_env):
+        """celery beat as compose runs it, on the test broker (its schedule file in tmp_path)."""
+        env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+               "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE, "DJANGO_CONN_MAX_AGE": "0", **extra_env}  # fmt: skip
+        log = tmp_path / "beat.log"
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "gjj_portal",
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                str(tmp_path / "celerybeat-schedule"),
+                "--max-interval",
+                "5",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        proc.log = log
+        started.append(proc)
+        wait_for(lambda: "beat: Starting" in log.read_text() or proc.poll() is not None, timeout=60, what="beat")
+        assert proc.poll() is None, f"beat died:\n{log.read_text()[-3000:]}"
+        return proc
+
+    start.beat = beat
     yield start
     _stop(started)
     connection.close()  # the workers held connections to the test database

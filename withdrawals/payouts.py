@@ -111,12 +111,13 @@ def payout_sweep(*, now=None) -> list[int]:
         return []  # batch payouts are answered by the bank's return file, not retried
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.GJJ_PAYOUT_STALE_SECONDS)
+    unclaimed = now - timedelta(seconds=settings.GJJ_PAYOUT_PENDING_STALE_SECONDS)
     with transaction.atomic():
         ids = list(
             Payout.objects.select_for_update(skip_locked=True)
             .filter(
                 Q(state=Payout.State.SENDING, claimed_at__lt=stale)
-                | Q(state=Payout.State.PENDING, updated_at__lt=stale)
+                | Q(state=Payout.State.PENDING, updated_at__lt=unclaimed)
             )
             .values_list("pk", flat=True)
         )

@@ -121,3 +121,31 @@ def test_a_message_redis_lost_is_found_by_the_sweeper(start_worker, depositor, r
     assert Payout.objects.get(application=application).state == Payout.State.PENDING  # nobody knows of it
     assert payouts.payout_sweep(now=later()) == [Payout.objects.get(application=application).pk]
     assert_paid_once(application, depositor, times_asked=1)
+
+
+def test_redis_flushed_mid_batch_every_payout_is_paid_once_within_a_minute(start_worker, policy, reviewer, releaser):
+    """Redis loses every queued message while a batch is being paid; beat's sweep finds them all."""
+    import redis
+
+    from tests.factories import PersonalAccountFactory, deposit_history
+
+    start_worker(GJJ_SANDBOX_BANK_DELAY="0.5")  # a slow bank: the flush lands mid-batch
+    start_worker.beat()
+    applications = []
+    for _ in range(8):
+        account = PersonalAccountFactory()
+        deposit_history(account, months=24, today=timezone.localdate())
+        applications.append(approved_and_released(account.user, reviewer, releaser))
+    wait_for(lambda: Payout.objects.filter(state=Payout.State.PAID).exists(), what="the first payout")
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # every queued message is gone
+    flushed_at = time.monotonic()
+    assert Payout.objects.exclude(state=Payout.State.PAID).exists(), "the flush came mid-batch"
+    wait_for(lambda: not Payout.objects.exclude(state=Payout.State.PAID).exists(), timeout=90, what="every payout")
+    assert time.monotonic() - flushed_at < 60, "lost payouts are paid within a minute"
+    for application in applications:
+        payout = Payout.objects.get(application=application)
+        assert SandboxTransfer.objects.filter(idempotency_key=payout.idempotency_key).count() == 1
+        assert LedgerEntry.objects.filter(kind=EntryKind.PARTIAL_WITHDRAWAL, reference=application.number).count() == 1
+    assert all(
+        a.status == Status.PAID for a in WithdrawalApplication.objects.filter(pk__in=[a.pk for a in applications])
+    )
