@@ -69,3 +69,20 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
         return response
+
+
+class RejectNulMiddleware:
+    """No parameter may carry a NUL byte: PostgreSQL refuses it in text, and no person types one.
+    Checked once here for every view (forms reject it too, but some views read parameters directly)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .views import bad_request
+
+        for params in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+            for key, values in params.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    return bad_request(request)
+        return self.get_response(request)
