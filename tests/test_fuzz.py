@@ -153,3 +153,55 @@ def test_a_nul_byte_anywhere_is_a_chinese_400(demo):
     assert response.status_code == 400 and "请求无法处理" in response.content.decode()
     response = client.post(reverse("accounts:login"), {"identifier": "x", "pass\x00word": "y"})
     assert response.status_code == 400
+
+
+FILE_PREFIXES = [
+    b"",
+    b"%PDF-1.7\n",
+    b"PK\x03\x04",
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    "个人账号,姓名,月缴存额\n".encode(),
+]
+
+
+@settings(max_examples=int(os.environ.get("GJJ_FUZZ_EXAMPLES", "12")), deadline=None,
+          suppress_health_check=list(HealthCheck), database=None)  # fmt: skip
+@given(prefix=st.sampled_from(FILE_PREFIXES), body=st.binary(max_size=2000), name=st.sampled_from(
+    ["a.pdf", "a.png", "a.jpg", "a.csv", "a.xlsx", "无后缀", "../../x.pdf", "a" * 300 + ".pdf"]))  # fmt: skip
+def hostile_files_to_every_upload(django_db_setup, django_db_blocker, prefix, body, name):
+    """Random bytes behind real file signatures, to the materials page and the employers' lists."""
+    import io
+
+    with django_db_blocker.unblock():
+        depositor = User.objects.filter(account__name="张伟").first()
+        unit = User.objects.filter(username="unit001").first()
+        draft = WithdrawalApplication.objects.filter(applicant=depositor, status="draft").first()
+        targets = []
+        if depositor and draft:
+            targets.append((depositor, reverse("withdrawals:materials", args=[draft.public_id]), "files"))
+        if unit:
+            targets += [(unit, reverse("unit:monthly"), "file"), (unit, reverse("unit:supplementary"), "file")]
+        assert len(targets) == 3, "the materials page and both list pages"
+        for user, url, field in targets:
+            client = Client()
+            client.force_login(user)
+            before = counts()
+            upload = io.BytesIO(prefix + body)
+            upload.name = name
+            response = client.post(url, {"action": "upload", field: upload})
+            assert response.status_code < 500, (url, name, prefix)
+            if response.status_code == 200:
+                assert counts() == before
+                assert not english_in(response.content.decode())
+
+
+@pytest.fixture
+def upload_world(demo, django_db_blocker):
+    from tests.withdrawals.helpers import submitted_rent
+
+    submitted_rent(User.objects.get(account__name="张伟"), region="大连市")  # a draft that asks for materials
+
+
+def test_uploads_are_fuzzed(upload_world, django_db_setup, django_db_blocker):
+    hostile_files_to_every_upload(django_db_setup, django_db_blocker)
