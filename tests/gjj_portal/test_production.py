@@ -100,3 +100,30 @@ def test_dockerfile_and_compose_run_what_this_test_proves():
     assert "manage.py migrate --noinput" in compose and "gunicorn gjj_portal.wsgi:application" in compose
     for service in ("worker:", "beat:", "postgres:", "redis:"):
         assert service in compose
+
+
+def test_a_million_row_xlsx_is_refused_by_the_production_build_in_under_two_seconds(production_server, demo_world):
+    import time
+
+    from tests.deposits.test_spreadsheets import million_row_xlsx
+
+    base, http = production_server.url, production_server.session()
+    answer = post_form(
+        http,
+        base + "/accounts/unit/login/",
+        {"identifier": "unit001", "password": "unit1234", "captcha_0": "x", "captcha_1": "PASSED"},
+        referer=base + "/accounts/unit/login/",
+    )
+    assert answer.status_code == 302, answer.text[:2000]
+    page = http.get(base + "/unit/monthly/")
+    started = time.monotonic()
+    refused = http.post(
+        base + "/unit/monthly/",
+        data={"csrfmiddlewaretoken": csrf_of(page.text), "action": "upload"},
+        files={"file": ("big.xlsx", million_row_xlsx())},
+        headers={"Referer": base + "/unit/monthly/"},
+    )
+    elapsed = time.monotonic() - started
+    assert refused.status_code == 200 and "请分批上传" in refused.text and elapsed < 2, f"{elapsed:.2f} s"
+    assert http.get(base + "/unit/").status_code == 200
+    assert "WORKER TIMEOUT" not in production_server.log.read_text()
