@@ -4,6 +4,10 @@ Payout states: pending → sending (claimed by one worker: `filter(state=pending
 → paid, or failed (the bank refused: the money goes back with a compensating entry), or back to
 pending (timeout: retried with the same idempotency key). The payout row is the outbox: a sweeper
 re-enqueues rows left pending (lost message) or sending (dead worker) for too long.
+
+LOCK ORDER, everywhere money moves (here, in review.py and services.py): personal account →
+withdrawal application → payout. A service that needs a later row never holds it while waiting for
+an earlier one, so two services can never deadlock each other (tests/withdrawals/test_lock_order.py).
 """
 
 from datetime import timedelta
@@ -64,6 +68,8 @@ def _application_mark_paying(*, application_id: int) -> None:
 
 @transaction.atomic
 def payout_complete(*, payout_id: int, reference: str) -> Payout:
+    application_id = Payout.objects.values_list("application_id", flat=True).get(pk=payout_id)
+    application = WithdrawalApplication.objects.select_for_update().get(pk=application_id)  # LOCK ORDER
     payout = Payout.objects.select_for_update().get(pk=payout_id)
     if payout.state != Payout.State.SENDING:
         return payout  # a racing execution finished it first
@@ -71,7 +77,6 @@ def payout_complete(*, payout_id: int, reference: str) -> Payout:
     payout.bank_reference = reference
     payout.last_error = ""
     payout.save(update_fields=["state", "bank_reference", "last_error", "updated_at"])
-    application = WithdrawalApplication.objects.select_for_update().get(pk=payout.application_id)
     _transition(application=application, to=Status.PAID, reason=f"资金已到账，银行流水号{reference}")
     return payout
 
@@ -79,15 +84,17 @@ def payout_complete(*, payout_id: int, reference: str) -> Payout:
 @transaction.atomic
 def payout_fail(*, payout_id: int, reason: str) -> Payout:
     """The bank refused for good: put the money back (13 提取冲正) and tell why."""
-    account_id = Payout.objects.values_list("application__account_id", flat=True).get(pk=payout_id)
-    account = account_lock(account_id=account_id)
+    account_id, application_id = Payout.objects.values_list("application__account_id", "application_id").get(
+        pk=payout_id
+    )
+    account = account_lock(account_id=account_id)  # LOCK ORDER: account → application → payout
+    application = WithdrawalApplication.objects.select_for_update().get(pk=application_id)
     payout = Payout.objects.select_for_update().get(pk=payout_id)
     if payout.state != Payout.State.SENDING:
         return payout
     payout.state = Payout.State.FAILED
     payout.last_error = reason[:300]
     payout.save(update_fields=["state", "last_error", "updated_at"])
-    application = WithdrawalApplication.objects.select_for_update().get(pk=payout.application_id)
     ledger_post(
         account=account,
         kind=EntryKind.WITHDRAWAL_REVERSAL,

@@ -1,6 +1,7 @@
 """Review of withdrawal applications in admin: 初审 approves, rejects or asks for materials; a second
 person (复核/财务) releases the payout. Approval takes the money from the balance in the same
-transaction (locks: account first, then application), so two approvals can never spend it twice;
+transaction (LOCK ORDER, as in payouts.py: account → application → payout), so two approvals can
+never spend it twice;
 closing withdrawals also post interest to date, take the whole balance and close the account."""
 
 from django.db import transaction
