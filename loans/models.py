@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -189,3 +190,46 @@ class CommercialLoan(models.Model):
 
     def __str__(self):
         return f"{self.lender} {self.contract_no}"
+
+
+class PrepaymentRequest(models.Model):
+    """A previewed 提前还款, kept on the server: the confirmation page carries only its id.
+
+    States: prepared (previewed) → debiting (the bank is being asked, with this row's key) → done
+    (a Repayment is recorded) or refused (the bank said no); prepared ones expire. A row left
+    debiting by a crash is settled by the sweeper, which asks the bank by the same key."""
+
+    class State(models.TextChoices):
+        PREPARED = "prepared", "待确认"
+        DEBITING = "debiting", "扣款中"
+        DONE = "done", "已扣款"
+        REFUSED = "refused", "扣款失败"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contract = models.ForeignKey(LoanContract, on_delete=models.PROTECT, related_name="+", verbose_name="借款合同")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申请人"
+    )
+    amount = models.DecimalField("还款金额", max_digits=14, decimal_places=2)
+    mode = models.CharField("提前还款方式", max_length=10)
+    fingerprint = models.CharField("还款计划指纹", max_length=64)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PREPARED)
+    created_at = models.DateTimeField("确认页生成时间", auto_now_add=True)
+    debiting_at = models.DateTimeField("开始扣款时间", null=True, blank=True)
+    failure = models.CharField("失败原因", max_length=200, blank=True)
+    repayment = models.OneToOneField(
+        Repayment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="还款记录"
+    )
+
+    class Meta:
+        verbose_name = "提前还款申请"
+        verbose_name_plural = "提前还款申请"
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="prepayment_request_amount_gt_0")]
+
+    def __str__(self):
+        return f"{self.contract_id} {self.amount} {self.state}"
+
+    @property
+    def reference(self) -> str:
+        """The bank's idempotency key and the Repayment's reference: one debit per request, ever."""
+        return f"TQHK{self.public_id.hex}"

@@ -13,3 +13,9 @@ def instalments_collect_daily() -> str:
 @shared_task(acks_late=True)
 def loans_reprice_yearly() -> int:
     return services.loans_reprice(on=timezone.localdate())
+
+
+@shared_task(acks_late=True)
+def prepayments_settle() -> int:
+    """提前还款 left debiting by a crash or a timeout: ask the bank by key and record its answer once."""
+    return services.prepayment_sweep()

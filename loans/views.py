@@ -1,4 +1,3 @@
-import uuid
 from itertools import groupby
 
 from django.contrib import messages
@@ -97,21 +96,24 @@ def repay(request):
         amount, mode = form.cleaned_data["amount"], form.cleaned_data["mode"]
         if request.POST.get("action") == "submit":
             try:
-                services.prepayment_make(
-                    contract_id=contract.pk,
+                repayment = services.prepayment_confirm(
+                    user=request.user,
+                    request_id=request.POST.get("request", "")[:64],
                     amount=amount,
-                    mode=mode,
-                    token=request.POST.get("token", "")[:32],
                     today=timezone.localdate(),
                 )
             except services.LoanError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"提前还款 {amount:,.2f} 元已扣款成功，还款计划已更新。")
+                messages.success(request, f"提前还款 {repayment.amount:,.2f} 元已扣款成功，还款计划已更新。")
                 return redirect(f"{reverse('loans:repayments')}?contract={contract.contract_no}")
         else:
-            context["plan"] = services.prepayment_plan(contract=contract, amount=amount, mode=mode)
-            context["token"] = uuid.uuid4().hex
+            try:
+                context["prepared"], context["plan"] = services.prepayment_prepare(
+                    contract=contract, user=request.user, amount=amount, mode=mode
+                )
+            except services.LoanError as exc:
+                form.add_error(None, str(exc))
     context["ineligible"] = form.eligibility_problem() if contract.status == LoanStatus.DISBURSED else None
     return render(request, "loans/repay.html", context)
 

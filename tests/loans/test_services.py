@@ -12,8 +12,9 @@ from loans.services import (
     instalments_collect,
     loan_disburse,
     loans_reprice,
-    prepayment_make,
+    prepayment_confirm,
     prepayment_plan,
+    prepayment_prepare,
 )
 from withdrawals.models import SandboxTransfer
 
@@ -21,6 +22,16 @@ from .conftest import make_contract
 
 OK = SandboxBankGateway(failure_rate=0.0, timeout_rate=0.0)
 REFUSING = SandboxBankGateway(failure_rate=1.0, timeout_rate=0.0)
+
+
+def prepayment_make(*, contract_id, amount, mode, token, today, gateway):
+    """The two steps a depositor takes: the confirmation page (prepare), then 提交 (confirm)."""
+    from loans.models import LoanContract
+
+    contract = LoanContract.objects.get(pk=contract_id)
+    request, _plan = prepayment_prepare(contract=contract, user=contract.borrower.user, amount=amount, mode=mode)
+    return prepayment_confirm(user=contract.borrower.user, request_id=request.public_id, amount=amount, today=today,
+                              gateway=gateway)  # fmt: skip
 
 
 def test_disbursement_builds_the_schedule_and_sets_the_balance(loan):
@@ -115,15 +126,11 @@ def test_equal_principal_prepayment_both_ways(borrower):
 
 
 def test_the_same_confirmation_twice_debits_once(loan):
-    for _ in range(2):
-        prepayment_make(
-            contract_id=loan.pk,
-            amount=Decimal("20000.00"),
-            mode=rules.REDUCE,
-            token="same",
-            today=date(2025, 1, 20),
-            gateway=OK,
-        )
+    user = loan.borrower.user
+    request, _ = prepayment_prepare(contract=loan, user=user, amount=Decimal("20000.00"), mode=rules.REDUCE)
+    prepayment_confirm(user=user, request_id=request.public_id, amount=None, today=date(2025, 1, 20), gateway=OK)
+    with pytest.raises(LoanError, match="已经扣款成功"):
+        prepayment_confirm(user=user, request_id=request.public_id, amount=None, today=date(2025, 1, 20), gateway=OK)
     assert Repayment.objects.filter(kind=Repayment.Kind.PREPAYMENT).count() == 1
     assert SandboxTransfer.objects.filter(kind="debit").count() == 1
 

@@ -77,7 +77,9 @@ def test_prepayment_shows_the_new_schedule_then_debits_on_submit(client_b, loan,
     assert plan.months_after < plan.months_before and "提交" in preview.content.decode()
     assert not Repayment.objects.exists()  # nothing happens before 提交
     response = client_b.post(
-        url, {"amount": "50000", "mode": "shorten", "action": "submit", "token": preview.context["token"]}, follow=True
+        url,
+        {"amount": "50000", "mode": "shorten", "action": "submit", "request": preview.context["prepared"].public_id},
+        follow=True,
     )
     assert "扣款成功" in response.content.decode()
     loan.refresh_from_db()
@@ -146,3 +148,38 @@ def test_collect_instalments_marks_an_overdue_loan(borrower, capsys):
     assert "REFUSED JKBROKE 第1期：扣款账户余额不足" in capsys.readouterr().out
     assert loan.schedule.get(period=1).state == "overdue" and loan.status == LoanStatus.DISBURSED
     assert date(2025, 2, 10) == loan.schedule.get(period=1).due_on
+
+
+@pytest.mark.parametrize("tamper", ["empty", "made-up", "foreign", "reused", "amount"])
+def test_a_confirmation_the_server_did_not_issue_for_this_preview_moves_no_money(
+    client_b, loan, at, tamper, django_user_model
+):
+    """提交 carries only the request's id: an empty, unknown, foreign or reused id, or an amount other
+    than the previewed one, is refused with a Chinese message and debits nothing."""
+    from loans.models import PrepaymentRequest
+    from withdrawals.models import SandboxTransfer
+
+    at(WEDNESDAY_10)
+    url = reverse("loans:repay")
+    preview = client_b.post(url, {"amount": "50000", "mode": "shorten", "action": "preview"})
+    request_id, amount = str(preview.context["prepared"].public_id), "50000"
+    if tamper == "empty":
+        request_id = ""
+    elif tamper == "made-up":
+        request_id = "5b1c0e8e-0000-4000-8000-000000000000"
+    elif tamper == "foreign":
+        stranger = django_user_model.objects.create_user("stranger", password="x")
+        other = PrepaymentRequest.objects.create(
+            contract=loan, requested_by=stranger, amount=Decimal("50000"), mode="shorten", fingerprint="x"
+        )
+        request_id = str(other.public_id)
+    elif tamper == "reused":
+        client_b.post(url, {"amount": "50000", "mode": "shorten", "action": "submit", "request": request_id})
+        assert Repayment.objects.count() == 1
+    elif tamper == "amount":
+        amount = "60000"
+    page = client_b.post(url, {"amount": amount, "mode": "shorten", "action": "submit", "request": request_id})
+    text = page.content.decode()
+    assert page.status_code == 200 and ("已失效" in text or "已经扣款成功" in text or "不一致" in text), text[:500]
+    assert Repayment.objects.count() == (1 if tamper == "reused" else 0)
+    assert SandboxTransfer.objects.filter(kind="debit").count() == (1 if tamper == "reused" else 0)
