@@ -318,15 +318,8 @@ def prepayment_confirm(
         request.state = PrepaymentRequest.State.DEBITING
         request.debiting_at = timezone.now()
         request.save(update_fields=["state", "debiting_at"])
-    gateway = gateway or bank_gateway()
     try:
-        result = gateway.debit(
-            idempotency_key=request.reference,
-            amount=request.amount,
-            bank=contract.repay_bank,
-            card_number=contract.repay_card,
-            payer_name=contract.borrower.name,
-        )
+        result = _debit(gateway or bank_gateway(), request, contract)
     except GatewayTimeout as exc:
         raise LoanError("银行扣款暂无响应，系统将自动核实扣款结果，请稍后在“还款明细”中查看，勿重复提交。") from exc
     request = _prepayment_settle(request_id=request.pk, accepted=result.accepted, bank_reference=result.reference,
@@ -334,6 +327,17 @@ def prepayment_confirm(
     if request.state == PrepaymentRequest.State.REFUSED:
         raise LoanError(f"银行扣款失败：{request.failure}。请确认还款账户余额充足后重新办理。")
     return request.repayment
+
+
+def _debit(gateway: BankGateway, request: PrepaymentRequest, contract: LoanContract):
+    """The entrusted card is debited by the request's key: asked again, the bank answers as it did."""
+    return gateway.debit(
+        idempotency_key=request.reference,
+        amount=request.amount,
+        bank=contract.repay_bank,
+        card_number=contract.repay_card,
+        payer_name=contract.borrower.name,
+    )
 
 
 def _uuid_or_none(value):
@@ -393,15 +397,8 @@ def prepayment_sweep(*, now=None, gateway: BankGateway | None = None) -> int:
     ).select_related("contract__borrower")
     settled = 0
     for request in stale:
-        contract = request.contract
         try:
-            result = gateway.debit(
-                idempotency_key=request.reference,
-                amount=request.amount,
-                bank=contract.repay_bank,
-                card_number=contract.repay_card,
-                payer_name=contract.borrower.name,
-            )
+            result = _debit(gateway, request, request.contract)
         except GatewayTimeout:
             continue  # the next sweep asks again
         _prepayment_settle(request_id=request.pk, accepted=result.accepted, bank_reference=result.reference,

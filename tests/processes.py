@@ -56,80 +56,32 @@ def start_worker(transactional_db, tmp_path):
     started = []
     app.control.purge()  # messages left by earlier tests point at rows that no longer exist
 
-    def start(pool="prefork", **extra_env):
-        env = {
-            **os.environ,
-            "DATABASE_URL": _database_url(),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
-            "DJANGO_CONN_MAX_AGE": "0",
-            **extra_env,
-        }
-        log = tmp_path / f"worker{len(started)}.log"
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "gjj_portal",
-                "worker",
-                "-l",
-                "info",
-                "-c",
-                "1",
-                "-P",
-                pool,
-                "-n",
-                f"test{len(started)}@%h",
-                "-Q",
-                settings.CELERY_TASK_DEFAULT_QUEUE,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],  # fmt: skip
-            cwd=ROOT,
-            env=env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
+    def spawn(name, args, **extra_env):
+        env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+               "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE, "DJANGO_CONN_MAX_AGE": "0", **extra_env}  # fmt: skip
+        log = tmp_path / f"{name}.log"
+        proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "gjj_portal", *args], cwd=ROOT, env=env,
+                                stdout=log.open("w"), stderr=subprocess.STDOUT)  # fmt: skip
         proc.log = log
         started.append(proc)
-        # A loaded 2-core machine has taken more than a minute to boot a worker.
-        wait_for(lambda: "ready." in log.read_text() or proc.poll() is not None, timeout=150, what="the worker")
-        assert proc.poll() is None, f"the worker died:\n{log.read_text()[-3000:]}"
         return proc
+
+    def await_line(proc, line, what):
+        # A loaded 2-core machine has taken more than a minute to boot a worker.
+        wait_for(lambda: line in proc.log.read_text() or proc.poll() is not None, timeout=150, what=what)
+        assert proc.poll() is None, f"{what} died:\n{proc.log.read_text()[-3000:]}"
+        return proc
+
+    def start(pool="prefork", **extra_env):
+        n = len(started)
+        args = ["worker", "-l", "info", "-c", "1", "-P", pool, "-n", f"test{n}@%h", "-Q"]
+        args += [settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        return await_line(spawn(f"worker{n}", args, **extra_env), "ready.", "the worker")
 
     def beat(**extra_env):
         """celery beat as compose runs it, on the test broker (its schedule file in tmp_path)."""
-        env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-               "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE, "DJANGO_CONN_MAX_AGE": "0", **extra_env}  # fmt: skip
-        log = tmp_path / "beat.log"
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "gjj_portal",
-                "beat",
-                "-l",
-                "info",
-                "-s",
-                str(tmp_path / "celerybeat-schedule"),
-                "--max-interval",
-                "5",
-            ],  # fmt: skip
-            cwd=ROOT,
-            env=env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        proc.log = log
-        started.append(proc)
-        wait_for(lambda: "beat: Starting" in log.read_text() or proc.poll() is not None, timeout=60, what="beat")
-        assert proc.poll() is None, f"beat died:\n{log.read_text()[-3000:]}"
-        return proc
+        args = ["beat", "-l", "info", "-s", str(tmp_path / "celerybeat-schedule"), "--max-interval", "5"]
+        return await_line(spawn("beat", args, **extra_env), "beat: Starting", "beat")
 
     start.beat = beat
     yield start
