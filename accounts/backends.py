@@ -10,7 +10,7 @@ class DepositorBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
-        user = depositor_for(username)
+        user = depositor_for(username, request)
         if user is None:
             # Unknown, or a phone shared by two people: run the hasher anyway so timing tells nothing.
             User().set_password(password)

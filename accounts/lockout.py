@@ -12,11 +12,22 @@ from django.conf import settings
 from .models import Role, User
 
 
-def depositor_for(identifier: str) -> User | None:
-    """The one depositor an identifier names, by three exact, indexed lookups (never an OR scan)."""
+def depositor_for(identifier: str, request=None) -> User | None:
+    """The one depositor an identifier names, by three exact, indexed lookups (never an OR scan).
+    With the request, the answer is kept on it: the lockout key and the login both ask."""
     value = (identifier or "").strip().upper()
     if not value or len(value) > 30:
         return None
+    known = getattr(request, "_gjj_depositors", None) if request is not None else None
+    if known is not None and value in known:
+        return known[value]
+    found = _depositor_lookup(value)
+    if request is not None:
+        request._gjj_depositors = {**(known or {}), value: found}
+    return found
+
+
+def _depositor_lookup(value: str) -> User | None:
     depositors = User.objects.filter(role=Role.DEPOSITOR)
     for lookup in ({"id_number": value}, {"phone": value}, {"account__grzh": value}):
         found = list(depositors.filter(**lookup)[:2])
@@ -33,7 +44,7 @@ def lockout_key(request, credentials) -> str:
         return f"staff:{typed}"
     if path.startswith("/accounts/unit/"):
         return f"unit:{typed}"
-    user = depositor_for(typed)
+    user = depositor_for(typed, request)
     return f"depositor:{user.pk}" if user else "unknown"
 
 

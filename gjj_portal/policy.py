@@ -113,11 +113,17 @@ def loan_rate_on(rates: tuple[tuple[date, Decimal, Decimal], ...], months: int, 
     return found
 
 
-def is_working_day(day: date) -> bool:
-    """Official Chinese working days (holidays and 调休), with staff overrides taking precedence."""
+def _staff_overrides(start: date, end: date) -> dict[date, bool]:
+    """Staff's 工作日历调整 between two dates, read in one query."""
     from .models import CalendarDay
 
-    override = CalendarDay.objects.filter(date=day).values_list("is_working_day", flat=True).first()
+    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_working_day"))
+
+
+def is_working_day(day: date, overrides: dict[date, bool] | None = None) -> bool:
+    """Official Chinese working days (holidays and 调休), with staff overrides taking precedence.
+    `overrides`, when given, holds the staff days of a range already read (`_staff_overrides`)."""
+    override = (_staff_overrides(day, day) if overrides is None else overrides).get(day)
     if override is not None:
         return override
     try:
@@ -153,11 +159,13 @@ def window_next_opening(window: Window, at: datetime | None = None) -> datetime 
 
 
 def working_day_after(day: date, days: int) -> date:
-    """The date `days` working days after `day` (a deadline counted on the official calendar)."""
+    """The date `days` working days after `day` (negative: before it), on the official calendar."""
+    step = timedelta(days=1 if days >= 0 else -1)
+    overrides = _staff_overrides(*sorted((day, day + step * (abs(days) * 3 + 30))))  # holidays fit in 3× + 30
     counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        counted += is_working_day(day)
+    while counted < abs(days):
+        day += step
+        counted += is_working_day(day, overrides)
     return day
 
 
@@ -165,4 +173,5 @@ def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
     if end < start:
         return -working_days_between(end, start)
-    return sum(is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
+    overrides = _staff_overrides(start, end)
+    return sum(is_working_day(start + timedelta(days=i), overrides) for i in range(1, (end - start).days + 1))

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -11,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.validators import mask_card
 from gjj_portal.admin import ReadOnlyAdmin, StatusHistoryInline
-from gjj_portal.policy import current_policy, is_working_day
+from gjj_portal.policy import current_policy, working_day_after
 
 from . import review
 from .forms import ReviewForm
@@ -44,16 +42,6 @@ class AmountFilter(admin.SimpleListFilter):
         return queryset.filter(amount__lt=high) if high else queryset
 
 
-def sla_deadline_start(days: int, today=None):
-    """Submissions before this moment have waited more than `days` working days."""
-    day = today or timezone.localdate()
-    counted = 0
-    while counted < days:
-        day -= timedelta(days=1)
-        counted += is_working_day(day)
-    return day
-
-
 class OverdueFilter(admin.SimpleListFilter):
     title = "审核时限"
     parameter_name = "overdue"
@@ -64,7 +52,8 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in ("yes", "no"):
             return queryset
-        cutoff = sla_deadline_start(current_policy().review_sla_days)
+        # Submissions before this day have waited more than the policy's working days.
+        cutoff = working_day_after(timezone.localdate(), -current_policy().review_sla_days)
         waiting = queryset.filter(status=Status.SUBMITTED)
         return (
             waiting.filter(submitted_at__date__lt=cutoff)

@@ -13,15 +13,17 @@ from .retirement import birth_from_id_number, cohort_for, retirement_month, sex_
 from .rules import AccountFacts, RentFacts, months_between
 
 
-def rent_facts(*, account: PersonalAccount, today: date) -> RentFacts:
+def rent_facts(*, account: PersonalAccount, today: date, excluding=None) -> RentFacts:
+    """`excluding`: the application under review, which must not count against itself."""
+    earlier = WithdrawalApplication.objects.active().filter(
+        account=account, kind=WithdrawalKind.RENT, rental__year=today.year
+    )
     return RentFacts(
         account_status=account.status,
         owns_house=account.owns_house,
         continuous_months=account_continuous_deposit_months(account=account, today=today),
         balance=account.balance,
-        rent_withdrawals_this_year=WithdrawalApplication.objects.active()
-        .filter(account=account, kind=WithdrawalKind.RENT, rental__year=today.year)
-        .count(),
+        rent_withdrawals_this_year=(earlier.exclude(pk=excluding.pk) if excluding else earlier).count(),
     )
 
 
@@ -38,10 +40,9 @@ def account_facts(*, account: PersonalAccount, today: date) -> AccountFacts:
     )
 
 
-def withdrawals_this_year(*, account: PersonalAccount, kind: str, today: date) -> int:
-    return (
-        WithdrawalApplication.objects.active().filter(account=account, kind=kind, created_at__year=today.year).count()
-    )
+def withdrawals_this_year(*, account: PersonalAccount, kind: str, today: date, excluding=None) -> int:
+    found = WithdrawalApplication.objects.active().filter(account=account, kind=kind, created_at__year=today.year)
+    return (found.exclude(pk=excluding.pk) if excluding else found).count()
 
 
 def closing_application_in_progress(*, account: PersonalAccount, excluding=None) -> bool:

@@ -195,7 +195,9 @@ def closing_withdrawal_create(*, user, account: PersonalAccount, kind: str, paye
     return _after_open(application, user)
 
 
-def loan_withdrawal_limit(*, account: PersonalAccount, kind: str, loan, today: date) -> tuple[str | None, Decimal]:
+def loan_withdrawal_limit(
+    *, account: PersonalAccount, kind: str, loan, today: date, excluding=None
+) -> tuple[str | None, Decimal]:
     """(why not, or None; how much at most) for 商贷/公贷还款提取 against one loan record."""
     policy = current_policy()
     if kind == WithdrawalKind.COMMERCIAL_LOAN:
@@ -208,7 +210,7 @@ def loan_withdrawal_limit(*, account: PersonalAccount, kind: str, loan, today: d
         repaid, overdue = hpf_repaid(contract=loan, today=today), hpf_overdue(contract=loan)
     problem = rules.loan_withdrawal_problem(
         facts=account_facts(account=account, today=today),
-        withdrawals_this_year=withdrawals_this_year(account=account, kind=kind, today=today),
+        withdrawals_this_year=withdrawals_this_year(account=account, kind=kind, today=today, excluding=excluding),
         repaid=repaid,
         policy=policy,
         overdue=overdue,

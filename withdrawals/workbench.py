@@ -2,7 +2,6 @@
 
 A selector: it reads and re-runs the same rules the services run at approval (never writes)."""
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -67,10 +66,7 @@ def eligibility_checks(*, application: WithdrawalApplication, today: date) -> tu
     ]
     limit = None
     if application.kind == WithdrawalKind.RENT:
-        facts = rent_facts(account=account, today=today)
-        if application.status in (Status.SUBMITTED, Status.MATERIALS_REQUESTED, Status.DRAFT):
-            # This application is itself counted among the year's active rent withdrawals.
-            facts = dataclasses.replace(facts, rent_withdrawals_this_year=facts.rent_withdrawals_this_year - 1)
+        facts = rent_facts(account=account, today=today, excluding=application)
         rental = application.rental
         limit = rules.rent_withdrawable(
             monthly_rent=rental.monthly_rent,
@@ -100,9 +96,9 @@ def eligibility_checks(*, application: WithdrawalApplication, today: date) -> tu
             limit = closing_amount(account=account, today=today)
     else:
         loan = application.commercial_loan or application.loan_contract
-        problem, limit = loan_withdrawal_limit(account=account, kind=application.kind, loan=loan, today=today)
-        if problem and "每年限" in problem:
-            problem = None  # this application itself is the year's one; approval re-checks the rest
+        problem, limit = loan_withdrawal_limit(
+            account=account, kind=application.kind, loan=loan, today=today, excluding=application
+        )
         checks.append(_check("还贷提取条件", problem, "符合条件"))
     if limit is not None and not application.closes_account:
         checks.append(

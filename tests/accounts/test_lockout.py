@@ -73,3 +73,13 @@ def test_an_identifier_is_resolved_by_indexed_lookups_not_a_scan(depositor):
     with CaptureQueriesContext(connection) as queries:
         assert depositor_for(depositor.account.grzh) == depositor
     assert len(queries) == 3 and all(" OR " not in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_login_looks_the_person_up_once(client, depositor):
+    """The lockout key and the password check share one lookup (three indexed queries, not six)."""
+    from django.test.utils import CaptureQueriesContext as capture
+
+    with capture(connection) as queries:
+        assert login(client, depositor.account.grzh).status_code == 302
+    lookups = [q for q in queries.captured_queries if '"accounts_user"' in q["sql"] and "grzh" in q["sql"]]
+    assert len(lookups) == 1

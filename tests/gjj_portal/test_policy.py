@@ -103,3 +103,14 @@ def test_a_system_check_warns_when_captcha_test_mode_is_on_in_production(setting
     settings.DEBUG = debug
     settings.CAPTCHA_TEST_MODE = test_mode
     assert bool(captcha_test_mode_check(None)) is warns
+
+
+def test_deadlines_count_working_days_both_ways_in_one_query(db, django_assert_max_num_queries):
+    from gjj_portal.policy import working_day_after, working_days_between
+
+    friday, monday = date(2026, 11, 20), date(2026, 11, 23)
+    with django_assert_max_num_queries(1):
+        assert working_day_after(friday, 1) == monday
+    assert working_day_after(monday, -1) == friday
+    assert working_day_after(date(2026, 9, 30), 1) == date(2026, 10, 8)  # across the National Day holiday
+    assert working_days_between(friday, monday) == 1 and working_days_between(monday, friday) == -1
