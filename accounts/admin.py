@@ -1,15 +1,25 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
+
+from gjj_portal.admin import ID_NUMBER, NAME, PHONE, ScaledAdmin
 
 from .models import SmsOutbox, User
 from .validators import mask_id_number, mask_phone
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ScaledAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "role", "masked_id_number", "masked_phone", "is_staff", "is_active"]
-    list_filter = ["role", "is_staff", "is_active"]
+    # 用户类型 is indexed with the user name; 工作人员 are the 中心工作人员 type.
+    list_filter = ["role"]
     search_fields = ["username", "full_name", "id_number", "phone"]
+    search_help_text = "输入完整的用户名、身份证号、手机号或姓名。"
+    search_routes = [
+        (ID_NUMBER, lambda t: Q(id_number=t) | Q(username=t)),
+        (PHONE, lambda t: Q(phone=t) | Q(username=t)),
+        (NAME, lambda t: Q(full_name=t) | Q(username__in=[t, t.lower()])),
+    ]
     fieldsets = BaseUserAdmin.fieldsets + (("公积金", {"fields": ("role", "full_name", "id_number", "phone")}),)
 
     @admin.display(description="身份证号")

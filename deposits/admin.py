@@ -1,14 +1,20 @@
 from django.contrib import admin, messages
+from django.db.models import Q
 
 from accounts.validators import mask_id_number, mask_phone
-from gjj_portal.admin import ReadOnlyAdmin, StatusHistoryInline
+from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, StatusHistoryInline
 
 from . import remittance
 from .models import Employer, LedgerEntry, PersonalAccount, RemittanceBatch, RemittanceBatchChange
+from .selectors import account_ids
+
+
+def _employer_ids(dwzh: str) -> list[int]:
+    return list(Employer.objects.filter(dwzh=dwzh).values_list("pk", flat=True))
 
 
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
+class EmployerAdmin(ScaledAdmin):
     list_display = ["dwzh", "name", "region", "status"]
     search_fields = ["dwzh", "name", "credit_code"]
 
@@ -16,8 +22,15 @@ class EmployerAdmin(admin.ModelAdmin):
 @admin.register(PersonalAccount)
 class PersonalAccountAdmin(ReadOnlyAdmin):
     list_display = ["grzh", "name", "masked_id_number", "masked_phone", "employer", "status", "balance"]
-    list_filter = ["status", "employer"]
-    search_fields = ["grzh", "name", "id_number"]
+    # By employer: search its 单位账号 (a list of two thousand employers is no filter).
+    list_filter = ["status"]
+    search_fields = ["grzh", "name", "id_number", "employer__dwzh"]
+    search_help_text = "输入完整的个人账号、身份证号、姓名，或单位账号（列出该单位职工）。"
+    search_routes = [
+        (GRZH, lambda t: Q(grzh=t) | Q(employer_id__in=_employer_ids(t))),
+        (ID_NUMBER, lambda t: Q(id_number=t)),
+        (NAME, lambda t: Q(name=t)),
+    ]
     exclude = ["id_number", "phone"]
     readonly_fields = ["masked_id_number", "masked_phone"]
 
@@ -35,6 +48,12 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_display = ["account", "kind", "amount", "balance_after", "occurred_on", "reference"]
     list_filter = ["kind"]
     search_fields = ["account__grzh", "reference"]
+    search_help_text = "输入完整的个人账号，或业务流水号（如申请编号）。"
+    search_routes = [
+        (GRZH, lambda t: Q(account_id__in=account_ids(grzh=t))),
+        (ID_NUMBER, lambda t: Q(account_id__in=account_ids(id_number=t))),
+        (r".+", lambda t: Q(reference=t)),
+    ]
     list_select_related = ["account"]
 
 
@@ -48,7 +67,9 @@ class RemittanceBatchAdmin(ReadOnlyAdmin):
 
     list_display = ["employer", "kind", "period", "rows", "total", "status", "declared_at", "funded_at", "posted_at"]
     list_filter = ["status", "kind"]
-    search_fields = ["employer__dwzh", "employer__name", "period"]
+    search_fields = ["employer__dwzh", "period"]
+    search_help_text = "输入完整的单位账号。"
+    search_routes = [(GRZH, lambda t: Q(employer_id__in=_employer_ids(t))), (r"\d{4}-\d{2}", lambda t: Q(period=t))]
     list_select_related = ["employer"]
     inlines = [RemittanceBatchChangeInline]
     actions = ["confirm_funds"]

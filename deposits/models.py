@@ -70,7 +70,7 @@ class PersonalAccount(models.Model):
         related_name="account",
         verbose_name="网上用户",
     )
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, db_index=True)
     id_number = models.CharField("身份证号", max_length=18, unique=True)
     phone = models.CharField("预留手机号", max_length=11)
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="accounts", verbose_name="单位")
@@ -96,6 +96,7 @@ class PersonalAccount(models.Model):
     class Meta:
         verbose_name = "个人账户"
         verbose_name_plural = "个人账户"
+        indexes = [models.Index(fields=["status", "id"], name="account_status_id")]  # admin's 账户状态 filter
         constraints = [
             models.CheckConstraint(condition=Q(balance__gte=0), name="account_balance_gte_0"),
             models.CheckConstraint(
@@ -266,8 +267,9 @@ class LedgerEntry(models.Model):
     """An append-only 明细 row. `amount` is signed (credit > 0, debit < 0); a PostgreSQL trigger
     refuses UPDATE and DELETE, so a correction is always a new compensating entry."""
 
+    # No index of its own: the two composite indexes below start with the account.
     account = models.ForeignKey(
-        PersonalAccount, on_delete=models.PROTECT, related_name="entries", verbose_name="个人账户"
+        PersonalAccount, on_delete=models.PROTECT, related_name="entries", verbose_name="个人账户", db_index=False
     )
     kind = models.CharField("业务类型", max_length=30, choices=EntryKind.choices)
     amount = models.DecimalField("发生额", max_digits=14, decimal_places=2)
@@ -283,7 +285,12 @@ class LedgerEntry(models.Model):
     class Meta:
         verbose_name = "账户明细"
         verbose_name_plural = "账户明细"
-        indexes = [models.Index(fields=["account", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["account", "occurred_on"]),
+            # Admin: the 业务类型 filter, newest first, and the exact search by 业务流水.
+            models.Index(fields=["kind", "id"], name="entry_kind_id"),
+            models.Index(fields=["reference", "id"], name="entry_reference_id"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(balance_after__gte=0), name="entry_balance_after_gte_0"),
             # Only status records (开户, 封存, 启封, 冻结, 解冻, 基数调整) may carry no money.

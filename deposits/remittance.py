@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.validators import id_number_problem
+from gjj_portal.db import copy_insert
 from gjj_portal.policy import current_policy
-from messages_center.models import Message
+from messages_center.services import Notice, message_send_many
 
 from .models import (
     AccountStatus,
@@ -30,8 +31,8 @@ from .models import (
     SealReason,
 )
 from .rules import monthly_contribution
-from .selectors import account_deposit_periods
-from .services import Posting, account_lock, ledger_post, ledger_post_many
+from .selectors import accounts_deposit_periods
+from .services import Posting, account_lock, accounts_lock_many, ledger_post, ledger_post_many
 from .spreadsheets import Limits, TableRefused, read_rows
 
 MONTHLY_HEADERS = ["个人账号", "姓名", "月缴存额"]
@@ -56,10 +57,14 @@ class EmployerError(Exception):
     """A refusal with a Chinese message."""
 
 
-def amount_for(account: PersonalAccount) -> Decimal:
-    return monthly_contribution(
-        account.base, account.employer_ratio, account.employee_ratio, current_policy().contribution_rounding
-    )
+def amount_for(account: PersonalAccount, rounding: str | None = None) -> Decimal:
+    """The month's amount from base × ratios; a list passes the policy's rounding, read once."""
+    rounding = current_policy().contribution_rounding if rounding is None else rounding
+    return monthly_contribution(account.base, account.employer_ratio, account.employee_ratio, rounding)
+
+
+# What list validation reads of each employee (not the whole row).
+_LIST_FIELDS = ["grzh", "name", "status", "base", "employer_ratio", "employee_ratio", "opened_on"]
 
 
 def month_start(period: str) -> date:
@@ -99,7 +104,8 @@ def _rows(rows, progress):
 def validate_monthly(
     *, employer: Employer, period: str, rows: list[dict], progress=None
 ) -> list[tuple[PersonalAccount, Decimal]]:
-    accounts = {a.grzh: a for a in PersonalAccount.objects.filter(employer=employer)}
+    accounts = {a.grzh: a for a in PersonalAccount.objects.filter(employer=employer).only(*_LIST_FIELDS)}
+    rounding, first_day = current_policy().contribution_rounding, month_start(period)
     errors, seen, valid = [], set(), []
     for number, row in _rows(rows, progress):
         account = accounts.get(row["个人账号"])
@@ -115,12 +121,12 @@ def validate_monthly(
         if account.status != AccountStatus.NORMAL:
             errors.append(RowError(number, "个人账号", f"账户状态为{account.get_status_display()}，不能汇缴。"))
         amount = _money(row["月缴存额"])
-        expected = amount_for(account)
+        expected = amount_for(account, rounding)
         if amount is None:
             errors.append(RowError(number, "月缴存额", "请填写正确的金额（最多两位小数）。"))
         elif amount != expected:
             errors.append(RowError(number, "月缴存额", f"与缴存基数×比例计算结果不符，应为{expected:.2f}元。"))
-        if account.opened_on > month_start(period):
+        if account.opened_on > first_day:
             errors.append(RowError(number, "个人账号", f"该账户{account.opened_on:%Y-%m}才开户。"))
         if not errors or errors[-1].row != number:
             valid.append((account, amount))
@@ -134,17 +140,17 @@ def monthly_list(*, employer: Employer, period: str) -> list[tuple[PersonalAccou
     accounts = PersonalAccount.objects.filter(
         employer=employer, status=AccountStatus.NORMAL, opened_on__lte=month_start(period)
     ).order_by("grzh")
-    return [(a, amount_for(a)) for a in accounts]
+    rounding = current_policy().contribution_rounding
+    return [(a, amount_for(a, rounding)) for a in accounts]
 
 
 def _notify(accounts_amounts, title, body_for):
-    Message.objects.bulk_create(
-        [
-            Message(recipient_id=a.user_id, business="住房公积金缴存", title=title, body=body_for(a, amount))
+    message_send_many(
+        notices=[
+            Notice(recipient_id=a.user_id, business="住房公积金缴存", title=title, body=body_for(a, amount))
             for a, amount in accounts_amounts
             if a.user_id
-        ],
-        batch_size=2000,
+        ]
     )
 
 
@@ -174,9 +180,9 @@ def _declare(*, employer, kind, period, lines, user, source) -> RemittanceBatch:
             RemittanceBatchChange.objects.create(
                 batch=batch, to_status=RemittanceBatch.Status.DECLARED, actor=user, reason=f"申报（{source}）"
             )
-            RemittanceLine.objects.bulk_create(
+            copy_insert(
+                RemittanceLine,
                 [RemittanceLine(batch=batch, account=a, period=p, amount=amount) for a, p, amount in lines],
-                batch_size=2000,
             )
     except IntegrityError as exc:
         raise EmployerError(f"{period}的当月汇缴已经申报，不能重复申报。") from exc
@@ -234,13 +240,7 @@ def remittance_fund(*, batch_id: int, actor=None, reference: str = "") -> Remitt
     if batch.status != RemittanceBatch.Status.DECLARED:
         raise EmployerError(f"该清册当前状态为“{batch.get_status_display()}”，不能再次确认到账。")
     lines = list(batch.lines.order_by("pk"))
-    ids = sorted({line.account_id for line in lines})
-    accounts = {}
-    for chunk in range(0, len(ids), 5000):
-        accounts.update(
-            (a.pk, a)
-            for a in PersonalAccount.objects.select_for_update().filter(pk__in=ids[chunk : chunk + 5000]).order_by("pk")
-        )
+    accounts = accounts_lock_many(line.account_id for line in lines)
     _recheck(batch, lines, accounts)
     now, today = timezone.now(), timezone.localdate()
     _batch_transition(batch, RemittanceBatch.Status.FUNDED, actor, f"单位缴款到账 {reference}".strip())
@@ -272,13 +272,12 @@ def remittance_fund(*, batch_id: int, actor=None, reference: str = "") -> Remitt
             )
             for line in lines
         ]
+    also = {"last_paid_month": month_start(batch.period)} if batch.kind == RemittanceBatch.Kind.MONTHLY else {}
     try:
         with transaction.atomic():
-            ledger_post_many(postings=postings)
+            ledger_post_many(postings=postings, locked=accounts, also=also)
     except IntegrityError as exc:
         raise EmployerError("清册中有月份已经入账，不能重复入账。") from exc
-    if batch.kind == RemittanceBatch.Kind.MONTHLY:
-        PersonalAccount.objects.filter(pk__in=ids).update(last_paid_month=month_start(batch.period))
     _batch_transition(batch, RemittanceBatch.Status.POSTED, actor, f"入账{len(lines)}笔")
     batch.posted_at = now
     batch.save(update_fields=["status", "funded_at", "funds_reference", "posted_at"])
@@ -298,7 +297,10 @@ def remittance_post(*, employer: Employer, period: str, rows, user=None, source:
 
 
 def validate_supplementary(*, employer: Employer, rows: list[dict], today: date, progress=None) -> list[tuple]:
-    accounts = {a.grzh: a for a in PersonalAccount.objects.filter(employer=employer)}
+    accounts = {a.grzh: a for a in PersonalAccount.objects.filter(employer=employer).only(*_LIST_FIELDS)}
+    listed = [accounts[row["个人账号"]].pk for row in rows if row["个人账号"] in accounts]
+    paid = accounts_deposit_periods(account_ids=listed)  # one read for the whole list
+    rounding = current_policy().contribution_rounding
     errors, valid, seen = [], [], set()
     current = today.year * 12 + today.month - 1
     for number, row in _rows(rows, progress):
@@ -318,16 +320,18 @@ def validate_supplementary(*, employer: Employer, rows: list[dict], today: date,
             errors.append(RowError(number, "补缴年月", "请按“年-月”填写，例如 2026-03。"))
         elif not current - 24 <= index < current:
             errors.append(RowError(number, "补缴年月", "只能补缴本月之前、两年以内的月份。"))
-        elif period in account_deposit_periods(account=account) or (account.grzh, period) in seen:
+        elif (account.pk, period) in paid or (account.grzh, period) in seen:
             errors.append(RowError(number, "补缴年月", f"{period}已缴存，不能重复补缴。"))
         elif month_start(period) < account.opened_on.replace(day=1):
             errors.append(RowError(number, "补缴年月", f"该账户{account.opened_on:%Y-%m}才开户。"))
         amount = _money(row["补缴金额"])
         if amount is None or amount <= 0:
             errors.append(RowError(number, "补缴金额", "请填写正确的金额。"))
-        elif amount != amount_for(account):
+        elif amount != amount_for(account, rounding):
             errors.append(
-                RowError(number, "补缴金额", f"与缴存基数×比例计算结果不符，应为{amount_for(account):.2f}元。")
+                RowError(
+                    number, "补缴金额", f"与缴存基数×比例计算结果不符，应为{amount_for(account, rounding):.2f}元。"
+                )
             )
         if not errors or errors[-1].row != number:
             seen.add((account.grzh, period))
@@ -415,7 +419,7 @@ def _employee(employer: Employer, account_id: int) -> PersonalAccount:
 
 def _tell(account, title, body):
     if account.user_id:
-        Message.objects.create(recipient_id=account.user_id, business="住房公积金缴存", title=title, body=body)
+        message_send_many(notices=[Notice(account.user_id, "住房公积金缴存", title, body)])
 
 
 @transaction.atomic

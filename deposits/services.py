@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+
+from gjj_portal.db import copy_insert
 
 from .models import EntryKind, LedgerEntry, PersonalAccount
 
@@ -162,17 +164,27 @@ class Posting:
     memo: str = ""
 
 
-@transaction.atomic
-def ledger_post_many(*, postings: list[Posting]) -> int:
-    """Many entries at once (an employer's list): the accounts are locked in one statement, in id
-    order, and every entry carries its running balance, exactly as `ledger_post` would write it."""
-    ids = sorted({p.account_id for p in postings})
+def accounts_lock_many(ids) -> dict[int, PersonalAccount]:
+    """Lock many account rows, in id order (the fixed order every service locks accounts in)."""
+    ids = sorted(set(ids))
     accounts = {}
-    for chunk in range(0, len(ids), 5000):
+    for chunk in range(0, len(ids), 10_000):
         for account in (
-            PersonalAccount.objects.select_for_update().filter(pk__in=ids[chunk : chunk + 5000]).order_by("pk")
+            PersonalAccount.objects.select_for_update().filter(pk__in=ids[chunk : chunk + 10_000]).order_by("pk")
         ):
             accounts[account.pk] = account
+    return accounts
+
+
+@transaction.atomic
+def ledger_post_many(
+    *, postings: list[Posting], locked: dict[int, PersonalAccount] | None = None, also: dict | None = None
+) -> int:
+    """Many entries at once (an employer's list), set-based: the accounts locked in id order (or by the
+    caller, who passes them as `locked` inside the same transaction), every entry carrying its running
+    balance exactly as `ledger_post` would write it, the entries written with one COPY and the balances
+    (and the `also` columns, e.g. 缴至年月) with one UPDATE."""
+    accounts = locked if locked is not None else accounts_lock_many(p.account_id for p in postings)
     entries = []
     for p in postings:
         account = accounts[p.account_id]
@@ -191,6 +203,22 @@ def ledger_post_many(*, postings: list[Posting]) -> int:
                 memo=p.memo,
             )
         )
-    LedgerEntry.objects.bulk_create(entries, batch_size=2000)
-    PersonalAccount.objects.bulk_update(accounts.values(), ["balance"], batch_size=2000)
+    copy_insert(LedgerEntry, entries)
+    _balances_write([accounts[i] for i in sorted({p.account_id for p in postings})], also or {})
     return len(entries)
+
+
+def _balances_write(accounts: list[PersonalAccount], also: dict) -> None:
+    if connection.vendor != "postgresql":
+        for account in accounts:
+            for field, value in also.items():
+                setattr(account, field, value)
+        PersonalAccount.objects.bulk_update(accounts, ["balance", *also], batch_size=2000)
+        return
+    extra = "".join(f", {connection.ops.quote_name(field)} = %s" for field in also)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE deposits_personalaccount a SET balance = v.balance{extra} "  # noqa: S608 - names are ours
+            "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, balance) WHERE a.id = v.id",
+            [*also.values(), [a.pk for a in accounts], [a.balance for a in accounts]],
+        )

@@ -3,6 +3,7 @@
 The snapshot is cached; admin edits call `policy_cache_clear()` so they take effect at once.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -158,20 +159,52 @@ def window_next_opening(window: Window, at: datetime | None = None) -> datetime 
     return None
 
 
+class WorkingCalendar:
+    """The working days of a range of dates, read once (staff's overrides in one query, the official
+    calendar day by day); counting and stepping are then lookups, so a list of a hundred deadlines
+    costs one query and one pass over the range, not a hundred."""
+
+    def __init__(self, start: date, end: date):
+        overrides = _staff_overrides(start, end)
+        self.start, self.end = start, end
+        self._upto = [0]  # _upto[i]: working days in [start, start + i)
+        for i in range((end - start).days + 1):
+            self._upto.append(self._upto[-1] + is_working_day(start + timedelta(days=i), overrides))
+
+    def _through(self, day: date) -> int:
+        if not self.start - timedelta(days=1) <= day <= self.end:
+            raise ValueError(f"{day} is outside the calendar {self.start}–{self.end}")
+        return self._upto[(day - self.start).days + 1]
+
+    def _nth(self, k: int) -> date:
+        i = bisect_left(self._upto, k)
+        if k < 1 or i >= len(self._upto):
+            raise ValueError(f"working day {k} is outside the calendar {self.start}–{self.end}")
+        return self.start + timedelta(days=i - 1)
+
+    def between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
+        return self._through(end) - self._through(start)
+
+    def after(self, day: date, days: int) -> date:
+        """The date `days` working days after `day` (negative: before it)."""
+        if days >= 0:
+            return self._nth(self._through(day) + days) if days else day
+        return self._nth(self._through(day - timedelta(days=1)) + days + 1)
+
+    @classmethod
+    def around(cls, first: date, last: date, days: int) -> "WorkingCalendar":
+        """A calendar wide enough to step `days` working days from any day in first..last
+        (holidays fit in three times the days plus a month)."""
+        margin = timedelta(days=abs(days) * 3 + 30)
+        return cls(first - margin, last + margin)
+
+
 def working_day_after(day: date, days: int) -> date:
     """The date `days` working days after `day` (negative: before it), on the official calendar."""
-    step = timedelta(days=1 if days >= 0 else -1)
-    overrides = _staff_overrides(*sorted((day, day + step * (abs(days) * 3 + 30))))  # holidays fit in 3× + 30
-    counted = 0
-    while counted < abs(days):
-        day += step
-        counted += is_working_day(day, overrides)
-    return day
+    return WorkingCalendar.around(day, day, days).after(day, days)
 
 
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
-    if end < start:
-        return -working_days_between(end, start)
-    overrides = _staff_overrides(start, end)
-    return sum(is_working_day(start + timedelta(days=i), overrides) for i in range(1, (end - start).days + 1))
+    return WorkingCalendar(min(start, end), max(start, end)).between(start, end)

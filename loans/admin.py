@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from accounts.validators import mask_card
-from gjj_portal.admin import ReadOnlyAdmin
+from deposits.selectors import account_ids
+from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin
 
 from .models import CommercialLoan, Instalment, LoanContract, ProgressNode, Repayment
 
@@ -30,6 +32,12 @@ class LoanContractAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status", "method"]
     search_fields = ["contract_no", "borrower__name", "borrower__grzh"]
+    search_help_text = "输入完整的借款合同编号、借款人个人账号、身份证号或姓名。"
+    search_routes = [
+        (GRZH, lambda t: Q(borrower_id__in=account_ids(grzh=t)) | Q(contract_no=t)),
+        (ID_NUMBER, lambda t: Q(borrower_id__in=account_ids(id_number=t))),
+        (NAME, lambda t: Q(borrower_id__in=account_ids(name=t)) | Q(contract_no=t)),
+    ]
     exclude = ["repay_card"]
     readonly_fields = ["masked_card"]
     inlines = [ProgressInline]
@@ -44,6 +52,8 @@ class InstalmentAdmin(ReadOnlyAdmin):
     list_display = ["contract", "period", "due_on", "payment", "principal", "interest", "state"]
     list_filter = ["state"]
     search_fields = ["contract__contract_no"]
+    search_help_text = "输入完整的借款合同编号。"
+    search_routes = [(r".+", lambda t: Q(contract_id__in=LoanContract.objects.filter(contract_no=t).values("pk")))]
 
 
 @admin.register(Repayment)

@@ -1,14 +1,38 @@
 """The messages center. Notices: unread → 已阅 (read_at) → 删除 (deleted_at, kept for audit).
 待办: open → done (done_at) when the thing is done, closed by the service that does it."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
+
+from gjj_portal.db import copy_insert
 
 from .models import Message
 
 
 def message_send(*, recipient, business: str, title: str, body: str, link: str = "") -> Message:
     return Message.objects.create(recipient=recipient, business=business, title=title, body=body, link=link)
+
+
+@dataclass(frozen=True)
+class Notice:
+    recipient_id: int
+    business: str
+    title: str
+    body: str
+    link: str = ""
+
+
+def message_send_many(*, notices: list[Notice]) -> int:
+    """Many notices at once (an employer's list tells every employee): one COPY, not a row at a time."""
+    return copy_insert(
+        Message,
+        [
+            Message(recipient_id=n.recipient_id, business=n.business, title=n.title, body=n.body, link=n.link)
+            for n in notices
+        ],
+    )
 
 
 @transaction.atomic

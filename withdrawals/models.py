@@ -111,6 +111,10 @@ class WithdrawalApplication(models.Model):
         verbose_name = "提取申请"
         verbose_name_plural = "提取申请"
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["created_at"], name="withdrawal_created"),  # the list, newest first
+            models.Index(fields=["status", "submitted_at"], name="withdrawal_status_submitted"),  # the queues
+        ]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="withdrawal_amount_gt_0")]
         permissions = [
             ("review_withdrawal", "可以审核提取申请（初审）"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.validators import mask_id_number
 from deposits.models import LedgerEntry
 from deposits.selectors import account_continuous_deposit_months
-from gjj_portal.policy import current_policy, working_day_after, working_days_between
+from gjj_portal.policy import WorkingCalendar, current_policy
 from loans.models import CommercialLoan, LoanContract
 
 from . import rules
@@ -38,11 +38,23 @@ class Deadline:
 
 def review_deadline(*, application: WithdrawalApplication, today: date | None = None) -> Deadline:
     """审核时限: the policy's working days from the day it was (last) submitted."""
-    if application.submitted_at is None:
-        return Deadline(None, None)
+    return review_deadlines(applications=[application], today=today)[0]
+
+
+def review_deadlines(*, applications, today: date | None = None) -> list[Deadline]:
+    """The deadlines of a page of applications, on one calendar read once."""
     today = today or timezone.localdate()
-    due = working_day_after(timezone.localdate(application.submitted_at), current_policy().review_sla_days)
-    return Deadline(due, working_days_between(today, due))
+    days = current_policy().review_sla_days
+    submitted = [timezone.localdate(a.submitted_at) if a.submitted_at else None for a in applications]
+    known = [d for d in submitted if d is not None]
+    if not known:
+        return [Deadline(None, None) for _ in applications]
+    calendar = WorkingCalendar.around(min(*known, today), max(*known, today), days)
+    out = []
+    for day in submitted:
+        due = calendar.after(day, days) if day else None
+        out.append(Deadline(due, calendar.between(today, due)) if due else Deadline(None, None))
+    return out
 
 
 def _check(name: str, problem: str | None, ok_text: str) -> Check:

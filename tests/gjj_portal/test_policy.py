@@ -114,3 +114,37 @@ def test_deadlines_count_working_days_both_ways_in_one_query(db, django_assert_m
     assert working_day_after(monday, -1) == friday
     assert working_day_after(date(2026, 9, 30), 1) == date(2026, 10, 8)  # across the National Day holiday
     assert working_days_between(friday, monday) == 1 and working_days_between(monday, friday) == -1
+
+
+def test_the_calendar_of_a_range_agrees_with_stepping_day_by_day(db):
+    """WorkingCalendar (one read, then lookups) against the plain definition, staff overrides included."""
+    import random
+    from datetime import timedelta
+
+    from gjj_portal.models import CalendarDay
+    from gjj_portal.policy import WorkingCalendar, _staff_overrides, is_working_day
+
+    CalendarDay.objects.create(date=date(2026, 11, 21), is_working_day=True, note="调休上班")
+    CalendarDay.objects.create(date=date(2026, 11, 25), is_working_day=False, note="停电")
+    overrides = _staff_overrides(date(2025, 1, 1), date(2027, 12, 31))
+
+    def step(day, n):
+        one, counted = timedelta(days=1 if n >= 0 else -1), 0
+        while counted < abs(n):
+            day += one
+            counted += is_working_day(day, overrides)
+        return day
+
+    def count(a, b):
+        sign = 1 if b >= a else -1
+        a, b = min(a, b), max(a, b)
+        return sign * sum(is_working_day(a + timedelta(days=i), overrides) for i in range(1, (b - a).days + 1))
+
+    calendar = WorkingCalendar(date(2025, 1, 1), date(2027, 12, 31))
+    rng = random.Random(5)
+    for _ in range(300):
+        day = date(2025, 3, 1) + timedelta(days=rng.randint(0, 600))
+        n = rng.randint(-20, 20)
+        assert calendar.after(day, n) == step(day, n), (day, n)
+        other = day + timedelta(days=rng.randint(-60, 60))
+        assert calendar.between(day, other) == count(day, other), (day, other)
