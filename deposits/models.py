@@ -70,7 +70,7 @@ class PersonalAccount(models.Model):
         related_name="account",
         verbose_name="网上用户",
     )
-    name = models.CharField("姓名", max_length=50, db_index=True)
+    name = models.CharField("姓名", max_length=50)
     id_number = models.CharField("身份证号", max_length=18, unique=True)
     phone = models.CharField("预留手机号", max_length=11)
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="accounts", verbose_name="单位")
@@ -96,7 +96,10 @@ class PersonalAccount(models.Model):
     class Meta:
         verbose_name = "个人账户"
         verbose_name_plural = "个人账户"
-        indexes = [models.Index(fields=["status", "id"], name="account_status_id")]  # admin's 账户状态 filter
+        indexes = [
+            models.Index(fields=["status", "id"], name="account_status_id"),  # admin's 账户状态 filter
+            models.Index(fields=["name"], name="account_name"),  # exact search by 姓名
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(balance__gte=0), name="account_balance_gte_0"),
             models.CheckConstraint(
@@ -153,6 +156,7 @@ class RemittanceBatch(models.Model):
     funded_at = models.DateTimeField("到账时间", null=True, blank=True)
     funds_reference = models.CharField("到账凭证号", max_length=64, blank=True)
     posted_at = models.DateTimeField("入账时间", null=True, blank=True)
+    notified_at = models.DateTimeField("到账通知时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "缴存清册"

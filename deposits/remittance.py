@@ -6,9 +6,11 @@ a month is remitted once (a unique constraint on the batch, and on each entry's 
 """
 
 import uuid
+from collections import namedtuple
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -63,8 +65,10 @@ def amount_for(account: PersonalAccount, rounding: str | None = None) -> Decimal
     return monthly_contribution(account.base, account.employer_ratio, account.employee_ratio, rounding)
 
 
-# What list validation reads of each employee (not the whole row).
+# What list validation reads of each employee (not the whole row), and what posting reads.
 _LIST_FIELDS = ["grzh", "name", "status", "base", "employer_ratio", "employee_ratio", "opened_on"]
+_LINE_FIELDS = ["account_id", "period", "amount"]
+_Line = namedtuple("_Line", _LINE_FIELDS)  # a list's line as posting reads it (10,000 of them: no model instances)
 
 
 def month_start(period: str) -> date:
@@ -144,16 +148,6 @@ def monthly_list(*, employer: Employer, period: str) -> list[tuple[PersonalAccou
     return [(a, amount_for(a, rounding)) for a in accounts]
 
 
-def _notify(accounts_amounts, title, body_for):
-    message_send_many(
-        notices=[
-            Notice(recipient_id=a.user_id, business="住房公积金缴存", title=title, body=body_for(a, amount))
-            for a, amount in accounts_amounts
-            if a.user_id
-        ]
-    )
-
-
 def _batch_transition(batch: RemittanceBatch, to: str, actor=None, reason: str = "") -> None:
     RemittanceBatchChange.objects.create(
         batch=batch, from_status=batch.status, to_status=to, actor=actor, reason=reason
@@ -182,7 +176,7 @@ def _declare(*, employer, kind, period, lines, user, source) -> RemittanceBatch:
             )
             copy_insert(
                 RemittanceLine,
-                [RemittanceLine(batch=batch, account=a, period=p, amount=amount) for a, p, amount in lines],
+                [{"batch_id": batch.pk, "account_id": a.pk, "period": p, "amount": amount} for a, p, amount in lines],
             )
     except IntegrityError as exc:
         raise EmployerError(f"{period}的当月汇缴已经申报，不能重复申报。") from exc
@@ -225,7 +219,9 @@ def _recheck(batch: RemittanceBatch, lines, accounts) -> None:
         if account.employer_id != batch.employer_id:
             errors.append(RowError(number, "个人账号", f"{account.grzh}已不是本单位职工。"))
         elif batch.kind == RemittanceBatch.Kind.MONTHLY and account.status != AccountStatus.NORMAL:
-            errors.append(RowError(number, "个人账号", f"{account.grzh}账户状态为{account.get_status_display()}。"))
+            errors.append(
+                RowError(number, "个人账号", f"{account.grzh}账户状态为{AccountStatus(account.status).label}。")
+            )
         elif line.amount != expected:
             errors.append(RowError(number, "金额", f"{account.grzh}的缴存基数或比例已调整，应为{expected:.2f}元。"))
     if errors:
@@ -239,7 +235,7 @@ def remittance_fund(*, batch_id: int, actor=None, reference: str = "") -> Remitt
     batch = RemittanceBatch.objects.select_for_update().get(pk=batch_id)
     if batch.status != RemittanceBatch.Status.DECLARED:
         raise EmployerError(f"该清册当前状态为“{batch.get_status_display()}”，不能再次确认到账。")
-    lines = list(batch.lines.order_by("pk"))
+    lines = [_Line(*values) for values in batch.lines.order_by("pk").values_list(*_LINE_FIELDS)]
     accounts = accounts_lock_many(line.account_id for line in lines)
     _recheck(batch, lines, accounts)
     now, today = timezone.now(), timezone.localdate()
@@ -281,13 +277,57 @@ def remittance_fund(*, batch_id: int, actor=None, reference: str = "") -> Remitt
     _batch_transition(batch, RemittanceBatch.Status.POSTED, actor, f"入账{len(lines)}笔")
     batch.posted_at = now
     batch.save(update_fields=["status", "funded_at", "funds_reference", "posted_at"])
-    employer, what = batch.employer, "汇缴" if batch.kind == RemittanceBatch.Kind.MONTHLY else "补缴"
-    _notify(
-        [(accounts[line.account_id], line) for line in lines],
-        f"{what}到账",
-        lambda a, line: f"{employer.name}为您{what}的{line.period}住房公积金{line.amount:,.2f}元已入账。",
-    )
+    # The employees are told after the posting commits, outside the accounts' locks (remittance_notify).
+    transaction.on_commit(partial(_notify_later, batch.pk))
     return batch
+
+
+def _notify_later(batch_id: int) -> None:
+    from .tasks import remittance_notify_task
+
+    remittance_notify_task.delay(batch_id)
+
+
+def remittance_notify(*, batch_id: int) -> int:
+    """汇缴到账 / 补缴到账: a notice to each registered employee of a posted list, exactly once — sent
+    after the posting commits (ten thousand notices are not written while the accounts are locked);
+    the list's `notified_at`, set in the same transaction under its row lock, makes a repeated call
+    (a redelivered task, the sweeper) send nothing."""
+    with transaction.atomic():
+        batch = RemittanceBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != RemittanceBatch.Status.POSTED or batch.notified_at:
+            return 0
+        employer, what = batch.employer, "汇缴" if batch.kind == RemittanceBatch.Kind.MONTHLY else "补缴"
+        lines = batch.lines.filter(account__user__isnull=False).order_by("pk")
+        sent = message_send_many(
+            notices=[
+                Notice(
+                    user_id,
+                    "住房公积金缴存",
+                    f"{what}到账",
+                    f"{employer.name}为您{what}的{period}住房公积金{amount:,.2f}元已入账。",
+                )
+                for user_id, period, amount in lines.values_list("account__user_id", "period", "amount")
+            ]
+        )
+        batch.notified_at = timezone.now()
+        batch.save(update_fields=["notified_at"])
+    return sent
+
+
+def remittance_notify_sweep(*, now=None) -> list[int]:
+    """Posted lists whose notices were never sent (the message to the worker was lost): send them."""
+    from .tasks import remittance_notify_task
+
+    before = (now or timezone.now()) - timedelta(seconds=60)
+    ids = list(
+        RemittanceBatch.objects.filter(
+            status=RemittanceBatch.Status.POSTED, notified_at__isnull=True, posted_at__lt=before
+        ).values_list("pk", flat=True)
+    )
+    for batch_id in ids:
+        remittance_notify_task.delay(batch_id)
+    return ids
 
 
 def remittance_post(*, employer: Employer, period: str, rows, user=None, source: str = "网上录入") -> RemittanceBatch:

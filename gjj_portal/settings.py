@@ -240,6 +240,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "withdrawals.tasks.payout_sweep",
         "schedule": env.float("GJJ_PAYOUT_SWEEP_SECONDS", default=15.0),
     },
+    # A posted list whose 到账 notices were lost on the way to the worker is noticed within minutes.
+    "remittance-notify-sweep": {"task": "deposits.tasks.remittance_notify_sweep", "schedule": 120.0},
     # 年终结息 on June 30, after the day's business.
     "interest-settle-yearly": {
         "task": "deposits.tasks.interest_settle_yearly",

@@ -29,7 +29,7 @@ def message_send_many(*, notices: list[Notice]) -> int:
     return copy_insert(
         Message,
         [
-            Message(recipient_id=n.recipient_id, business=n.business, title=n.title, body=n.body, link=n.link)
+            {"recipient_id": n.recipient_id, "business": n.business, "title": n.title, "body": n.body, "link": n.link}
             for n in notices
         ],
     )

@@ -30,15 +30,21 @@ def monthly_rows(staff):
     return [[a.grzh, a.name, "1440.00"] for a in staff]  # 6,000 × (12% + 12%)
 
 
-def test_posting_the_month_writes_one_entry_per_employee_and_tells_them(unit):
+def test_posting_the_month_writes_one_entry_per_employee_and_tells_them(unit, django_capture_on_commit_callbacks):
     employer, staff, user = unit
     rows = remittance.validate_monthly(
         employer=employer,
         period=PERIOD,
         rows=remittance.read_table("m.csv", csv_file(monthly_rows(staff)), remittance.MONTHLY_HEADERS),
     )
-    batch = remittance.remittance_post(employer=employer, period=PERIOD, rows=rows, user=user)
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch = remittance.remittance_post(employer=employer, period=PERIOD, rows=rows, user=user)
     assert batch.rows == 3 and batch.total == Decimal("4320.00")
+    # The notices go after the commit, through the worker; here the task's body runs in place.
+    assert [c.func.__name__ for c in callbacks] == ["_notify_later"]
+    assert not Message.objects.filter(title="汇缴到账").exists()
+    assert remittance.remittance_notify(batch_id=batch.pk) == 3
+    assert remittance.remittance_notify(batch_id=batch.pk) == 0  # a redelivered task tells no one twice
     for account in staff:
         entry = LedgerEntry.objects.get(account=account, kind=EntryKind.REMITTANCE)
         assert entry.amount == Decimal("1440.00") and entry.period == PERIOD and entry.kind_code == "01"
@@ -242,3 +248,21 @@ def test_an_opening_list_opens_everyone_or_no_one(client, unit):
     assert PersonalAccount.objects.filter(employer=employer).count() == 3  # nobody was opened
     client.post(reverse("unit:changes"), {"file": _named(csv_file(good, remittance.OPENING_HEADERS), "o.csv")})
     assert PersonalAccount.objects.filter(employer=employer).count() == 6
+
+
+def test_a_posted_list_whose_notices_were_lost_is_swept(unit, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from deposits import tasks
+
+    employer, staff, user = unit
+    rows = remittance.monthly_list(employer=employer, period=PERIOD)
+    batch = remittance.remittance_post(employer=employer, period=PERIOD, rows=rows, user=user)  # its message lost
+    sent = []
+    monkeypatch.setattr(tasks.remittance_notify_task, "delay", sent.append)
+    assert remittance.remittance_notify_sweep() == []  # not yet: the worker may still be on it
+    assert remittance.remittance_notify_sweep(now=timezone.now() + timedelta(minutes=2)) == [batch.pk] == sent
+    remittance.remittance_notify(batch_id=batch.pk)
+    assert remittance.remittance_notify_sweep(now=timezone.now() + timedelta(minutes=2)) == []

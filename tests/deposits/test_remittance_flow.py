@@ -68,6 +68,7 @@ def test_a_declared_month_posts_only_after_funds_arrive_and_only_once(unit):
     assert batch.status == RemittanceBatch.Status.POSTED and batch.funds_reference == "BANK123"
     assert LedgerEntry.objects.filter(kind=EntryKind.REMITTANCE).count() == 3
     assert [c.to_status for c in batch.changes.all()] == ["declared", "funded", "posted"]
+    remittance.remittance_notify(batch_id=batch.pk)
     assert Message.objects.filter(title="汇缴到账").count() == 3
     with pytest.raises(remittance.EmployerError, match="不能再次确认到账"):
         remittance.remittance_fund(batch_id=batch.pk)
