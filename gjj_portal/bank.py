@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.module_loading import import_string
 
 
@@ -77,29 +77,60 @@ class SandboxBankGateway(BankGateway):
     def _request(self, kind, idempotency_key, amount, bank, card_number, name, refusal) -> TransferResult:
         from withdrawals.models import SandboxTransfer
 
-        with transaction.atomic():
-            existing = SandboxTransfer.objects.select_for_update().filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
+        rejected = card_number.endswith(self.REFUSED_CARD_SUFFIX) or self.rng.random() < self.failure_rate
+        record = SandboxTransfer(
+            kind=kind,
+            idempotency_key=str(idempotency_key),
+            amount=amount,
+            bank=bank,
+            card_number=card_number,
+            payee_name=name,
+            accepted=not rejected,
+            reference=f"SBX{secrets.token_hex(8).upper()}",
+            message=refusal if rejected else "",
+        )
+        # A first request is one statement, as at a bank's API; a key seen before is answered with
+        # the first result (and counted), under that row's lock.
+        if not _insert_new(record):
+            with transaction.atomic():
+                existing = SandboxTransfer.objects.select_for_update().get(idempotency_key=record.idempotency_key)
                 existing.times_requested += 1
                 existing.save(update_fields=["times_requested"])
-                return TransferResult(existing.accepted, existing.reference, existing.message, duplicate=True)
-            rejected = card_number.endswith(self.REFUSED_CARD_SUFFIX) or self.rng.random() < self.failure_rate
-            record = SandboxTransfer.objects.create(
-                kind=kind,
-                idempotency_key=idempotency_key,
-                amount=amount,
-                bank=bank,
-                card_number=card_number,
-                payee_name=name,
-                accepted=not rejected,
-                reference=f"SBX{secrets.token_hex(8).upper()}",
-                message=refusal if rejected else "",
-            )
+            return TransferResult(existing.accepted, existing.reference, existing.message, duplicate=True)
         if self.delay:
             time.sleep(self.delay)
         if self.rng.random() < self.timeout_rate:
             raise GatewayTimeout("银行接口响应超时")
         return TransferResult(record.accepted, record.reference, record.message)
+
+
+def _insert_new(record) -> bool:
+    """Store a first request; False when its key is already there (nothing is written then)."""
+    if connection.vendor != "postgresql":
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            return False
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO withdrawals_sandboxtransfer (kind, idempotency_key, amount, bank, card_number, payee_name, "
+            "accepted, reference, message, times_requested, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
+            "1, now()) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+            [
+                record.kind,
+                record.idempotency_key,
+                record.amount,
+                record.bank,
+                record.card_number,
+                record.payee_name,
+                record.accepted,
+                record.reference,
+                record.message,
+            ],  # fmt: skip
+        )
+        return cursor.fetchone() is not None
 
 
 class BatchFileGateway(BankGateway):

@@ -11,8 +11,12 @@ from gjj_portal.db import copy_insert
 from .models import Message
 
 
-def message_send(*, recipient, business: str, title: str, body: str, link: str = "") -> Message:
-    return Message.objects.create(recipient=recipient, business=business, title=title, body=body, link=link)
+def message_send(
+    *, recipient=None, recipient_id: int | None = None, business: str, title: str, body: str, link: str = ""
+) -> Message:
+    """One notice; `recipient_id` spares the caller reading the user row just to name it."""
+    recipient_id = recipient.pk if recipient is not None else recipient_id
+    return Message.objects.create(recipient_id=recipient_id, business=business, title=title, body=body, link=link)
 
 
 @dataclass(frozen=True)

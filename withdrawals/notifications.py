@@ -50,7 +50,7 @@ def application_notify(*, application, to_status: str, reason: str = "") -> None
         return
     title, body = _TEXTS[to_status]
     message_send(
-        recipient=application.applicant,
+        recipient_id=application.applicant_id,
         business=application.get_kind_display(),
         title=title,
         body=body.format(

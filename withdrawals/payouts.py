@@ -30,17 +30,14 @@ class PayoutRetry(Exception):
 
 
 def payout_execute(*, payout_id: int, gateway: BankGateway | None = None) -> Payout:
+    """Claim, call, record: three short transactions (three commits), each the fewest round trips
+    that keep the payout exactly-once."""
     gateway = gateway or bank_gateway()
     if not gateway.online:
         return Payout.objects.get(pk=payout_id)  # waits for the day's batch file
-    now = timezone.now()
-    claimed = Payout.objects.filter(pk=payout_id, state=Payout.State.PENDING).update(
-        state=Payout.State.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1
-    )
-    payout = Payout.objects.get(pk=payout_id)
-    if not claimed:
-        return payout  # done already, or another worker holds it
-    _application_mark_paying(application_id=payout.application_id)
+    payout = _payout_claim(payout_id=payout_id)
+    if payout is None:
+        return Payout.objects.get(pk=payout_id)  # done already, or another worker holds it
     try:
         result = gateway.transfer(
             idempotency_key=payout.idempotency_key,
@@ -59,6 +56,30 @@ def payout_execute(*, payout_id: int, gateway: BankGateway | None = None) -> Pay
     return payout_fail(payout_id=payout_id, reason=result.message or "银行退回")
 
 
+def _locked_with_payout(payout_id: int) -> WithdrawalApplication:
+    """The payout's application, locked (LOCK ORDER: the application before the payout), with the
+    payout read in the same statement but not locked: its changes are guarded by its state."""
+    return (
+        WithdrawalApplication.objects.select_for_update(of=("self",)).select_related("payout").get(payout__pk=payout_id)
+    )
+
+
+@transaction.atomic
+def _payout_claim(*, payout_id: int) -> Payout | None:
+    """pending → sending, and the application 付款中, in one commit; None when it was not pending."""
+    application = _locked_with_payout(payout_id)
+    payout, now = application.payout, timezone.now()
+    claimed = Payout.objects.filter(pk=payout_id, state=Payout.State.PENDING).update(
+        state=Payout.State.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    payout.state, payout.claimed_at, payout.attempts = Payout.State.SENDING, now, payout.attempts + 1
+    if application.status == Status.APPROVED:
+        _transition(application=application, to=Status.PAYING, reason="已提交银行付款")
+    return payout
+
+
 @transaction.atomic
 def _application_mark_paying(*, application_id: int) -> None:
     application = WithdrawalApplication.objects.select_for_update().get(pk=application_id)
@@ -68,15 +89,15 @@ def _application_mark_paying(*, application_id: int) -> None:
 
 @transaction.atomic
 def payout_complete(*, payout_id: int, reference: str) -> Payout:
-    application_id = Payout.objects.values_list("application_id", flat=True).get(pk=payout_id)
-    application = WithdrawalApplication.objects.select_for_update().get(pk=application_id)  # LOCK ORDER
-    payout = Payout.objects.select_for_update().get(pk=payout_id)
-    if payout.state != Payout.State.SENDING:
+    application = _locked_with_payout(payout_id)
+    payout = application.payout
+    done = Payout.objects.filter(pk=payout_id, state=Payout.State.SENDING).update(
+        state=Payout.State.PAID, bank_reference=reference, last_error="", updated_at=timezone.now()
+    )
+    if not done:
+        payout.refresh_from_db()
         return payout  # a racing execution finished it first
-    payout.state = Payout.State.PAID
-    payout.bank_reference = reference
-    payout.last_error = ""
-    payout.save(update_fields=["state", "bank_reference", "last_error", "updated_at"])
+    payout.state, payout.bank_reference, payout.last_error = Payout.State.PAID, reference, ""
     _transition(application=application, to=Status.PAID, reason=f"资金已到账，银行流水号{reference}")
     return payout
 

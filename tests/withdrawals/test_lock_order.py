@@ -55,8 +55,9 @@ def test_every_money_service_locks_in_the_one_order(depositor, other_depositor, 
         payout_release(application_id=application.pk, releaser=releaser)
     assert_in_order(q.captured_queries, "payout_release")
     payout = Payout.objects.get(application=application)
-    payouts._application_mark_paying(application_id=application.pk)
-    Payout.objects.filter(pk=payout.pk).update(state=Payout.State.SENDING)
+    with CaptureQueriesContext(connection) as q:
+        assert payouts._payout_claim(payout_id=payout.pk).state == Payout.State.SENDING
+    assert_in_order(q.captured_queries, "_payout_claim")
     with CaptureQueriesContext(connection) as q:
         payouts.payout_complete(payout_id=payout.pk, reference="R1")
     assert_in_order(q.captured_queries, "payout_complete")

@@ -1,0 +1,9 @@
+"""The portal's Celery app plus a no-op task with the payout task's options: the limit payouts are
+measured against (`celery -A benchmarks.celery_bench worker`, started by payouts.py)."""
+
+from gjj_portal.celery import app
+
+
+@app.task(name="bench.noop", acks_late=True)
+def noop(n: int) -> int:
+    return n

@@ -1,0 +1,165 @@
+"""Payouts through Celery + Redis + the sandbox bank, against a no-op task on the same worker.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/payouts.py [N]
+
+On the generated database (generate.py). Starts a real worker (prefork, one process per core, the
+production settings: DEBUG off) on its own Redis database and queue, then:
+- the limit: N no-op tasks (acks_late, like the payout task) enqueued and drained, per second;
+- the work: N approved applications whose payouts were released (pending) get `payout_send` each,
+  through the sandbox bank (no failures, no delay), enqueued and drained, per second.
+Afterwards every one is checked: paid once (one transfer per key at the bank, asked once), the
+application 已到账 with its 付款中 and 已到账 rows. Target: payouts ≥ 50 % of the no-op rate.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12")
+QUEUE = "gjj-bench"
+
+
+def worker_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GJJ_"))}
+    env.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=common.database_url(),
+        CELERY_BROKER_URL=BROKER,
+        CELERY_QUEUE=QUEUE,
+        GJJ_BANK_GATEWAY="sandbox",
+        GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",
+        PYTHONPATH=str(common.ROOT),
+    )
+    return env
+
+
+def start_worker(log: Path) -> subprocess.Popen:
+    args = [sys.executable, "-m", "celery", "-A", "benchmarks.celery_bench", "worker", "-l", "info", "-P", "prefork",
+            "-c", str(os.cpu_count() or 2), "-Q", QUEUE, "--without-gossip", "--without-mingle",
+            "--without-heartbeat"]  # fmt: skip
+    proc = subprocess.Popen(args, cwd=common.ROOT, env=worker_env(), stdout=log.open("w"), stderr=subprocess.STDOUT)
+    deadline = time.time() + 120
+    while "ready." not in log.read_text():
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            sys.exit(f"the worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    return proc
+
+
+def drained(redis) -> bool:
+    return redis.llen(QUEUE) == 0 and redis.hlen("unacked") == 0
+
+
+def run(send, n: int, redis) -> float:
+    """Seconds from the first enqueue until the queue is empty and nothing is unacknowledged."""
+    t0 = time.perf_counter()
+    send()
+    while not drained(redis):
+        time.sleep(0.01)
+    return time.perf_counter() - t0
+
+
+def make_payouts(n: int) -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """WITH picked AS (
+                 SELECT id, user_id, name FROM deposits_personalaccount
+                 WHERE user_id IS NOT NULL AND status = 'normal' ORDER BY random() LIMIT %s),
+               apps AS (
+                 INSERT INTO withdrawals_withdrawalapplication
+                   (public_id, number, kind, status, amount, bank, card_number, card_luhn_ok, needs_materials,
+                    review_opinion, submitted_at, created_at, account_id, applicant_id, account_status_before)
+                 SELECT gen_random_uuid(), 'TB' || lpad(nextval('bench_payout_seq')::text, 16, '0'), 'rent',
+                        'approved', 1000, '中国工商银行', '6222020200112233445', true, false, '同意', now(), now(),
+                        p.id, p.user_id, ''
+                 FROM picked p RETURNING id, account_id)
+               INSERT INTO withdrawals_payout
+                 (application_id, idempotency_key, amount, bank, card_number, payee_name, state, attempts,
+                  bank_reference, batch_file, last_error, created_at, updated_at, released_at)
+               SELECT a.id, gen_random_uuid(), 1000, '中国工商银行', '6222020200112233445', p.name, 'pending', 0,
+                      '', '', '', now(), now(), now()
+               FROM apps a JOIN deposits_personalaccount p ON p.id = a.account_id
+               RETURNING id""",
+            [n],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def check(ids: list[int]) -> list[str]:
+    from django.db.models import Count
+
+    from withdrawals.models import Payout, SandboxTransfer, Status, StatusChange
+
+    problems = []
+    payouts = Payout.objects.filter(pk__in=ids)
+    if payouts.exclude(state=Payout.State.PAID).exists():
+        problems.append(f"{payouts.exclude(state=Payout.State.PAID).count()} not paid")
+    keys = [str(k) for k in payouts.values_list("idempotency_key", flat=True)]
+    transfers = SandboxTransfer.objects.filter(idempotency_key__in=keys)
+    if transfers.count() != len(ids) or transfers.exclude(times_requested=1).exists():
+        problems.append("a key was sent to the bank more than once, or never")
+    apps = payouts.values_list("application_id", flat=True)
+    if StatusChange.objects.filter(application_id__in=apps).count() != 2 * len(ids):
+        problems.append("status rows missing or doubled")
+    counts = StatusChange.objects.filter(application_id__in=apps).values("to_status").annotate(n=Count("id"))
+    if {c["to_status"]: c["n"] for c in counts} != {Status.PAYING: len(ids), Status.PAID: len(ids)}:
+        problems.append("not every application went 付款中 → 已到账 once")
+    return problems
+
+
+def main(n: int) -> int:
+    common.setup_django(CELERY_BROKER_URL=BROKER, CELERY_QUEUE=QUEUE)
+    meta = common.require_generated()
+    import redis as redis_lib
+    from django.db import connection
+
+    from benchmarks.celery_bench import noop
+    from gjj_portal.celery import app
+    from withdrawals.tasks import payout_send
+
+    redis = redis_lib.Redis.from_url(BROKER)
+    redis.flushdb()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SEQUENCE IF NOT EXISTS bench_payout_seq")
+    log = Path("/tmp/gjj-bench-worker.log")
+    worker = start_worker(log)
+    try:
+        with app.producer_or_acquire() as producer:
+            run(lambda: [noop.apply_async((i,), producer=producer) for i in range(200)], 200, redis)  # warm-up
+            noop_s = run(lambda: [noop.apply_async((i,), producer=producer) for i in range(n)], n, redis)
+            ids = make_payouts(n)
+            pay_s = run(lambda: [payout_send.apply_async((i,), producer=producer) for i in ids], n, redis)
+    finally:
+        worker.terminate()
+        worker.wait(30)
+    problems = check(ids)
+    noop_rate, pay_rate = n / noop_s, n / pay_s
+    table = common.Table(f"Payouts through Celery + Redis + the sandbox bank ({meta['accounts']:,} accounts)")
+    table.add("no-op task (the limit)", f"{noop_rate:,.0f} /s")
+    table.add(
+        f"payouts ({n:,})",
+        f"{pay_rate:,.0f} /s",
+        f"no-op {noop_rate:,.0f} /s",
+        f"{pay_rate / noop_rate:.0%}",
+        "≥ 50 %",
+        pay_rate >= 0.5 * noop_rate,
+    )
+    table.add("each paid exactly once, with its status rows", "; ".join(problems) or "yes", ok=not problems)
+    table.print()
+    return 1 if table.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000))
