@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gjj
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/13
 
-.PHONY: run worker beat test lint check-services browser clean
+.PHONY: run worker beat test lint check-services browser clean bench bench-data
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,18 @@ browser:
 	    || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_TEST_PACKAGES); \
 	  else echo "missing Debian packages: run 'sudo apt-get install -y $(DEBIAN_TEST_PACKAGES)'"; exit 1; fi; fi
+
+## make bench-data: the benchmark database at a center's size, on its own (gjj_bench): BENCH_ACCOUNTS accounts
+## × BENCH_MONTHS months of 汇缴 (default 1,000,000 × 24: 24 million entries, about 15 minutes here).
+## make bench: every figure of benchmarks/ on it, each against the machine's limit measured in the same run.
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432/postgres
+BENCH_ACCOUNTS ?= 1000000
+BENCH_MONTHS ?= 24
+bench-data: $(VENV)/.dev-installed
+	DATABASE_URL=$(BENCH_SERVER) $(PY) benchmarks/generate.py --accounts $(BENCH_ACCOUNTS) --months $(BENCH_MONTHS)
+
+bench: $(VENV)/.dev-installed
+	DATABASE_URL=$(BENCH_SERVER) $(PY) benchmarks/run_all.py
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -10,7 +10,7 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     role = models.CharField("用户类型", max_length=10, choices=Role.choices, default=Role.DEPOSITOR)
-    full_name = models.CharField("姓名", max_length=50, blank=True, db_index=True)
+    full_name = models.CharField("姓名", max_length=50, blank=True)
     id_number = models.CharField("身份证号", max_length=18, unique=True, null=True, blank=True)
     phone = models.CharField("手机号", max_length=11, blank=True, db_index=True)
     must_change_password = models.BooleanField("首次登录须修改密码", default=False)
@@ -23,7 +23,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
-        indexes = [models.Index(fields=["role", "username"], name="user_role_username")]  # admin's 用户类型 filter
+        indexes = [
+            models.Index(fields=["role", "username"], name="user_role_username"),  # admin's 用户类型 filter
+            models.Index(fields=["full_name"], name="user_full_name"),  # exact search by 姓名
+        ]
 
     def __str__(self):
         return self.full_name or self.username

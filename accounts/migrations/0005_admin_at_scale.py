@@ -15,10 +15,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        AddIndexOnline(
             model_name='user',
-            name='full_name',
-            field=models.CharField(blank=True, db_index=True, max_length=50, verbose_name='姓名'),
+            index=models.Index(fields=['full_name'], name='user_full_name'),
         ),
         AddIndexOnline(
             model_name='user',
