@@ -31,6 +31,10 @@ class LargeTablePaginator(Paginator):
     def approximate(self) -> bool:
         return self.count > self.CAP
 
+    @property
+    def count_display(self) -> str:
+        return f"{self.count:,}"
+
     @cached_property
     def num_pages(self) -> int:
         pages = super().num_pages
@@ -57,6 +61,7 @@ class ScaledAdmin(admin.ModelAdmin):
 
     paginator = LargeTablePaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice is a count of the whole table
     search_routes: list[SearchRoute] = []
 
     def get_search_results(self, request, queryset, search_term):
