@@ -60,7 +60,7 @@ def drained(redis) -> bool:
     return redis.llen(QUEUE) == 0 and redis.hlen("unacked") == 0
 
 
-def run(send, n: int, redis) -> float:
+def run(send, redis) -> float:
     """Seconds from the first enqueue until the queue is empty and nothing is unacknowledged."""
     t0 = time.perf_counter()
     send()
@@ -137,10 +137,10 @@ def main(n: int) -> int:
     worker = start_worker(log)
     try:
         with app.producer_or_acquire() as producer:
-            run(lambda: [noop.apply_async((i,), producer=producer) for i in range(200)], 200, redis)  # warm-up
-            noop_s = run(lambda: [noop.apply_async((i,), producer=producer) for i in range(n)], n, redis)
+            run(lambda: [noop.apply_async((i,), producer=producer) for i in range(200)], redis)  # warm-up
+            noop_s = run(lambda: [noop.apply_async((i,), producer=producer) for i in range(n)], redis)
             ids = make_payouts(n)
-            pay_s = run(lambda: [payout_send.apply_async((i,), producer=producer) for i in ids], n, redis)
+            pay_s = run(lambda: [payout_send.apply_async((i,), producer=producer) for i in ids], redis)
     finally:
         worker.terminate()
         worker.wait(30)

@@ -15,11 +15,7 @@ def _month_index(d: date) -> int:
 
 def account_deposit_periods(*, account: PersonalAccount) -> set[str]:
     """The months (YYYY-MM) for which money was paid in (汇缴 or 补缴)."""
-    return set(
-        LedgerEntry.objects.filter(account=account, kind__in=DEPOSIT_KINDS, amount__gt=0)
-        .exclude(period="")
-        .values_list("period", flat=True)
-    )
+    return {period for _id, period in accounts_deposit_periods(account_ids=[account.pk])}
 
 
 def accounts_deposit_periods(*, account_ids) -> set[tuple[int, str]]:

@@ -75,14 +75,17 @@ def _payout_claim(*, payout_id: int) -> Payout | None:
     if not claimed:
         return None
     payout.state, payout.claimed_at, payout.attempts = Payout.State.SENDING, now, payout.attempts + 1
-    if application.status == Status.APPROVED:
-        _transition(application=application, to=Status.PAYING, reason="已提交银行付款")
+    _mark_paying(application)
     return payout
 
 
 @transaction.atomic
 def _application_mark_paying(*, application_id: int) -> None:
-    application = WithdrawalApplication.objects.select_for_update().get(pk=application_id)
+    _mark_paying(WithdrawalApplication.objects.select_for_update().get(pk=application_id))
+
+
+def _mark_paying(application: WithdrawalApplication) -> None:
+    """A locked application whose money leaves now (online claim or batch file): 付款中."""
     if application.status == Status.APPROVED:
         _transition(application=application, to=Status.PAYING, reason="已提交银行付款")
 
