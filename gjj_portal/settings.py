@@ -267,6 +267,9 @@ GJJ_BANK_FILE_DIR = env.path("GJJ_BANK_FILE_DIR", default=BASE_DIR / "bank_files
 # task may run, so a live worker is never doubled); a released one never claimed, after the shorter time.
 GJJ_PAYOUT_STALE_SECONDS = env.int("GJJ_PAYOUT_STALE_SECONDS", default=600)
 GJJ_PAYOUT_PENDING_STALE_SECONDS = env.int("GJJ_PAYOUT_PENDING_STALE_SECONDS", default=30)
+# Payouts per task when many leave at once (a bulk release, the sweep): claimed and recorded in one
+# transaction each, the bank still asked once per payout with its own key.
+GJJ_PAYOUT_BATCH = env.int("GJJ_PAYOUT_BATCH", default=100)
 
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
 

@@ -13,7 +13,7 @@ from deposits.selectors import account_ids
 from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, StatusHistoryInline
 from gjj_portal.policy import current_policy, working_day_after
 
-from . import review
+from . import payouts, review
 from .forms import ReviewForm
 from .models import Payout, Status, StatusChange, WithdrawalApplication
 from .services import WithdrawalError
@@ -303,20 +303,24 @@ class WithdrawalApplicationAdmin(ScaledAdmin):
 
     @admin.action(description="复核放款所选申请", permissions=["release"])
     def release_selected(self, request, queryset):
-        self._each(
-            request, queryset, lambda pk: review.payout_release(application_id=pk, releaser=request.user), "复核放款"
+        released = self._each(
+            request,
+            queryset,
+            lambda pk: review.payout_release(application_id=pk, releaser=request.user, send=False),
+            "复核放款",
         )
+        payouts.payouts_enqueue(payout_ids=[payout.pk for payout in released])
 
-    def _each(self, request, queryset, action, verb):
-        done = 0
+    def _each(self, request, queryset, action, verb) -> list:
+        done = []
         for application_id in queryset.values_list("pk", flat=True):
             try:
-                action(application_id)
-                done += 1
+                done.append(action(application_id))
             except WithdrawalError as exc:
                 messages.error(request, str(exc))
         if done:
-            messages.success(request, f"已{verb}{done}笔申请。")
+            messages.success(request, f"已{verb}{len(done)}笔申请。")
+        return done
 
 
 @admin.register(Payout)

@@ -10,13 +10,11 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from deposits.spreadsheets import formula_safe
 
 from .models import Payout
-from .payouts import _application_mark_paying, payout_complete, payout_fail
+from .payouts import _payouts_claim, payout_complete, payout_fail
 
 HEADER = ["流水号", "收款人", "收款银行", "银行卡号码", "金额", "用途"]
 RETURN_HEADER = ["流水号", "结果", "银行流水号", "失败原因"]
@@ -50,20 +48,12 @@ def payouts_export(*, day: date, directory: Path) -> tuple[Path | None, int]:
     directory.mkdir(parents=True, exist_ok=True)
     name = f"gjj-payouts-{day:%Y%m%d}-{uuid.uuid4().hex[:8]}.csv"
     with transaction.atomic():
-        ids = list(
-            Payout.objects.select_for_update(skip_locked=True)
-            .filter(state=Payout.State.PENDING, released_at__date__lte=day)
-            .values_list("pk", flat=True)
-        )
-        if not ids:
+        released = Payout.objects.filter(state=Payout.State.PENDING, released_at__date__lte=day)
+        # Claimed under the locks, state re-checked there: a payout another export took is not in this file.
+        claimed = _payouts_claim(payout_ids=list(released.values_list("pk", flat=True)), batch_file=name)
+        if not claimed:
             return None, 0
-        now = timezone.now()
-        Payout.objects.filter(pk__in=ids).update(
-            state=Payout.State.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1, batch_file=name
-        )
-        for application_id in Payout.objects.filter(pk__in=ids).values_list("application_id", flat=True):
-            _application_mark_paying(application_id=application_id)
-        batch = list(Payout.objects.filter(pk__in=ids).select_related("application").order_by("pk"))
+        batch = list(Payout.objects.filter(batch_file=name).select_related("application").order_by("pk"))
         _write(directory / name, batch)
     return directory / name, len(batch)
 

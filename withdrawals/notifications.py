@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from messages_center.services import message_send, todo_close, todo_open
+from messages_center.services import Notice, message_send, message_send_many, todo_close, todo_open
 
 from .models import Status
 
@@ -25,7 +25,6 @@ def materials_todo_key(application) -> str:
 
 
 def application_notify(*, application, to_status: str, reason: str = "") -> None:
-    link = reverse("withdrawals:detail", args=[application.public_id])
     if to_status in (Status.SUBMITTED, Status.REJECTED):
         todo_close(recipient=application.applicant, key=materials_todo_key(application))
     if (
@@ -46,10 +45,33 @@ def application_notify(*, application, to_status: str, reason: str = "") -> None
         )
         if to_status == Status.DRAFT:
             return
-    if to_status not in _TEXTS:
+    if to_status in _TEXTS:
+        notice = _notice(application, to_status, reason)
+        message_send(
+            recipient_id=notice.recipient_id,
+            business=notice.business,
+            title=notice.title,
+            body=notice.body,
+            link=notice.link,
+        )
+
+
+# States whose only effect on the depositor is a notice (no 待办 opens or closes): these can be told in bulk.
+_NOTICE_ONLY = {Status.APPROVED, Status.PAYING, Status.PAID, Status.FAILED}
+
+
+def applications_notify_many(*, applications, to_status: str, reasons: dict[int, str]) -> None:
+    """`application_notify` for many applications reaching a notice-only state: one COPY."""
+    if to_status not in _NOTICE_ONLY:
+        for application in applications:
+            application_notify(application=application, to_status=to_status, reason=reasons[application.pk])
         return
+    message_send_many(notices=[_notice(a, to_status, reasons[a.pk]) for a in applications])
+
+
+def _notice(application, to_status: str, reason: str) -> Notice:
     title, body = _TEXTS[to_status]
-    message_send(
+    return Notice(
         recipient_id=application.applicant_id,
         business=application.get_kind_display(),
         title=title,
@@ -61,5 +83,5 @@ def application_notify(*, application, to_status: str, reason: str = "") -> None
             card_tail=application.card_number[-4:],
             reason=reason or "无",
         ),
-        link=link,
+        link=reverse("withdrawals:detail", args=[application.public_id]),
     )

@@ -10,6 +10,7 @@ withdrawal application → payout. A service that needs a later row never holds 
 an earlier one, so two services can never deadlock each other (tests/withdrawals/test_lock_order.py).
 """
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,87 +23,128 @@ from deposits.services import account_lock, ledger_post
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
 
 from .models import Payout, Status, WithdrawalApplication
-from .services import _transition
+from .services import _transition, _transition_many
 
 
 class PayoutRetry(Exception):
     """The bank did not answer; try again later with the same key."""
 
 
+@dataclass
+class PayoutRun:
+    """What one execution did: paid and failed are final, `retry` timed out (pending again, same key)."""
+
+    paid: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    retry: list[int] = field(default_factory=list)
+
+
 def payout_execute(*, payout_id: int, gateway: BankGateway | None = None) -> Payout:
-    """Claim, call, record: three short transactions (three commits), each the fewest round trips
-    that keep the payout exactly-once."""
+    """One payout (the task a release enqueues): `payouts_execute` of one, PayoutRetry on a timeout."""
+    run = payouts_execute(payout_ids=[payout_id], gateway=gateway)
+    payout = Payout.objects.get(pk=payout_id)
+    if run.retry:
+        raise PayoutRetry(payout.last_error)
+    return payout
+
+
+def payouts_execute(*, payout_ids: list[int], gateway: BankGateway | None = None) -> PayoutRun:
+    """Claim, call, record, for one payout or a batch: one transaction claims them all, the bank is
+    asked once per payout with its own idempotency key, one transaction records every acceptance.
+    A payout not pending (done already, or another worker holds it) is left alone; a crash anywhere
+    leaves rows `sending`, which the sweep sends again with the same keys (the bank answers a key
+    it has seen with its first result), so nothing is paid twice."""
     gateway = gateway or bank_gateway()
+    run = PayoutRun()
     if not gateway.online:
-        return Payout.objects.get(pk=payout_id)  # waits for the day's batch file
-    payout = _payout_claim(payout_id=payout_id)
-    if payout is None:
-        return Payout.objects.get(pk=payout_id)  # done already, or another worker holds it
-    try:
-        result = gateway.transfer(
-            idempotency_key=payout.idempotency_key,
-            amount=payout.amount,
-            bank=payout.bank,
-            card_number=payout.card_number,
-            payee_name=payout.payee_name,
-        )
-    except GatewayTimeout as exc:
-        Payout.objects.filter(pk=payout_id, state=Payout.State.SENDING).update(
-            state=Payout.State.PENDING, last_error=str(exc)[:300], updated_at=timezone.now()
-        )
-        raise PayoutRetry(str(exc)) from exc
-    if result.accepted:
-        return payout_complete(payout_id=payout_id, reference=result.reference)
-    return payout_fail(payout_id=payout_id, reason=result.message or "银行退回")
+        return run  # waits for the day's batch file
+    accepted, refused, timed_out = {}, {}, {}
+    for payout in _payouts_claim(payout_ids=payout_ids):
+        try:
+            result = gateway.transfer(
+                idempotency_key=payout.idempotency_key,
+                amount=payout.amount,
+                bank=payout.bank,
+                card_number=payout.card_number,
+                payee_name=payout.payee_name,
+            )
+        except GatewayTimeout as exc:
+            timed_out[payout.pk] = str(exc)[:300]
+            continue
+        if result.accepted:
+            accepted[payout.pk] = result.reference
+        else:
+            refused[payout.pk] = result.message or "银行退回"
+    run.paid = payouts_complete(references=accepted)
+    for payout_id, reason in refused.items():
+        if payout_fail(payout_id=payout_id, reason=reason).state == Payout.State.FAILED:
+            run.failed.append(payout_id)
+    for payout_id, error in timed_out.items():
+        if Payout.objects.filter(pk=payout_id, state=Payout.State.SENDING).update(
+            state=Payout.State.PENDING, last_error=error, updated_at=timezone.now()
+        ):
+            run.retry.append(payout_id)
+    return run
 
 
-def _locked_with_payout(payout_id: int) -> WithdrawalApplication:
-    """The payout's application, locked (LOCK ORDER: the application before the payout), with the
-    payout read in the same statement but not locked: its changes are guarded by its state."""
-    return (
-        WithdrawalApplication.objects.select_for_update(of=("self",)).select_related("payout").get(payout__pk=payout_id)
+def _locked_with_payouts(payout_ids, state: str) -> list[WithdrawalApplication]:
+    """The payouts' applications in `state`, locked with their payouts in one statement (LOCK ORDER:
+    an application before its payout, applications by id), the payout's state checked after the lock."""
+    return list(
+        WithdrawalApplication.objects.select_for_update(of=("self", "payout"))
+        .select_related("payout")
+        .filter(payout__pk__in=payout_ids, payout__state=state)
+        .order_by("pk")
     )
 
 
 @transaction.atomic
-def _payout_claim(*, payout_id: int) -> Payout | None:
-    """pending → sending, and the application 付款中, in one commit; None when it was not pending."""
-    application = _locked_with_payout(payout_id)
-    payout, now = application.payout, timezone.now()
-    claimed = Payout.objects.filter(pk=payout_id, state=Payout.State.PENDING).update(
-        state=Payout.State.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1
+def _payouts_claim(*, payout_ids, batch_file: str = "") -> list[Payout]:
+    """pending → sending, and each application 付款中, in one commit: the payouts claimed (the ones
+    still pending when locked), in application order. Shared by the online link and the batch file."""
+    applications = _locked_with_payouts(payout_ids, Payout.State.PENDING)
+    if not applications:
+        return []
+    now = timezone.now()
+    Payout.objects.filter(pk__in=[a.payout.pk for a in applications]).update(
+        state=Payout.State.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1, batch_file=batch_file
     )
-    if not claimed:
-        return None
-    payout.state, payout.claimed_at, payout.attempts = Payout.State.SENDING, now, payout.attempts + 1
-    _mark_paying(application)
-    return payout
+    paying = [a for a in applications if a.status == Status.APPROVED]  # a retry after a timeout is 付款中 already
+    _transition_many(applications=paying, to=Status.PAYING, reasons={a.pk: "已提交银行付款" for a in paying})
+    claimed = []
+    for application in applications:
+        payout = application.payout
+        payout.state, payout.claimed_at, payout.attempts = Payout.State.SENDING, now, payout.attempts + 1
+        payout.batch_file = batch_file
+        claimed.append(payout)
+    return claimed
 
 
 @transaction.atomic
-def _application_mark_paying(*, application_id: int) -> None:
-    _mark_paying(WithdrawalApplication.objects.select_for_update().get(pk=application_id))
+def payouts_complete(*, references: dict[int, str]) -> list[int]:
+    """The bank accepted: sending → paid with its reference, each application 已到账, in one commit.
+    A payout no longer sending (a racing execution recorded it) is left alone. Returns the ids paid."""
+    applications = _locked_with_payouts(list(references), Payout.State.SENDING)
+    if not applications:
+        return []
+    now, payouts = timezone.now(), []
+    for application in applications:
+        payout = application.payout
+        payout.state, payout.bank_reference, payout.last_error = Payout.State.PAID, references[payout.pk], ""
+        payout.updated_at = now
+        payouts.append(payout)
+    Payout.objects.bulk_update(payouts, ["state", "bank_reference", "last_error", "updated_at"])
+    _transition_many(
+        applications=applications,
+        to=Status.PAID,
+        reasons={a.pk: f"资金已到账，银行流水号{references[a.payout.pk]}" for a in applications},
+    )
+    return [p.pk for p in payouts]
 
 
-def _mark_paying(application: WithdrawalApplication) -> None:
-    """A locked application whose money leaves now (online claim or batch file): 付款中."""
-    if application.status == Status.APPROVED:
-        _transition(application=application, to=Status.PAYING, reason="已提交银行付款")
-
-
-@transaction.atomic
 def payout_complete(*, payout_id: int, reference: str) -> Payout:
-    application = _locked_with_payout(payout_id)
-    payout = application.payout
-    done = Payout.objects.filter(pk=payout_id, state=Payout.State.SENDING).update(
-        state=Payout.State.PAID, bank_reference=reference, last_error="", updated_at=timezone.now()
-    )
-    if not done:
-        payout.refresh_from_db()
-        return payout  # a racing execution finished it first
-    payout.state, payout.bank_reference, payout.last_error = Payout.State.PAID, reference, ""
-    _transition(application=application, to=Status.PAID, reason=f"资金已到账，银行流水号{reference}")
-    return payout
+    payouts_complete(references={payout_id: reference})
+    return Payout.objects.get(pk=payout_id)
 
 
 @transaction.atomic
@@ -136,8 +178,6 @@ def payout_fail(*, payout_id: int, reason: str) -> Payout:
 
 def payout_sweep(*, now=None) -> list[int]:
     """Re-enqueue payouts whose message was lost (pending) or whose worker died (sending)."""
-    from .tasks import payout_send
-
     if not bank_gateway().online:
         return []  # batch payouts are answered by the bank's return file, not retried
     now = now or timezone.now()
@@ -155,6 +195,16 @@ def payout_sweep(*, now=None) -> list[int]:
         Payout.objects.filter(pk__in=ids).update(
             state=Payout.State.PENDING, updated_at=now, last_error="超时未完成，重新付款"
         )
-    for payout_id in ids:
-        payout_send.delay(payout_id)
+    payouts_enqueue(payout_ids=ids)
     return ids
+
+
+def payouts_enqueue(*, payout_ids: list[int]) -> None:
+    """Hand released payouts to the workers, GJJ_PAYOUT_BATCH to a task, once the caller's
+    transaction (if any) has committed."""
+    from .tasks import payout_send_many
+
+    size = settings.GJJ_PAYOUT_BATCH
+    for i in range(0, len(payout_ids), size):
+        batch = payout_ids[i : i + size]
+        transaction.on_commit(lambda batch=batch: payout_send_many.delay(batch))

@@ -128,8 +128,9 @@ def withdrawal_request_materials(*, application_id: int, reviewer, reason: str) 
 
 
 @transaction.atomic
-def payout_release(*, application_id: int, releaser) -> Payout:
-    """复核放款: a second person lets the approved payout go to the bank (enqueued after COMMIT)."""
+def payout_release(*, application_id: int, releaser, send: bool = True) -> Payout:
+    """复核放款: a second person lets the approved payout go to the bank (enqueued after COMMIT;
+    `send=False` when the caller releases many and enqueues them in batches, `payouts_enqueue`)."""
     from .tasks import payout_send
 
     application = WithdrawalApplication.objects.select_for_update().get(pk=application_id)
@@ -142,5 +143,6 @@ def payout_release(*, application_id: int, releaser) -> Payout:
     payout.released_by = releaser
     payout.released_at = timezone.now()
     payout.save(update_fields=["state", "released_by", "released_at", "updated_at"])
-    transaction.on_commit(lambda: payout_send.delay(payout.pk))
+    if send:
+        transaction.on_commit(lambda: payout_send.delay(payout.pk))
     return payout

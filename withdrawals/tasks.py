@@ -11,6 +11,16 @@ def payout_send(self, payout_id: int) -> str:
         raise self.retry(exc=exc, countdown=min(2**self.request.retries, 300)) from exc
 
 
+@shared_task(bind=True, acks_late=True, max_retries=10)
+def payout_send_many(self, payout_ids: list[int]) -> dict:
+    """A batch of released payouts (a bulk release, the sweep): those the bank did not answer are
+    retried together, later, with the same keys."""
+    run = payouts.payouts_execute(payout_ids=payout_ids)
+    if run.retry:
+        raise self.retry(args=(run.retry,), countdown=min(2**self.request.retries, 300))
+    return {"paid": len(run.paid), "failed": len(run.failed)}
+
+
 @shared_task
 def payout_sweep() -> int:
     return len(payouts.payout_sweep())

@@ -40,9 +40,8 @@ def sending(user, reviewer, releaser):
     application = submitted_rent(user)
     withdrawal_approve(application_id=application.pk, reviewer=reviewer)
     payout_release(application_id=application.pk, releaser=releaser)
-    payouts._application_mark_paying(application_id=application.pk)
     payout = Payout.objects.get(application=application)
-    Payout.objects.filter(pk=payout.pk).update(state=Payout.State.SENDING)
+    payouts._payouts_claim(payout_ids=[payout.pk])
     return payout
 
 
@@ -56,8 +55,8 @@ def test_every_money_service_locks_in_the_one_order(depositor, other_depositor, 
     assert_in_order(q.captured_queries, "payout_release")
     payout = Payout.objects.get(application=application)
     with CaptureQueriesContext(connection) as q:
-        assert payouts._payout_claim(payout_id=payout.pk).state == Payout.State.SENDING
-    assert_in_order(q.captured_queries, "_payout_claim")
+        assert [p.state for p in payouts._payouts_claim(payout_ids=[payout.pk])] == [Payout.State.SENDING]
+    assert_in_order(q.captured_queries, "_payouts_claim")
     with CaptureQueriesContext(connection) as q:
         payouts.payout_complete(payout_id=payout.pk, reference="R1")
     assert_in_order(q.captured_queries, "payout_complete")

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
-from gjj_portal.bank import SandboxBankGateway
+from gjj_portal.bank import GatewayTimeout, SandboxBankGateway
+from tests.factories import PersonalAccountFactory, deposit_history
 from withdrawals import payouts
-from withdrawals.models import Payout, SandboxTransfer, Status
+from withdrawals.models import Payout, SandboxTransfer, Status, StatusChange
 from withdrawals.review import payout_release, withdrawal_approve
 
 from .helpers import submitted_rent
@@ -65,18 +66,21 @@ def test_a_late_finisher_does_not_complete_a_payout_twice(payout):
     assert not LedgerEntry.objects.filter(kind=EntryKind.WITHDRAWAL_REVERSAL).exists()
 
 
-def test_sweeper_requeues_lost_and_stuck_payouts_only(payout, depositor, reviewer, settings, monkeypatch):
+def test_sweeper_requeues_lost_and_stuck_payouts_only(
+    payout, depositor, reviewer, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     sent = []
-    monkeypatch.setattr("withdrawals.tasks.payout_send.delay", sent.append)
-    assert payouts.payout_sweep() == []  # fresh: its message is presumably on the way
-    later = timezone.now() + timedelta(seconds=settings.GJJ_PAYOUT_STALE_SECONDS + 1)
-    assert payouts.payout_sweep(now=later) == [payout.pk]  # lost message
-    Payout.objects.filter(pk=payout.pk).update(state=Payout.State.SENDING, claimed_at=timezone.now())
-    assert payouts.payout_sweep(now=timezone.now()) == []  # a live worker holds it
-    assert payouts.payout_sweep(now=later + timedelta(seconds=1)) == [payout.pk]  # the worker died
+    monkeypatch.setattr("withdrawals.tasks.payout_send_many.delay", sent.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert payouts.payout_sweep() == []  # fresh: its message is presumably on the way
+        later = timezone.now() + timedelta(seconds=settings.GJJ_PAYOUT_STALE_SECONDS + 1)
+        assert payouts.payout_sweep(now=later) == [payout.pk]  # lost message
+        Payout.objects.filter(pk=payout.pk).update(state=Payout.State.SENDING, claimed_at=timezone.now())
+        assert payouts.payout_sweep(now=timezone.now()) == []  # a live worker holds it
+        assert payouts.payout_sweep(now=later + timedelta(seconds=1)) == [payout.pk]  # the worker died
     payout.refresh_from_db()
     assert payout.state == Payout.State.PENDING
-    assert sent == [payout.pk, payout.pk]
+    assert sent == [[payout.pk], [payout.pk]]
 
 
 def test_sandbox_failure_rate_is_honoured(depositor, reviewer):
@@ -92,3 +96,96 @@ def test_sandbox_failure_rate_is_honoured(depositor, reviewer):
         for _ in range(40)
     ]
     assert 8 < results.count(False) < 32
+
+
+class TimesOutFor(SandboxBankGateway):
+    """The sandbox bank that acts on the given keys and then does not answer."""
+
+    def __init__(self, keys):
+        super().__init__(failure_rate=0.0, timeout_rate=0.0)
+        self.keys = {str(k) for k in keys}
+
+    def transfer(self, **request):
+        result = super().transfer(**request)
+        if str(request["idempotency_key"]) in self.keys:
+            raise GatewayTimeout("银行接口响应超时")
+        return result
+
+
+def released(n, reviewer, releaser) -> list[Payout]:
+    found = []
+    for _ in range(n):
+        account = PersonalAccountFactory()
+        deposit_history(account, months=24, today=timezone.localdate())
+        application = submitted_rent(account.user)
+        withdrawal_approve(application_id=application.pk, reviewer=reviewer)
+        found.append(payout_release(application_id=application.pk, releaser=releaser, send=False))
+    return found
+
+
+def test_a_batch_pays_each_once_refuses_one_and_retries_only_the_one_the_bank_left_unanswered(
+    policy, reviewer, releaser, django_assert_max_num_queries
+):
+    batch = released(5, reviewer, releaser)
+    refused, silent = batch[1], batch[3]
+    Payout.objects.filter(pk=refused.pk).update(card_number="6217000010000000")  # the bank refuses this card
+    ids = [p.pk for p in batch]
+    gateway = TimesOutFor([silent.idempotency_key])
+    run = payouts.payouts_execute(payout_ids=ids, gateway=gateway)
+    assert sorted(run.paid) == sorted({p.pk for p in batch} - {refused.pk, silent.pk})
+    assert run.failed == [refused.pk] and run.retry == [silent.pk]
+    states = dict(Payout.objects.filter(pk__in=ids).values_list("pk", "state"))
+    assert states[refused.pk] == Payout.State.FAILED and states[silent.pk] == Payout.State.PENDING
+    assert LedgerEntry.objects.filter(kind=EntryKind.WITHDRAWAL_REVERSAL).count() == 1
+
+    # Running the same batch again only finishes the unanswered one, by asking with its key again.
+    run = payouts.payouts_execute(payout_ids=ids, gateway=SandboxBankGateway(failure_rate=0.0, timeout_rate=0.0))
+    assert run.paid == [silent.pk] and not run.failed and not run.retry
+    assert SandboxTransfer.objects.get(idempotency_key=str(silent.idempotency_key)).times_requested == 2
+    assert set(SandboxTransfer.objects.values_list("times_requested", flat=True)) == {1, 2}
+    assert not payouts.payouts_execute(payout_ids=ids, gateway=gateway).paid
+    for payout in Payout.objects.filter(pk__in=ids).select_related("application"):
+        steps = list(StatusChange.objects.filter(application=payout.application).values_list("to_status", flat=True))
+        end = Status.FAILED if payout.pk == refused.pk else Status.PAID
+        assert steps[-2:] == [Status.PAYING, end], steps  # 付款中 once (the retry did not add another), then the end
+        assert payout.application.status == end
+        assert account_ledger_sum(account=payout.application.account) == payout.application.account.balance
+
+    # A batch costs the same statements as one payout, whatever its size (the bank's calls aside).
+    more = [p.pk for p in released(6, reviewer, releaser)]
+    quiet = SandboxBankGateway(failure_rate=0.0, timeout_rate=0.0)
+    with django_assert_max_num_queries(16 + len(more)):
+        assert len(payouts.payouts_execute(payout_ids=more, gateway=quiet).paid) == 6
+
+
+def test_a_bulk_release_in_admin_enqueues_batches(
+    client, policy, reviewer, releaser, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from withdrawals.models import WithdrawalApplication
+
+    settings.GJJ_PAYOUT_BATCH = 2
+    sent = []
+    monkeypatch.setattr("withdrawals.tasks.payout_send_many.delay", sent.append)
+    monkeypatch.setattr("withdrawals.tasks.payout_send.delay", lambda pk: pytest.fail("one task per payout"))
+    applications = []
+    for _ in range(3):
+        account = PersonalAccountFactory()
+        deposit_history(account, months=24, today=timezone.localdate())
+        application = submitted_rent(account.user)
+        withdrawal_approve(application_id=application.pk, reviewer=reviewer)
+        applications.append(application)
+    client.force_login(releaser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:withdrawals_withdrawalapplication_changelist") + "?queue=release",
+            {"action": "release_selected", "_selected_action": [a.pk for a in applications]},
+            follow=True,
+        )
+    assert "已复核放款3笔申请" in response.content.decode()
+    ids = list(Payout.objects.filter(application__in=applications).order_by("pk").values_list("pk", flat=True))
+    assert sorted(sum(sent, [])) == ids and [len(b) for b in sent] == [2, 1]
+    assert set(
+        WithdrawalApplication.objects.filter(pk__in=[a.pk for a in applications]).values_list("status", flat=True)
+    ) == {Status.APPROVED}
