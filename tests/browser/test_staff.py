@@ -183,3 +183,54 @@ def test_approver_cannot_release_and_a_refused_payout_returns_the_money(open_pag
     zhang.refresh_from_db()
     assert zhang.balance == Decimal("46080.00")
     assert LedgerEntry.objects.filter(kind=EntryKind.WITHDRAWAL_REVERSAL).count() == 1
+
+
+def test_bulk_approve_and_release_by_clicking(open_page, worker):
+    """A queue's worth at once: the reviewer approves the selected applications, a second person
+    releases them with the admin action, and the worker pays them as one batch, each once."""
+    from django.utils import timezone
+
+    from tests.factories import PersonalAccountFactory, deposit_history
+    from tests.withdrawals.helpers import submitted_rent
+    from withdrawals.models import SandboxTransfer
+
+    from deposits.models import Employer
+
+    applications, employer = [], Employer.objects.order_by("pk").first()  # the demo's (a factory's number would clash)
+    for i in range(3):
+        account = PersonalAccountFactory(employer=employer, grzh=f"2109{i:08d}")
+        deposit_history(account, months=24, today=timezone.localdate())
+        applications.append(submitted_rent(account.user))
+    numbers = [a.number for a in applications]
+
+    def run_action(page, label, done):
+        page.get_by_role("link", name="提取申请").first.click()
+        for number in numbers:
+            page.locator("tr", has_text=number).get_by_role("checkbox").check()
+        page.get_by_role("combobox", name="动作").select_option(label=label)
+        page.get_by_role("button", name="执行").click()
+        page.get_by_text(done).wait_for()
+
+    reviewer = open_page(locale="en-US")
+    staff_login(reviewer, "reviewer", "review1234")
+    run_action(reviewer, "审核通过所选申请", "已审核通过3笔申请。")
+    reviewer.shot("staff-bulk-approved")
+
+    releaser = open_page(locale="en-US")
+    staff_login(releaser, "releaser", "release1234")
+    run_action(releaser, "复核放款所选申请", "已复核放款3笔申请。")
+    wait_for(
+        lambda: set(Payout.objects.filter(application__number__in=numbers).values_list("state", flat=True))
+        == {Payout.State.PAID},
+        what="the batch",
+    )
+    releaser.goto(releaser.base_url + "/admin/withdrawals/withdrawalapplication/?status__exact=paid")
+    for number in numbers:
+        releaser.locator("tr", has_text=number).wait_for()
+    releaser.shot("staff-bulk-paid")
+    assert not english_in(releaser.content()), "bulk release"
+    for application in WithdrawalApplication.objects.filter(number__in=numbers):
+        assert application.status == Status.PAID
+        key = str(Payout.objects.get(application=application).idempotency_key)
+        assert SandboxTransfer.objects.get(idempotency_key=key).times_requested == 1
+        assert LedgerEntry.objects.filter(kind=EntryKind.PARTIAL_WITHDRAWAL, reference=application.number).count() == 1
