@@ -49,3 +49,16 @@ def interest_for_period(
         days = (run_end - run_start).days + 1
         total += balance * days * rate_on(rates, run_start)
     return (total / DAYS_PER_YEAR).quantize(CENT, ROUND_HALF_UP)
+
+
+def day_weights(*, start: date, end: date, rates: tuple[tuple[date, Decimal], ...]) -> dict[date, Decimal]:
+    """W(d) = Σ rate(x) for x from d to `end`: what one yuan that arrives on day d (and stays) earns,
+    times 360. An account's Σ balance × rate over the period is then the opening balance × W(start)
+    plus Σ amount × W(day) over its movements: one multiplication per entry, which SQL can do for
+    every account at once (`interest_settle_all`), exactly as `interest_for_period` walks one."""
+    weights, total, day = {}, Decimal("0"), end
+    while day >= start:
+        total += rate_on(rates, day)
+        weights[day] = total
+        day -= timedelta(days=1)
+    return weights

@@ -6,12 +6,15 @@ The staff browser asks for English (`en-US`): every admin page they see must sti
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 
-from deposits.models import EntryKind, LedgerEntry, PersonalAccount
+from deposits.models import Employer, EntryKind, LedgerEntry, PersonalAccount
 from tests.english import english_in
+from tests.factories import PersonalAccountFactory, deposit_history
 from tests.processes import wait_for
-from withdrawals.models import Payout, Status, WithdrawalApplication
+from tests.withdrawals.helpers import submitted_rent
+from withdrawals.models import Payout, SandboxTransfer, Status, WithdrawalApplication
 
 from .test_rent_withdrawal import fill_rent_form, login_as
 
@@ -188,14 +191,6 @@ def test_approver_cannot_release_and_a_refused_payout_returns_the_money(open_pag
 def test_bulk_approve_and_release_by_clicking(open_page, worker):
     """A queue's worth at once: the reviewer approves the selected applications, a second person
     releases them with the admin action, and the worker pays them as one batch, each once."""
-    from django.utils import timezone
-
-    from tests.factories import PersonalAccountFactory, deposit_history
-    from tests.withdrawals.helpers import submitted_rent
-    from withdrawals.models import SandboxTransfer
-
-    from deposits.models import Employer
-
     applications, employer = [], Employer.objects.order_by("pk").first()  # the demo's (a factory's number would clash)
     for i in range(3):
         account = PersonalAccountFactory(employer=employer, grzh=f"2109{i:08d}")

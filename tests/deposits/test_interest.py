@@ -1,6 +1,7 @@
 """Hand-worked 年终结息 cases for the year 2025-07-01 .. 2026-06-30 (365 days) at 1.50% / 360."""
 
-from datetime import date
+import random
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.db import connection
 
 from deposits.interest import interest_for_period, interest_period
 from deposits.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount
-from deposits.services import account_lock, ledger_post
+from deposits.services import account_lock, interest_settle_all, interest_settle_each, ledger_post
 from tests.factories import PersonalAccountFactory
 
 RATES = ((date(2016, 2, 21), Decimal("0.0150")),)
@@ -131,3 +132,94 @@ def test_reconcile_passes_after_settlement_and_catches_a_tampered_entry(accounts
     with pytest.raises(CommandError, match="1 of 4 accounts out of balance"):
         call_command("reconcile")
     assert f"MISMATCH {accounts['sealed'].grzh}" in capsys.readouterr().out
+
+
+def random_accounts(rng, n):
+    """Accounts with the shapes a year throws up: deposits before and inside the period, on its first
+    and last day and after it, withdrawals, an account opened mid-year, some sealed or closed, none empty."""
+    statuses = [AccountStatus.NORMAL] * 6 + [AccountStatus.SEALED, AccountStatus.WITHDRAWN]
+    accounts = []
+    for _ in range(n):
+        days = [date(2024, 1, 1) + timedelta(days=rng.randrange(0, 1000)) for _ in range(rng.randrange(0, 9))]
+        days += rng.sample([START, END, END + timedelta(days=1), START - timedelta(days=1)], k=2)
+        entries, balance = [], Decimal("0")
+        for day in sorted(days):
+            amount = Decimal(rng.randrange(1, 900_000)) / 100
+            if balance > 100 and rng.random() < 0.3:
+                amount = -(balance * Decimal(rng.randrange(1, 90)) / 100).quantize(Decimal("0.01"))
+            balance += amount
+            entries.append((day, str(amount)))
+        opened = rng.choice([date(2020, 1, 1), date(2026, 3, 1), date(2026, 7, 1)])
+        accounts.append(account_with(entries, status=rng.choice(statuses), opened=opened))
+    return accounts
+
+
+def expected_interest(account, rates):
+    """The reference: the per-account function over the account's entries."""
+    entries = LedgerEntry.objects.filter(account=account).exclude(kind=EntryKind.INTEREST)
+    opening = sum((e.amount for e in entries if e.occurred_on < START), Decimal("0"))
+    return interest_for_period(
+        opening_balance=opening,
+        movements=[(e.occurred_on, e.amount) for e in entries],
+        start=START,
+        end=END,
+        rates=rates,
+    )
+
+
+def test_set_based_settlement_matches_the_per_account_function_on_random_accounts(policy):
+    from gjj_portal.models import CenterPolicy, InterestRate
+    from gjj_portal.policy import current_policy, policy_cache_clear
+
+    center = CenterPolicy.objects.get(code=policy.code)
+    InterestRate.objects.create(policy=center, effective_from=date(2026, 2, 17), annual_rate=Decimal("0.0175"))
+    policy_cache_clear()
+    rates = current_policy().interest_rates
+    assert len(rates) >= 2
+    rng = random.Random(20260630)
+    accounts = random_accounts(rng, 40)
+    balances = {a.pk: PersonalAccount.objects.get(pk=a.pk).balance for a in accounts}
+
+    run = interest_settle_all(settle_on=END, chunk=7)  # six chunks
+    for account in accounts:
+        posted = list(interest_of(account))
+        earns = account.status not in ("withdrawn",) and account.opened_on <= END
+        expected = expected_interest(account, rates) if earns else Decimal("0")
+        assert posted == ([expected] if expected > 0 else []), account.grzh
+        entry_balance = balances[account.pk] + (expected if expected > 0 else 0)
+        assert PersonalAccount.objects.get(pk=account.pk).balance == entry_balance
+    assert run.total == sum(LedgerEntry.objects.filter(kind=EntryKind.INTEREST).values_list("amount", flat=True))
+    call_command("reconcile")
+
+    again = interest_settle_all(settle_on=END, chunk=7)
+    assert (again.settled, again.total) == (0, 0) and again.already == run.settled + run.zero
+
+
+def test_a_settlement_stopped_midway_resumes_and_posts_each_once(policy):
+    rng = random.Random(7)
+    accounts = random_accounts(rng, 12)
+    seen = []
+
+    def crash_after_two(chunks):
+        for chunk in chunks:
+            if len(seen) == 2:
+                raise KeyboardInterrupt  # the operator's Ctrl-C, or a lost connection
+            seen.append(chunk)
+            yield chunk
+
+    with pytest.raises(KeyboardInterrupt):
+        interest_settle_all(settle_on=END, chunk=3, progress=crash_after_two)
+    first = LedgerEntry.objects.filter(kind=EntryKind.INTEREST).count()
+    assert 0 < first
+    interest_settle_all(settle_on=END, chunk=3)
+    for account in accounts:
+        assert LedgerEntry.objects.filter(account=account, kind=EntryKind.INTEREST).count() <= 1
+    rest = interest_settle_each(settle_on=END, rates=current_policy_rates(), dry_run=True)
+    assert rest.settled == 0 and rest.zero == 0, "the reference finds nothing left to post"
+    call_command("reconcile")
+
+
+def current_policy_rates():
+    from gjj_portal.policy import current_policy
+
+    return current_policy().interest_rates
