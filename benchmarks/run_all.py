@@ -16,6 +16,8 @@ SCRIPTS = [  # (script, arguments at full size, arguments --small)
     ("admin_lists.py", [], ["2"]),
     ("remittance_import.py", [], ["500"]),
     ("payouts.py", [], ["200"]),
+    ("interest.py", [], ["50"]),
+    ("reconcile.py", [], ["1"]),
     ("index_sizes.py", [], []),
 ]
 

@@ -23,12 +23,19 @@ def test_the_suite_runs_on_a_small_generated_center():
     def run(*args):
         return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
-    made = run("benchmarks/generate.py", "--accounts", "2000", "--months", "3", "--employers", "20")
+    made = run("benchmarks/generate.py", "--accounts", "2000", "--months", "6", "--employers", "20")
     assert made.returncode == 0, made.stdout + made.stderr
     suite = run("benchmarks/run_all.py", "--small")
     out = suite.stdout
     assert suite.returncode in (0, 1), out + suite.stderr  # 1: a target missed at this size, not a crash
-    assert out.count("| figure |") == 5, out + suite.stderr
-    for check in ("balances equal their entries", "each paid exactly once, with its status rows"):
+    assert out.count("| figure |") == 7, out + suite.stderr
+    checks = (
+        "balances equal their entries",
+        "each paid exactly once, with its status rows",
+        "50 random accounts = the per-account function; balances = entries",
+        "second run",
+        "no mismatch",
+    )
+    for check in checks:
         row = next(line for line in out.splitlines() if line.startswith(f"| {check} |"))
         assert row.rstrip().endswith("| ok |"), row

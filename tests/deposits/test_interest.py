@@ -223,3 +223,20 @@ def current_policy_rates():
     from gjj_portal.policy import current_policy
 
     return current_policy().interest_rates
+
+
+def test_reconcile_catches_a_wrong_last_balance_and_a_balance_without_entries(accounts, capsys):
+    empty = PersonalAccountFactory()  # no entries, balance 0: in balance
+    call_command("reconcile")
+    last = LedgerEntry.objects.filter(account=accounts["mid_year"]).order_by("-id").first()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE deposits_ledgerentry DISABLE TRIGGER deposits_ledger_append_only")
+        cursor.execute("UPDATE deposits_ledgerentry SET balance_after = balance_after - 1 WHERE id = %s", [last.pk])
+        cursor.execute("ALTER TABLE deposits_ledgerentry ENABLE TRIGGER deposits_ledger_append_only")
+    PersonalAccount.objects.filter(pk=empty.pk).update(balance=Decimal("5.00"))
+    with pytest.raises(CommandError, match="2 of 5 accounts out of balance"):
+        call_command("reconcile")
+    out = capsys.readouterr().out
+    assert f"MISMATCH {accounts['mid_year'].grzh}" in out and "last entry balance 13599.00" in out
+    assert f"MISMATCH {empty.grzh} {empty.name}: balance 5.00, sum of entries 0, last entry balance 0" in out

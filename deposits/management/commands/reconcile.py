@@ -1,14 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from deposits.models import PersonalAccount
-from deposits.selectors import accounts_out_of_balance
+from deposits.selectors import ledger_mismatches
 
 
 class Command(BaseCommand):
     help = "Prove balance = sum of ledger entries (and = the last entry's balance) for every account."
 
     def handle(self, *args, **options):
-        bad = list(accounts_out_of_balance())
+        bad = ledger_mismatches()
         for account in bad:
             self.stdout.write(
                 f"MISMATCH {account.grzh} {account.name}: balance {account.balance}, "
