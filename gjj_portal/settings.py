@@ -290,6 +290,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Sessions read from the Redis cache (every page reads one), written through to the database so a
+# Redis restart logs nobody out.
+if env("REDIS_CACHE_URL", default=""):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

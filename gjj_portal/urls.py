@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from . import views
+
 admin.site.site_header = "住房公积金管理中心 · 业务审核"
 admin.site.site_title = "公积金业务审核"
 admin.site.index_title = "审核与运维"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz/", views.healthz, name="healthz"),
     path("captcha/", include("captcha.urls")),
     path("accounts/", include("accounts.urls")),
     path("withdrawals/", include("withdrawals.urls")),

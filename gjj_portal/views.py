@@ -5,7 +5,7 @@ Django's defaults are bare English pages ("Not Found", "403 Forbidden"); these r
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
@@ -48,3 +48,9 @@ def csrf_failure(request, reason=""):
 def server_error(request):
     """500: rendered without context processors or the database, which may be what failed."""
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def healthz(request):
+    """For the load balancer and compose's healthcheck: the process answers (no database, no session).
+    Also the bare view the page benchmark measures the portal's pages against."""
+    return HttpResponse("ok", content_type="text/plain")

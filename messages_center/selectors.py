@@ -1,3 +1,4 @@
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from .models import Message
@@ -9,5 +10,8 @@ def message_get_for_user(*, user, public_id) -> Message:
 
 
 def inbox_counts(*, user) -> dict:
-    mine = Message.objects.of_user(user)
-    return {"unread": mine.unread_notices().count(), "todos": mine.open_todos().count()}
+    """The two red numbers on every page, in one query."""
+    return Message.objects.of_user(user).aggregate(
+        unread=Count("pk", filter=Q(kind=Message.Kind.NOTICE, read_at__isnull=True)),
+        todos=Count("pk", filter=Q(kind=Message.Kind.TODO, done_at__isnull=True)),
+    )

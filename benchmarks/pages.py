@@ -1,0 +1,162 @@
+"""Depositor pages on the production build under load, against a bare view on the same gunicorn.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/pages.py [SECONDS]
+
+On the generated database (generate.py): static files collected with the manifest storage, then
+gunicorn with production settings (DEBUG off, sessions and cache on Redis, 2 sync workers, one per
+core). wrk (Debian's package) puts 16 connections on each URL for SECONDS (default 10) after a
+2-second warm-up: first /healthz/ (a bare Django view through the whole middleware stack), then each
+page as a logged-in depositor picked at random. Requests per second and p95 latency are printed, and
+each page's rate against the bare view's. Every answer must be 200 (a redirect to the login page
+would be fast and wrong). Target: every page ≥ 50 % of the bare view's rate.
+"""
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+
+PORT = int(os.environ.get("BENCH_PAGES_PORT", "8799"))
+BASE = f"http://127.0.0.1:{PORT}"
+PAGES = [  # (what the depositor calls it, path)
+    ("我的公积金", "/"),
+    ("缴存支取信息", "/statement/"),
+    ("个人基本信息", "/profile/"),
+    ("消息中心", "/messages/"),
+    ("我发起的", "/withdrawals/mine/"),
+    ("我的贷款", "/loans/"),
+]
+SECRET = secrets.token_urlsafe(50)
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/5")
+
+
+def production_env(static_root: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GJJ_", "CELERY_", "REDIS_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="gjj_portal.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_COOKIES="false",
+        DJANGO_STATIC_ROOT=str(static_root),
+        DATABASE_URL=common.database_url(),
+        REDIS_CACHE_URL=CACHE_URL,
+        CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12"),
+        GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",
+        PYTHONPATH=str(common.ROOT),
+    )
+    return env
+
+
+def session_cookie(env: dict) -> str:
+    """A depositor's session, made as a login makes it, in the server's own session store."""
+    code = """
+import django, sys
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
+from django.conf import settings
+from importlib import import_module
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SELECT user_id FROM deposits_personalaccount WHERE user_id IS NOT NULL AND status = 'normal' "
+                   "ORDER BY random() LIMIT 1")
+    user_id = cursor.fetchone()[0]
+from accounts.models import User
+user = User.objects.get(pk=user_id)
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+store[SESSION_KEY] = str(user.pk)
+store[BACKEND_SESSION_KEY] = "accounts.backends.DepositorBackend"  # the one a depositor logs in by
+store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+store.save()
+print(settings.SESSION_COOKIE_NAME + "=" + store.session_key)
+"""
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"could not make a session:\n{done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def wrk(url: str, seconds: int, cookie: str = "") -> tuple[float, float, int]:
+    """(requests per second, p95 ms, non-2xx answers) for 16 connections on two threads."""
+    header = ["-H", f"Cookie: {cookie}"] if cookie else []
+    subprocess.run(["wrk", "-t2", "-c16", "-d2s", *header, url], capture_output=True, check=True)  # warm-up
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", *header, url], capture_output=True, text=True, check=True
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    p = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)  # wrk prints 50/75/90/99; p95 from its 90 and 99
+    p90 = re.search(r"90%\s+([\d.]+)(us|ms|s)", out)
+    to_ms = {"us": 0.001, "ms": 1, "s": 1000}
+    p95 = (float(p.group(1)) * to_ms[p.group(2)] + float(p90.group(1)) * to_ms[p90.group(2)]) / 2
+    return rate, p95, int(bad.group(1)) if bad else 0
+
+
+def main(seconds: int) -> int:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk (make browser installs it)")
+    common.setup_django()
+    meta = common.require_generated()
+    static_root = Path(tempfile.mkdtemp(prefix="gjj-bench-static-"))
+    env = production_env(static_root)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=common.ROOT, env=env, check=True
+    )
+    cookie = session_cookie(env)
+    log = open("/tmp/gjj-bench-gunicorn.log", "w")  # noqa: SIM115 — open while the server runs
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "gjj_portal.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "2"],
+        cwd=common.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(BASE + "/healthz/", timeout=2).read()
+                break
+            except OSError:
+                if server.poll() is not None or time.time() > deadline:
+                    sys.exit(f"gunicorn did not start:\n{Path('/tmp/gjj-bench-gunicorn.log').read_text()[-3000:]}")
+                time.sleep(0.3)
+        for _name, path in PAGES:  # a page that redirects to the login page or fails would be fast and wrong
+            request = urllib.request.Request(BASE + path, headers={"Cookie": cookie})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                if response.status != 200 or response.url != BASE + path:
+                    sys.exit(f"{path} answered {response.status} at {response.url}")
+        bare_rate, bare_p95, _ = wrk(BASE + "/healthz/", seconds)
+        table = common.Table(
+            f"Depositor pages at 16 clients, gunicorn 2 workers, production settings ({meta['accounts']:,} accounts)"
+        )
+        table.add("bare view /healthz/ (the limit)", f"{bare_rate:,.0f} req/s, p95 {bare_p95:.1f} ms")
+        for name, path in PAGES:
+            rate, p95, bad = wrk(BASE + path, seconds, cookie)
+            table.add(
+                f"{name} {path}",
+                f"{rate:,.0f} req/s, p95 {p95:.1f} ms" + (f", {bad} not 200" if bad else ""),
+                f"bare {bare_rate:,.0f} req/s",
+                f"{rate / bare_rate:.0%}",
+                "≥ 50 %",
+                rate >= 0.5 * bare_rate and not bad,
+            )
+    finally:
+        server.terminate()
+        server.wait(30)
+        shutil.rmtree(static_root, ignore_errors=True)
+    table.print()
+    return 1 if table.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10))
