@@ -58,7 +58,7 @@ def test_collection_pays_what_is_due_and_is_idempotent(loan):
 def test_a_crash_after_the_bank_debited_is_healed_by_the_rerun_without_a_second_debit(loan, monkeypatch):
     import loans.services as services
 
-    monkeypatch.setattr(services, "instalment_mark_paid", lambda **kw: (_ for _ in ()).throw(RuntimeError("crash")))
+    monkeypatch.setattr(services, "instalments_mark_paid", lambda **kw: (_ for _ in ()).throw(RuntimeError("crash")))
     with pytest.raises(RuntimeError):
         instalments_collect(on=date(2025, 2, 10), gateway=OK)
     monkeypatch.undo()
@@ -213,3 +213,27 @@ def test_repricing_keeps_overdue_instalments_before_january(loan):
     overdue = loan.schedule.get(state="overdue")
     assert overdue.period == 11 and overdue.annual_rate == Decimal("0.0285")
     assert sum(r.principal for r in loan.schedule.exclude(state="paid")) == loan.principal_balance
+
+
+def test_collection_in_chunks_records_each_contract_once_and_refuses_per_card(policy, django_assert_max_num_queries):
+    from tests.factories import PersonalAccountFactory
+
+    loans = [make_contract(PersonalAccountFactory(), months=12) for _ in range(4)]
+    refused = make_contract(PersonalAccountFactory(), months=12, card="6217000040000000")  # the bank refuses it
+    # Three instalments due for each contract; chunks of two contracts: three transactions of records.
+    with django_assert_max_num_queries(60):
+        run = instalments_collect(on=date(2025, 4, 10), gateway=OK, chunk=2)
+    assert (run.paid, run.overdue, run.retry) == (12, 3, 0)
+    for loan in loans:
+        loan.refresh_from_db()
+        repayments = list(loan.repayments.order_by("instalment__period"))
+        assert [r.instalment.period for r in repayments] == [1, 2, 3]
+        assert [r.balance_after for r in repayments] == [r.instalment.balance_after for r in repayments]
+        assert loan.principal_balance == repayments[-1].balance_after
+    assert not refused.repayments.exists()
+    assert set(refused.schedule.filter(period__lte=3).values_list("state", flat=True)) == {Instalment.State.OVERDUE}
+    again = instalments_collect(on=date(2025, 4, 10), gateway=OK, chunk=3)  # a rerun the same day
+    assert (again.paid, again.overdue) == (0, 3)  # the bank answers the refused keys as before; nothing paid twice
+    assert SandboxTransfer.objects.filter(kind="debit", times_requested=1).count() == 12
+    assert SandboxTransfer.objects.filter(kind="debit", times_requested=2).count() == 3
+    assert Repayment.objects.count() == 12

@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from loans.services import instalments_collect
+from loans.services import COLLECT_CHUNK, instalments_collect
 
 
 class Command(BaseCommand):
@@ -14,7 +14,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, date, **options):
         run = instalments_collect(
-            on=date, progress=lambda rows: tqdm(rows, desc="扣款", unit="期", file=self.stderr._out, disable=None)
+            on=date,
+            progress=lambda chunks: tqdm(
+                chunks, desc=f"扣款（每批{COLLECT_CHUNK}个合同）", unit="批", file=self.stderr._out, disable=None
+            ),
         )
         for line in run.refusals:
             self.stdout.write(f"REFUSED {line}")
