@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
@@ -488,15 +488,91 @@ def contract_reprice(*, contract_id: int, on: date, rate: Decimal) -> bool:
     return True
 
 
-def loans_reprice(*, on: date) -> int:
+REPRICE_CHUNK = 500
+
+
+def loans_reprice(*, on: date, chunk: int = REPRICE_CHUNK) -> int:
+    """January 1: every disbursed loan whose rate differs from the one then in force moves to it,
+    `chunk` contracts per transaction (locked in id order); their new schedules are computed in Python
+    as `contract_reprice` computes one, then written at once: one DELETE of the unpaid rows ahead, one
+    INSERT of the new rows, one UPDATE of the contracts. A rerun changes nothing (the rates are equal)."""
     if (on.month, on.day) != (1, 1):
         raise ValueError("贷款利率于每年1月1日调整。")
     rates = current_policy().loan_rates
-    changed = 0
-    for contract_id, months in LoanContract.objects.filter(status=LoanStatus.DISBURSED).values_list(
-        "pk", "term_months"
-    ):
-        rate = loan_rate_on(rates, months, on)
-        if rate is not None:
-            changed += contract_reprice(contract_id=contract_id, on=on, rate=rate)
-    return changed
+    changed, last = 0, 0
+    while True:
+        with transaction.atomic():
+            contracts = list(
+                LoanContract.objects.select_for_update()
+                .filter(status=LoanStatus.DISBURSED, pk__gt=last)
+                .order_by("pk")[:chunk]
+            )
+            if not contracts:
+                return changed
+            last = contracts[-1].pk
+            changed += _reprice_locked(contracts, on=on, rates=rates)
+
+
+def _reprice_locked(contracts: list[LoanContract], *, on: date, rates) -> int:
+    new_rate = {}
+    for contract in contracts:
+        rate = loan_rate_on(rates, contract.term_months, on)
+        if rate is not None and rate != contract.annual_rate:
+            new_rate[contract.pk] = rate
+    if not new_rate:
+        return 0
+    unpaid = (
+        Instalment.objects.filter(contract_id__in=new_rate)
+        .exclude(state=Instalment.State.PAID)
+        .order_by("contract_id", "period")
+        .values_list("contract_id", "period", "due_on", "principal")
+    )
+    ahead, behind = {}, {}
+    for contract_id, period, due_on, principal in unpaid:
+        if due_on >= on:
+            ahead.setdefault(contract_id, []).append((period, due_on))
+        else:  # overdue before `on`: keeps its terms; only the principal after it is re-amortized
+            behind[contract_id] = behind.get(contract_id, Decimal("0")) + principal
+    repriced, rows = [], []
+    for contract in contracts:
+        if contract.pk not in new_rate or contract.pk not in ahead:
+            continue
+        first_period, first_due_on = ahead[contract.pk][0]
+        contract.annual_rate, contract.rate_effective_on = new_rate[contract.pk], on
+        repriced.append(contract)
+        for r in build_schedule(
+            principal=contract.principal_balance - behind.get(contract.pk, Decimal("0")),
+            annual_rate=contract.annual_rate,
+            months=len(ahead[contract.pk]),
+            method=contract.method,
+            first_due_on=first_due_on,
+            first_period=first_period,
+        ):
+            rows.append(
+                Instalment(
+                    contract=contract,
+                    period=r.period,
+                    due_on=r.due_on,
+                    principal=r.principal,
+                    interest=r.interest,
+                    payment=r.payment,
+                    balance_after=r.balance_after,
+                    annual_rate=contract.annual_rate,
+                )
+            )
+    if not repriced:
+        return 0
+    firsts = [(c.pk, ahead[c.pk][0][0]) for c in repriced]  # each contract's unpaid rows from that period on go
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM loans_instalment i USING unnest(%s::bigint[], %s::int[]) AS v (contract_id, period) "
+                "WHERE i.contract_id = v.contract_id AND i.period >= v.period AND i.state <> %s",
+                [[pk for pk, _ in firsts], [period for _, period in firsts], Instalment.State.PAID],
+            )
+    else:  # the SQLite demo
+        for pk, period in firsts:
+            Instalment.objects.filter(contract_id=pk, period__gte=period).exclude(state=Instalment.State.PAID).delete()
+    Instalment.objects.bulk_create(rows, batch_size=2000)
+    LoanContract.objects.bulk_update(repriced, ["annual_rate", "rate_effective_on"])
+    return len(repriced)

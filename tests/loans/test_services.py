@@ -237,3 +237,38 @@ def test_collection_in_chunks_records_each_contract_once_and_refuses_per_card(po
     assert SandboxTransfer.objects.filter(kind="debit", times_requested=1).count() == 12
     assert SandboxTransfer.objects.filter(kind="debit", times_requested=2).count() == 3
     assert Repayment.objects.count() == 12
+
+
+def test_repricing_in_chunks_writes_what_the_per_contract_repricing_writes(policy):
+    """Twin loans (same terms, same history): one repriced by the per-contract function, the other by
+    the chunked run; their schedules must be identical, overdue rows and all."""
+    from tests.factories import PersonalAccountFactory
+
+    shapes = [
+        dict(months=120),
+        dict(months=60, method=Method.EQUAL_PRINCIPAL, amount="180000.00"),
+        dict(months=240, amount="500000.00"),
+        dict(months=36, amount="50000.00", card="6217000040000000"),  # every debit refused: overdue rows
+    ]
+    twins = [
+        (make_contract(PersonalAccountFactory(), **shape), make_contract(PersonalAccountFactory(), **shape))
+        for shape in shapes
+    ]
+    instalments_collect(on=date(2025, 12, 10), gateway=OK)
+    on = date(2026, 1, 1)
+    from gjj_portal.policy import current_policy, loan_rate_on
+
+    for reference, _twin in twins:
+        contract_reprice(
+            contract_id=reference.pk, on=on, rate=loan_rate_on(current_policy().loan_rates, reference.term_months, on)
+        )
+    assert loans_reprice(on=on, chunk=3) == len(twins)  # the references already carry the new rate
+    fields = ("period", "due_on", "principal", "interest", "payment", "balance_after", "annual_rate", "state")
+    for reference, twin in twins:
+        reference.refresh_from_db()
+        twin.refresh_from_db()
+        assert (twin.annual_rate, twin.rate_effective_on) == (reference.annual_rate, reference.rate_effective_on)
+        assert list(twin.schedule.order_by("period").values_list(*fields)) == list(
+            reference.schedule.order_by("period").values_list(*fields)
+        )
+    assert loans_reprice(on=on, chunk=3) == 0
