@@ -144,28 +144,9 @@ def _account_id_chunks(size: int) -> list[tuple[int, int]]:
 
 
 def _interest_settle_chunk(*, lo, hi, settle_on, start, weights, dry_run) -> tuple[int, int, int, Decimal]:
-    """One chunk, in the caller's transaction: (accounts that earn, of which not yet settled, posted, total).
-    The chunk's accounts are locked and counted first: a chunk settled already (a rerun) stops there,
-    without reading its entries."""
+    """One chunk, in the caller's transaction: (accounts that earn, of which not yet settled, posted, total)."""
     days = list(weights)
-    ref = interest_reference(settle_on)
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH eligible AS (
-                SELECT a.id FROM deposits_personalaccount a
-                WHERE a.id BETWEEN %s AND %s AND a.status <> ALL(%s) AND a.opened_on <= %s
-                ORDER BY a.id FOR UPDATE)
-            SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (
-                SELECT 1 FROM deposits_ledgerentry x
-                WHERE x.account_id = e.id AND x.kind = 'interest' AND x.reference = %s))
-            FROM eligible e
-            """,
-            [lo, hi, list(CLOSED_STATUSES), settle_on, ref],
-        )
-        eligible, todo = cursor.fetchone()
-        if not todo:
-            return eligible, 0, 0, Decimal("0")
         cursor.execute(
             """
             WITH w (day, w) AS (SELECT * FROM unnest(%(days)s::date[], %(weights)s::numeric[])),
@@ -206,7 +187,7 @@ def _interest_settle_chunk(*, lo, hi, settle_on, start, weights, dry_run) -> tup
                 "hi": hi,
                 "closed": list(CLOSED_STATUSES),
                 "end": settle_on,
-                "ref": ref,
+                "ref": interest_reference(settle_on),
                 "memo": f"{start:%Y}-{settle_on:%Y}年度结息",
                 "dry_run": dry_run,
             },
