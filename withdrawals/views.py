@@ -186,7 +186,28 @@ def materials(request, public_id):
                     )
             messages.success(request, f"已上传{len(checked)}个文件。全部材料上传后请点击“确定”。")
             return redirect("withdrawals:materials", public_id=application.public_id)
-    return render(request, "withdrawals/materials.html", {"application": application, "form": form, "error": error})
+    asked = None
+    if application.status == Status.MATERIALS_REQUESTED:  # what the reviewer asked for, in the reviewer's words
+        asked = application.changes.filter(to_status=Status.MATERIALS_REQUESTED).order_by("-at", "-id").first()
+    context = {
+        "application": application,
+        "form": form,
+        "error": error,
+        "hint": MATERIALS_HINTS[application.kind],
+        "asked": asked,
+    }
+    return render(request, "withdrawals/materials.html", context)
+
+
+# What each kind of withdrawal asks the depositor to photograph and upload (影像上传).
+MATERIALS_HINTS = {
+    WithdrawalKind.RENT: "租房地区不为本地或与单位所在地区不一致，请上传租房合同（或租赁备案证明）及租金支付凭证。",
+    WithdrawalKind.DISABILITY: "请上传劳动能力鉴定机构出具的完全丧失劳动能力鉴定结论书，以及与单位终止劳动关系的证明。",
+    WithdrawalKind.RETIREMENT: "请上传退休证或社保机构出具的退休（养老金领取）证明。",
+    WithdrawalKind.LEAVING: "请上传与单位解除（终止）劳动关系的证明，以及户籍不在本地的户口簿页。",
+    WithdrawalKind.COMMERCIAL_LOAN: "请上传商业银行个人住房贷款合同及本期还款明细（银行流水）。",
+    WithdrawalKind.HPF_LOAN: "请上传住房公积金贷款合同及本期还款明细。",
+}
 
 
 @depositor_required

@@ -131,6 +131,9 @@ def test_materials_requested_then_rejected_by_clicking(open_page, tmp_path):
 
     depositor_sees_status(depositor, application, "待补件")
     depositor.get_by_role("link", name="上传材料").click()
+    assert "中心要求补充材料：请补充上传房屋租赁合同" in depositor.get_by_test_id("materials-asked").inner_text()
+    assert "租房合同" in depositor.get_by_test_id("materials-hint").inner_text()
+    depositor.shot("staff-materials-asked")
     picture = tmp_path / "租赁合同.jpg"
     Image.new("RGB", (300, 200), "white").save(picture, format="JPEG")
     with depositor.expect_file_chooser() as chooser:

@@ -43,6 +43,9 @@ def test_wang_fang_disability_uploads_the_assessment(page, tmp_path):
     page.shot("disability-form")
     page.get_by_role("button", name="提交申请").click()
     page.get_by_text("影像上传").first.wait_for()
+    hint = page.get_by_test_id("materials-hint").inner_text()
+    assert "完全丧失劳动能力鉴定结论书" in hint and "租房" not in page.content()  # its own materials, not the rent text
+    page.shot("disability-upload")
     picture = tmp_path / "劳动能力鉴定结论.png"
     Image.new("RGB", (300, 200), "white").save(picture, format="PNG")
     with page.expect_file_chooser() as chooser:

@@ -234,3 +234,30 @@ def test_hpf_lookup_of_someone_elses_contract_finds_nothing(client, depositor, o
     )
     assert "请先点击“查询材料号”" in response.content.decode()
     assert not WithdrawalApplication.objects.exists()
+
+
+def test_the_upload_page_asks_for_the_kinds_own_materials_and_shows_the_reviewers_request(
+    client, sealed_disabled, reviewer
+):
+    from django.urls import reverse
+
+    from withdrawals.review import withdrawal_request_materials
+
+    application = closing_withdrawal_create(
+        user=sealed_disabled.user, account=sealed_disabled, kind=WithdrawalKind.DISABILITY, payee=PAYEE
+    )
+    client.force_login(sealed_disabled.user)
+    url = reverse("withdrawals:materials", args=[application.public_id])
+    page = client.get(url).content.decode()
+    assert "完全丧失劳动能力鉴定结论书" in page and "租房合同" not in page
+    assert 'data-testid="materials-asked"' not in page
+
+    Material = application.materials.model
+    Material.objects.create(application=application, file="materials/x.png", original_name="x.png",
+                            content_type="image/png", size=1)  # fmt: skip
+    WithdrawalApplication.objects.filter(pk=application.pk).update(status=Status.SUBMITTED)
+    withdrawal_request_materials(
+        application_id=application.pk, reviewer=reviewer, reason="鉴定结论书不清晰，请重新拍摄"
+    )
+    page = client.get(url).content.decode()
+    assert "中心要求补充材料：</strong>鉴定结论书不清晰，请重新拍摄" in page
