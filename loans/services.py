@@ -93,10 +93,6 @@ def _record_repayment(*, contract, kind, paid_on, principal, interest, reference
     )
 
 
-def instalment_mark_paid(*, instalment_id: int, paid_on: date, reference: str, bank_reference: str) -> bool:
-    return bool(instalments_mark_paid(debits={instalment_id: (reference, bank_reference)}, paid_on=paid_on))
-
-
 @transaction.atomic
 def instalments_mark_paid(*, debits: dict[int, tuple[str, str]], paid_on: date) -> int:
     """Record the bank's debits {instalment id: (our key, the bank's reference)} in one commit: the

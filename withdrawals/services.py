@@ -39,12 +39,16 @@ class InvalidTransition(WithdrawalError):
     pass
 
 
-def _transition(*, application: WithdrawalApplication, to: Status, actor=None, reason: str = "") -> None:
-    """Move a locked application to `to`, recording who, when, from, to and why."""
+def _transition_check(application: WithdrawalApplication, to: Status) -> None:
     if to not in TRANSITIONS[application.status]:
         raise InvalidTransition(
             f"申请{application.number}当前状态为“{application.get_status_display()}”，不能变更为“{Status(to).label}”。"
         )
+
+
+def _transition(*, application: WithdrawalApplication, to: Status, actor=None, reason: str = "") -> None:
+    """Move a locked application to `to`, recording who, when, from, to and why."""
+    _transition_check(application, to)
     StatusChange.objects.create(
         application=application, from_status=application.status, to_status=to, actor=actor, reason=reason
     )
@@ -58,10 +62,7 @@ def _transition_many(*, applications: list[WithdrawalApplication], to: Status, r
     payouts): the rules checked for each, then one INSERT of their status rows, one UPDATE and one
     COPY of their notices. `reasons` maps each application's id to its why."""
     for application in applications:
-        if to not in TRANSITIONS[application.status]:
-            raise InvalidTransition(
-                f"申请{application.number}当前状态为“{application.get_status_display()}”，不能变更为“{Status(to).label}”。"
-            )
+        _transition_check(application, to)
     if not applications:
         return
     StatusChange.objects.bulk_create(
