@@ -1,4 +1,4 @@
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -6,6 +6,19 @@ from django.contrib.auth.password_validation import validate_password
 from .validators import validate_id_number
 
 CAPTCHA_ERRORS = {"invalid": "验证码错误，请重新输入。", "required": "请输入验证码。"}
+
+
+class LabelledCaptchaInput(CaptchaTextInput):
+    """The image captcha as one labelled field: 验证码 names the text box itself (Django would wrap the
+    two inputs in an unlabelled fieldset), and the picture says in Chinese what it is and that a tap
+    changes it."""
+
+    template_name = "accounts/widgets/captcha.html"
+    use_fieldset = False
+
+
+def captcha_field():
+    return CaptchaField(label="验证码", error_messages=CAPTCHA_ERRORS, widget=LabelledCaptchaInput())
 
 
 def _required(form):
@@ -25,7 +38,7 @@ class DepositorLoginForm(forms.Form):
         label="用户密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "placeholder": "请输入用户密码"}),
     )
-    captcha = CaptchaField(label="验证码", error_messages=CAPTCHA_ERRORS)
+    captcha = captcha_field()
 
     error_messages = {"invalid_login": "身份证号/手机号/个人账号或密码错误，请重新输入。"}
     role = "depositor"
@@ -92,7 +105,7 @@ class RegisterForm(NewPasswordMixin):
     full_name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", max_length=18, validators=[validate_id_number])
     phone = forms.RegexField(label="手机号", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号。"})
-    captcha = CaptchaField(label="验证码", error_messages=CAPTCHA_ERRORS)
+    captcha = captcha_field()
     sms_code = SmsCodeField(required=False)
     terms = forms.BooleanField(
         label="我已阅读并同意《网上服务条款》", error_messages={"required": "请阅读并同意《网上服务条款》。"}
@@ -111,7 +124,7 @@ class RegisterForm(NewPasswordMixin):
 class ForgotIdentityForm(forms.Form):
     full_name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="证件号码", max_length=18)
-    captcha = CaptchaField(label="验证码", error_messages=CAPTCHA_ERRORS)
+    captcha = captcha_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

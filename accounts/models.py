@@ -14,6 +14,9 @@ class User(AbstractUser):
     id_number = models.CharField("身份证号", max_length=18, unique=True, null=True, blank=True)
     phone = models.CharField("手机号", max_length=11, blank=True, db_index=True)
     must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+    # 长辈版 (适老化) and the new-message sound: the person's own choice, remembered on every device.
+    elder_mode = models.BooleanField("长辈版", default=False)
+    sound_on = models.BooleanField("新消息提示音", default=True)
     # Raising it logs the user out everywhere (it is part of the session's auth hash).
     session_version = models.PositiveIntegerField(default=0, editable=False)
     employer = models.ForeignKey(

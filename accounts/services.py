@@ -145,3 +145,16 @@ def online_access_open(*, account, initial_password: str) -> User:
         body="您的网上服务大厅账户由中心开通，使用的是初始密码，请修改为只有您知道的密码。",
     )
     return user
+
+
+def display_set(*, user, elder_mode: bool | None = None, sound_on: bool | None = None) -> None:
+    """The person's display choices (长辈版, 提示音), kept on the user so every device shows them."""
+    fields = []
+    if elder_mode is not None:
+        user.elder_mode = elder_mode
+        fields.append("elder_mode")
+    if sound_on is not None:
+        user.sound_on = sound_on
+        fields.append("sound_on")
+    if fields:
+        user.save(update_fields=fields)

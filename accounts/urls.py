@@ -12,6 +12,7 @@ urlpatterns = [
     path("forgot/", views.forgot_view, name="forgot"),
     path("password/", views.password_change_view, name="password_change"),
     path("unit/login/", views.unit_login_view, name="unit_login"),
+    path("display/", views.display_view, name="display"),
     path("sso/", oidc.sso_start, name="sso"),
     path("sso/callback/", oidc.sso_callback, name="sso_callback"),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from gjj_portal.context_processors import ELDER_COOKIE
 from gjj_portal.http import posted
 from gjj_portal.policy import current_policy
 
@@ -229,3 +230,25 @@ def locked_out(request, credentials, *args, **kwargs):
     """django-axes: too many failures. The message never says whether the account exists."""
     context = {"form": DepositorLoginForm(request), "locked": True}
     return render(request, "accounts/login.html", context, status=429)
+
+
+@require_POST
+def display_view(request):
+    """长辈版 on or off, 新消息提示音 on or off: remembered for the person (or, before login, this browser)."""
+    choice = request.POST.get("set")
+    back = redirect(_next_or(request, "deposits:home" if request.user.is_authenticated else "accounts:login"))
+    if choice not in ("elder_on", "elder_off", "sound_on", "sound_off"):
+        return back
+    on = choice.endswith("_on")
+    if choice.startswith("elder"):
+        if request.user.is_authenticated:
+            services.display_set(user=request.user, elder_mode=on)
+        if on:
+            back.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+        else:
+            back.delete_cookie(ELDER_COOKIE, samesite="Lax")
+        messages.info(request, "已切换到长辈版：字更大，按钮更大。" if on else "已切换到标准版。")
+    elif request.user.is_authenticated:
+        services.display_set(user=request.user, sound_on=on)
+        messages.info(request, "已开启新消息提示音。" if on else "已关闭音效：有新消息时不再发出提示音。")
+    return back

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from accounts.decorators import depositor_required
 from gjj_portal import charts
+from loans.selectors import NO_LOAN, loans_overview
+from messages_center.selectors import home_tasks
 from gjj_portal.policy import current_policy
 
 from . import selectors, services
@@ -23,10 +25,17 @@ def _account(request):
 
 @depositor_required
 def home(request):
-    """我的公积金: the account at a glance and the last entries."""
+    """The home page of seed 004 §1.3: 个人任务管理 on top, 我的公积金 and 我的贷款 below; in 长辈版 the
+    most used services as large tiles first."""
     account = _account(request)
-    entries = selectors.account_recent_entries(account=account, limit=10)
-    return render(request, "deposits/home.html", {"account": account, "entries": entries})
+    context = {
+        "account": account,
+        "tasks": home_tasks(user=request.user),
+        "loans": loans_overview(user=request.user),
+        "no_loan": NO_LOAN,
+        "entries": selectors.account_recent_entries(account=account, limit=5),
+    }
+    return render(request, "deposits/home.html", context)
 
 
 @depositor_required

@@ -9,6 +9,7 @@ from django.db import models
 class CenterPolicy(models.Model):
     code = models.SlugField("配置代码", max_length=32, unique=True)
     center_name = models.CharField("中心名称", max_length=100)
+    hotline = models.CharField("服务热线", max_length=30, default="12329")
     local_region = models.CharField("本地租房地区", max_length=30)
     rental_regions = models.JSONField("租房地区选项", default=list)
     rent_monthly_cap = models.DecimalField(

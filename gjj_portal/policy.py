@@ -53,6 +53,7 @@ class PolicySnapshot:
     login_requires_sms: bool = False
     login_requires_enrollment: bool = False
     loan_withdrawals_per_year: int = 1
+    hotline: str = "12329"
 
 
 def _load(code: str) -> PolicySnapshot:
@@ -86,6 +87,7 @@ def _load(code: str) -> PolicySnapshot:
         login_requires_sms=p.login_requires_sms,
         login_requires_enrollment=p.login_requires_enrollment,
         loan_withdrawals_per_year=p.loan_withdrawals_per_year,
+        hotline=p.hotline,
     )
 
 

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gjj_portal.context_processors.center",
+                "gjj_portal.context_processors.display",
                 "messages_center.context_processors.inbox",
             ],
         },

@@ -2,6 +2,8 @@ from django.http import Http404
 
 from .models import Instalment, LoanContract
 
+NO_LOAN = "您未办理贷款业务，如需办理贷款业务，请回到主页面进行贷款申请。"
+
 
 def contracts_of_user(*, user):
     account = getattr(user, "account", None)
@@ -28,3 +30,8 @@ def contract_has_overdue(*, contract: LoanContract) -> bool:
 
 def unpaid_instalments(*, contract: LoanContract):
     return contract.schedule.exclude(state=Instalment.State.PAID).order_by("period")
+
+
+def loans_overview(*, user) -> list[dict]:
+    """我的贷款 on the home page: each contract with its next unpaid instalment (a person has one or two)."""
+    return [{"contract": c, "next": unpaid_instalments(contract=c).first()} for c in contracts_of_user(user=user)]

@@ -16,9 +16,7 @@ from . import services
 from .forms import CalculatorForm, PrepaymentForm
 from .models import LoanStatus
 from .schedule import build_schedule
-from .selectors import contract_has_overdue, contract_pick, unpaid_instalments
-
-NO_LOAN = "您未办理贷款业务，如需办理贷款业务，请回到主页面进行贷款申请。"
+from .selectors import NO_LOAN, contract_has_overdue, contract_pick, unpaid_instalments
 
 
 def _page(request, template, tab, extra=None):

@@ -2,7 +2,7 @@ from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import depositor_required
 from withdrawals.selectors import applications_of_user
@@ -47,13 +47,16 @@ def mark_read(request, public_id):
     return redirect("messages_center:inbox")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @depositor_required
 def delete(request, public_id):
+    """删除 asks first (a page, not a pop-up): 确定删除 deletes, 取消 goes back to the list."""
     message = message_get_for_user(user=request.user, public_id=public_id)
+    back = request.POST.get("back") or request.GET.get("back") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+        back = ""  # only the portal's own pages, never another site
+    if request.method == "GET":
+        return render(request, "messages_center/delete.html", {"message": message, "back": back})
     services.message_delete(message=message)
     flash.success(request, "消息已删除")
-    back = request.POST.get("back") or ""
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
-        back = "messages_center:inbox"  # only the portal's own pages, never another site
-    return redirect(back)
+    return redirect(back or "messages_center:inbox")

@@ -25,4 +25,18 @@
   document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
     select.addEventListener('change', function () { select.form.submit(); });
   });
+  // 新消息提示音: a chime when there are more unread messages and 待办 than this person last saw on this
+  // browser; 关闭音效 (remembered on the account) leaves data-sound off the page.
+  var body = document.body;
+  if (body.dataset.user) {
+    var key = 'gjj-seen-' + body.dataset.user;
+    var unread = Number(body.dataset.unread || 0);
+    var seen = Number(window.localStorage.getItem(key) || 0);
+    if (body.dataset.sound && unread > seen) {
+      var chime = new Audio(body.dataset.sound);
+      var played = chime.play();
+      if (played && played.catch) played.catch(function () {});
+    }
+    window.localStorage.setItem(key, String(unread));
+  }
 })();

@@ -1,0 +1,57 @@
+"""axe-core (vendored from the npm registry: tests/browser/vendor/axe-core, never a CDN) inside Playwright.
+
+`audit(page, where)` runs axe on the page as it stands and returns the critical and serious violations,
+each as one readable line; `layout_problems(page)` returns what a phone user would trip over: sideways
+scrolling and tap targets under 44 px."""
+
+from pathlib import Path
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+BAD = ("critical", "serious")
+
+
+def with_axe(context):
+    """Every page the context opens carries axe (an init script: the CSP does not apply to it)."""
+    context.add_init_script(path=str(AXE))
+    return context
+
+
+def audit(page, where):
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    lines = []
+    for v in result["violations"]:
+        if v["impact"] in BAD:
+            targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:4])
+            lines.append(f"{where}: {v['impact']} {v['id']} ({v['help']}) at {targets}")
+    return lines
+
+
+SMALL_TARGETS = """() => {
+  const small = [];
+  document.querySelectorAll('a[href]:not(.visually-hidden-focusable), button, input:not([type=hidden]), select, textarea, summary, label.btn').forEach(el => {
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!r.width || !r.height || style.visibility === 'hidden') return;
+    // A link inside a sentence or a table cell is text, not a target (WCAG 2.5.5's inline exception).
+    if (el.tagName === 'A' && !el.matches('.btn, .nav-link, .gjj-target, .dropdown-item, .page-link')
+        && getComputedStyle(el).display === 'inline') return;
+    if (el.matches('input[type=checkbox], input[type=radio]')) {
+      const label = el.closest('.form-check');
+      const box = label ? label.getBoundingClientRect() : r;
+      if (box.height >= 44) return;
+    }
+    if (r.height < 44 || r.width < 44) small.push((el.innerText || el.name || el.id || el.tagName).trim().slice(0, 20) + ' ' + Math.round(r.width) + '×' + Math.round(r.height));
+  });
+  return small;
+}"""
+
+
+def layout_problems(page, where):
+    problems = []
+    wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    if wide > 1:
+        problems.append(f"{where}: scrolls sideways by {wide}px")
+    small = page.evaluate(SMALL_TARGETS)
+    if small:
+        problems.append(f"{where}: targets under 44 px: {small[:6]}")
+    return problems

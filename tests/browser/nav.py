@@ -1,0 +1,13 @@
+"""Reaching a section the way a person does: on a phone through ☰ 菜单, on a PC from the side menu."""
+
+MENU_ONLY_ON_PHONE = 768
+
+
+def open_section(page, name):
+    if page.viewport_size["width"] < MENU_ONLY_ON_PHONE:
+        page.get_by_test_id("menu-button").click()
+        menu = page.locator("#gjj-menu")
+        menu.get_by_role("link", name=name).first.wait_for()
+        menu.get_by_role("link", name=name).first.click()
+    else:
+        page.locator("header, #gjj-menu").get_by_role("link", name=name).first.click()
