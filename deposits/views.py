@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from accounts.decorators import depositor_required
 from gjj_portal import charts
+from gjj_portal.policy import current_policy
 from loans.selectors import NO_LOAN, loans_overview
 from messages_center.selectors import home_tasks
-from gjj_portal.policy import current_policy
 
 from . import selectors, services
 from .certificates import CertificateUnavailable, certificate_pdf

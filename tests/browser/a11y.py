@@ -28,7 +28,9 @@ def audit(page, where):
 
 SMALL_TARGETS = """() => {
   const small = [];
-  document.querySelectorAll('a[href]:not(.visually-hidden-focusable), button, input:not([type=hidden]), select, textarea, summary, label.btn').forEach(el => {
+  const targets = 'a[href]:not(.visually-hidden-focusable), button, input:not([type=hidden]), select, textarea, '
+    + 'summary, label.btn';
+  document.querySelectorAll(targets).forEach(el => {
     const r = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     if (!r.width || !r.height || style.visibility === 'hidden') return;
@@ -40,7 +42,10 @@ SMALL_TARGETS = """() => {
       const box = label ? label.getBoundingClientRect() : r;
       if (box.height >= 44) return;
     }
-    if (r.height < 44 || r.width < 44) small.push((el.innerText || el.name || el.id || el.tagName).trim().slice(0, 20) + ' ' + Math.round(r.width) + '×' + Math.round(r.height));
+    if (r.height < 44 || r.width < 44) {
+      const name = (el.innerText || el.name || el.id || el.tagName).trim().slice(0, 20);
+      small.push(name + ' ' + Math.round(r.width) + '×' + Math.round(r.height));
+    }
   });
   return small;
 }"""
