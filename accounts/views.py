@@ -179,7 +179,8 @@ def forgot_view(request):
                 return redirect("accounts:forgot")
         return render(request, "accounts/forgot.html", {"form": form, "step": 1})
     if not state.get("sms_ok"):
-        form = SmsStepForm(request.POST if request.POST.get("action") != "send" else None)
+        # Bound only to a 下一步 POST: the page reached after 信息验证 shows no error before any input.
+        form = SmsStepForm(request.POST if request.method == "POST" and request.POST.get("action") != "send" else None)
         if request.method == "POST" and request.POST.get("action") == "send":
             _send(request, user.phone, SmsCode.Purpose.RESET)
         elif request.method == "POST" and form.is_valid():

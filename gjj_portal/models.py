@@ -46,6 +46,10 @@ class CenterPolicy(models.Model):
         default=Decimal("10000.00"),
         validators=[MinValueValidator(0)],
     )
+    loan_max_amount = models.DecimalField(
+        "公积金贷款最高额度（元）", max_digits=12, decimal_places=2, default=Decimal("1000000.00")
+    )
+    loan_max_years = models.PositiveSmallIntegerField("公积金贷款最长年限（年）", default=30)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

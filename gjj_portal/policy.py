@@ -54,6 +54,8 @@ class PolicySnapshot:
     login_requires_enrollment: bool = False
     loan_withdrawals_per_year: int = 1
     hotline: str = "12329"
+    loan_max_amount: Decimal = Decimal("1000000")
+    loan_max_years: int = 30
 
 
 def _load(code: str) -> PolicySnapshot:
@@ -88,6 +90,8 @@ def _load(code: str) -> PolicySnapshot:
         login_requires_enrollment=p.login_requires_enrollment,
         loan_withdrawals_per_year=p.loan_withdrawals_per_year,
         hotline=p.hotline,
+        loan_max_amount=p.loan_max_amount,
+        loan_max_years=p.loan_max_years,
     )
 
 

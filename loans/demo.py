@@ -1,6 +1,6 @@
 """刘强's loans for the demo world (SPEC §11), built through the real services."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -14,7 +14,8 @@ from .services import contract_reprice, instalments_collect, loan_disburse
 DISBURSED_ON = date(2024, 6, 20)
 
 
-def _contract(account, contract_no, amount, months, on, done_steps):
+def _contract(account, contract_no, amount, months, on, done_on):
+    """done_on: the days its first nodes (受理, 审批, …) were done, in order; the rest are still ahead."""
     rate = loan_rate_on(current_policy().loan_rates, months, on)
     contract = LoanContract.objects.create(
         contract_no=contract_no,
@@ -28,18 +29,19 @@ def _contract(account, contract_no, amount, months, on, done_steps):
         repay_card="6217000040004444",
         house_address="沈阳市浑南区示例小区3号楼2单元501",
     )
-    now = timezone.now()
     for position, step in enumerate(ProgressNode.Step):
-        ProgressNode.objects.create(
-            contract=contract, step=step, position=position, done_at=now if position < done_steps else None
-        )
+        done_at = None
+        if position < len(done_on):
+            done_at = timezone.make_aware(datetime.combine(done_on[position], time(10, 0)))
+        ProgressNode.objects.create(contract=contract, step=step, position=position, done_at=done_at)
     return contract
 
 
 def seed_loans(account, today: date) -> None:
     if LoanContract.objects.filter(borrower=account).exists():
         return
-    loan = _contract(account, "JK2101202406200001", Decimal("500000.00"), 240, DISBURSED_ON, done_steps=4)
+    steps = [DISBURSED_ON - timedelta(days=d) for d in (35, 27, 20, 9)]  # 受理, 审批, 签订合同, 抵押登记
+    loan = _contract(account, "JK2101202406200001", Decimal("500000.00"), 240, DISBURSED_ON, steps)
     loan_disburse(contract_id=loan.pk, on=DISBURSED_ON)
     rates = current_policy().loan_rates
     due = add_months(DISBURSED_ON, 1)
@@ -49,7 +51,8 @@ def seed_loans(account, today: date) -> None:
             contract_reprice(contract_id=loan.pk, on=january, rate=loan_rate_on(rates, 240, january))
         instalments_collect(on=due)
         due = add_months(due, 1)
-    _contract(account, "JK2101202610080002", Decimal("200000.00"), 60, date(2026, 10, 8), done_steps=2)
+    applied = date(2026, 10, 8)
+    _contract(account, "JK2101202610080002", Decimal("200000.00"), 60, applied, [applied, applied + timedelta(days=6)])
     CommercialLoan.objects.create(
         material_no="SD2101202308150001",
         borrower=account,

@@ -50,26 +50,60 @@ class PrepaymentForm(forms.Form):
 
 
 class CalculatorForm(forms.Form):
+    """贷款试算 within the center's limits (policy data): amount up to its highest loan, term up to its
+    longest; every message says what to type instead."""
+
     amount = forms.DecimalField(
         label="贷款金额（元）",
-        min_value=Decimal("1000"),
-        max_value=Decimal("10000000"),
         max_digits=12,
         decimal_places=2,
         initial=Decimal("600000"),
+        error_messages={"invalid": "贷款金额请输入数字，例如 600000。", "required": "请填写贷款金额。"},
     )
-    years = forms.IntegerField(label="贷款年限（年）", min_value=1, max_value=30, initial=30)
+    years = forms.IntegerField(
+        label="贷款年限（年）",
+        initial=30,
+        error_messages={"invalid": "贷款年限请输入整数年，例如 30。", "required": "请填写贷款年限。"},
+    )
     rate = forms.DecimalField(
         label="年利率（%）",
-        min_value=Decimal("0"),
-        max_value=Decimal("20"),
         max_digits=5,
         decimal_places=3,
         required=False,
         help_text="不填则按中心现行首套住房公积金贷款利率。",
+        error_messages={"invalid": "年利率请输入数字，例如 2.6（表示 2.6%）。"},
     )
     method = forms.ChoiceField(
         label="还款方式",
         choices=[(EQUAL_INSTALMENT, "等额本息"), (EQUAL_PRINCIPAL, "等额本金")],
         initial=EQUAL_INSTALMENT,
+        error_messages={"invalid_choice": "请选择等额本息或等额本金。", "required": "请选择还款方式。"},
     )
+
+    def __init__(self, *args, policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.policy = policy
+        self.fields["amount"].help_text = f"1,000 元至 {policy.loan_max_amount:,.0f} 元（中心最高贷款额度）。"
+        self.fields["years"].help_text = f"1 至 {policy.loan_max_years} 年。"
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount < 1000:
+            raise forms.ValidationError("贷款金额最少 1,000 元，请重新输入。")
+        if amount > self.policy.loan_max_amount:
+            raise forms.ValidationError(
+                f"贷款金额不能超过中心最高贷款额度 {self.policy.loan_max_amount:,.0f} 元，请调低后再计算。"
+            )
+        return amount
+
+    def clean_years(self):
+        years = self.cleaned_data["years"]
+        if not 1 <= years <= self.policy.loan_max_years:
+            raise forms.ValidationError(f"贷款年限须在 1 至 {self.policy.loan_max_years} 年之间，请重新输入。")
+        return years
+
+    def clean_rate(self):
+        rate = self.cleaned_data["rate"]
+        if rate is not None and not Decimal("0") < rate <= Decimal("20"):
+            raise forms.ValidationError("年利率须大于 0 且不超过 20（单位：%），或不填按现行利率。")
+        return rate

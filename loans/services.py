@@ -9,7 +9,7 @@ computed on the reduced balance. Unpaid instalments are then replaced by a recom
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -70,8 +70,15 @@ def loan_disburse(*, contract_id: int, on: date) -> LoanContract:
         first_due_on=contract.first_due_on,
     )
     _replace_unpaid(contract=contract, rows=rows)
-    ProgressNode.objects.filter(contract=contract, done_at__isnull=True).update(done_at=timezone.now())
+    # The remaining nodes (放款 and any not yet recorded) are done on the disbursement day, not whenever
+    # this runs (a demo or an import disburses loans dated in the past).
+    done_at = timezone.now() if on >= timezone.localdate() else _day_start(on)
+    ProgressNode.objects.filter(contract=contract, done_at__isnull=True).update(done_at=done_at)
     return contract
+
+
+def _day_start(day: date):
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
 def _record_repayment(*, contract, kind, paid_on, principal, interest, reference, bank_reference, **extra):

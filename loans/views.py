@@ -15,7 +15,7 @@ from gjj_portal.policy import current_policy, loan_rate_on
 from . import services
 from .forms import CalculatorForm, PrepaymentForm
 from .models import LoanStatus
-from .schedule import build_schedule
+from .schedule import add_months, build_schedule
 from .selectors import NO_LOAN, contract_has_overdue, contract_pick, unpaid_instalments
 
 
@@ -118,22 +118,21 @@ def repay(request):
 
 def calculator(request):
     """贷款试算, open to anyone; the same schedule functions as real loans."""
-    form = CalculatorForm(request.GET or None)
+    policy = current_policy()
+    form = CalculatorForm(request.GET or None, policy=policy)
     result = None
     if form.is_valid():
         c = form.cleaned_data
         months = c["years"] * 12
         rate = (
-            c["rate"] / 100
-            if c["rate"] is not None
-            else loan_rate_on(current_policy().loan_rates, months, timezone.localdate())
+            c["rate"] / 100 if c["rate"] is not None else loan_rate_on(policy.loan_rates, months, timezone.localdate())
         )
         rows = build_schedule(
             principal=c["amount"],
             annual_rate=rate,
             months=months,
             method=c["method"],
-            first_due_on=timezone.localdate(),
+            first_due_on=add_months(timezone.localdate(), 1),  # the first instalment is due next month
         )
         result = {
             "rate": rate,

@@ -70,6 +70,35 @@ def forms_on(client, url):
     return [(f["action"] or response.request["PATH_INFO"], f) for f in parser.forms if f["fields"] or f["buttons"]]
 
 
+def _generic_messages() -> list[str]:
+    """Django's stock Chinese field errors ("这个字段是必填项。", "确保该值小于或等于30。" …): they say
+    something is wrong, not what or how to fix it. Each is cut at its first placeholder."""
+    from django import forms
+    from django.core import validators
+    from django.utils import translation
+
+    texts = []
+    with translation.override("zh-hans"):
+        for field in (forms.Field, forms.CharField, forms.IntegerField, forms.DecimalField, forms.DateField,
+                      forms.ChoiceField, forms.BooleanField, forms.FileField):  # fmt: skip
+            texts += [str(m) for m in field.default_error_messages.values()]
+        for validator in (validators.MaxValueValidator(1), validators.MinValueValidator(1),
+                          validators.MaxLengthValidator(1), validators.MinLengthValidator(1)):  # fmt: skip
+            texts.append(str(validator.message))
+        texts += [str(m) for m in validators.DecimalValidator.messages.values()]
+    texts += [
+        "确保该值不超过",
+        "确保该值不少于",
+        "确认总共不超过",
+        "确认小数不超过",
+        "确认小数点前不超过",
+    ]  # plural forms
+    return sorted({t.split("%")[0].strip() for t in texts if len(t.split("%")[0].strip()) >= 4})
+
+
+GENERIC = _generic_messages()
+
+
 def counts():
     return [model.objects.count() for model in BUSINESS_TABLES]
 
@@ -99,8 +128,11 @@ def fuzz(client, url, data_strategy):
         assert response.status_code < 500, (action, values)
         if response.status_code == 200:
             assert counts() == before, f"a refused {action} wrote rows: {values}"
-            found = english_in(response.content.decode())
+            page = response.content.decode()
+            found = english_in(page)
             assert not found, f"{action} answered in English: {found}"
+            generic = [m for m in GENERIC if m in page]
+            assert not generic, f"{action} answered {values} with Django's generic {generic}"
 
     run()
 

@@ -39,6 +39,11 @@ class PayeeForm(forms.Form):
         help_text="须为本人名下一类卡卡号，16–19位数字。",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    card_confirmed = forms.BooleanField(
+        label="我已核对，卡号无误，仍按此卡号提交",
+        required=False,
+        help_text="个别银行卡不符合校验规则；确认卡号无误时勾选此项。",
+    )
     pledge = forms.BooleanField(
         label="本人已阅读并承诺遵守以上承诺书",
         error_messages={"required": "请详细阅读并勾选承诺书后再提交申请。"},
@@ -70,6 +75,22 @@ class PayeeForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return card
+
+    def clean(self):
+        """A card that fails the Luhn check is caught here, before anything is saved: the person corrects
+        it, or ticks 卡号无误 and submits again (some real cards fail the check)."""
+        cleaned = super().clean()
+        card = self.cleaned_data.get("card_number")
+        if card and not rules.luhn_ok(card) and not self.cleaned_data.get("card_confirmed"):
+            self.luhn_warning = True
+            self.add_error(
+                "card_number",
+                "银行卡号码未通过校验，可能有一位输错了。请对照银行卡逐位核对并改正；"
+                f"如核对无误，请勾选下方“我已核对，卡号无误”后再提交申请。如有疑问请拨打{self.policy.hotline}。",
+            )
+        return cleaned
+
+    luhn_warning = False
 
 
 class RentWithdrawalForm(PayeeForm):

@@ -19,6 +19,7 @@ from gjj_portal.policy import current_policy
 
 from . import rules, services
 from .forms import ClosingWithdrawalForm, LoanWithdrawalForm, MaterialUploadForm, RentWithdrawalForm
+from .guides import MATERIALS, guide_for
 from .models import CLOSING_KINDS, Material, Status, WithdrawalKind
 from .selectors import (
     account_facts,
@@ -62,7 +63,11 @@ def index(request):
 
 def _submitted(request, application):
     if not application.card_luhn_ok:
-        messages.warning(request, "提示：您填写的银行卡号码未通过校验，如有误请联系中心更正，以免影响到账。")
+        messages.warning(
+            request,
+            "您确认的银行卡号码未通过校验位检查。若发现卡号有误，请在审核前拨打服务热线"
+            f"{current_policy().hotline}更正，以免影响到账。",
+        )
     if application.status == Status.DRAFT:
         return redirect("withdrawals:materials", public_id=application.public_id)
     return redirect("withdrawals:done", public_id=application.public_id)
@@ -76,6 +81,7 @@ def _render_apply(request, form, kind, **extra):
         "account": form.account,
         "policy": form.policy,
         "ineligible": form.eligibility_problem(),
+        "guide": guide_for(kind, form.policy),
         **extra,
     }
     return render(request, "withdrawals/apply.html", context)
@@ -193,21 +199,10 @@ def materials(request, public_id):
         "application": application,
         "form": form,
         "error": error,
-        "hint": MATERIALS_HINTS[application.kind],
+        "hint": MATERIALS[application.kind],
         "asked": asked,
     }
     return render(request, "withdrawals/materials.html", context)
-
-
-# What each kind of withdrawal asks the depositor to photograph and upload (影像上传).
-MATERIALS_HINTS = {
-    WithdrawalKind.RENT: "租房地区不为本地或与单位所在地区不一致，请上传租房合同（或租赁备案证明）及租金支付凭证。",
-    WithdrawalKind.DISABILITY: "请上传劳动能力鉴定机构出具的完全丧失劳动能力鉴定结论书，以及与单位终止劳动关系的证明。",
-    WithdrawalKind.RETIREMENT: "请上传退休证或社保机构出具的退休（养老金领取）证明。",
-    WithdrawalKind.LEAVING: "请上传与单位解除（终止）劳动关系的证明，以及户籍不在本地的户口簿页。",
-    WithdrawalKind.COMMERCIAL_LOAN: "请上传商业银行个人住房贷款合同及本期还款明细（银行流水）。",
-    WithdrawalKind.HPF_LOAN: "请上传住房公积金贷款合同及本期还款明细。",
-}
 
 
 @depositor_required

@@ -11,8 +11,7 @@
     steps.forEach(function (s) {
       var n = Number(s.dataset.step);
       s.hidden = phone.matches && n !== current;
-      var next = s.querySelector('.gjj-next');
-      if (next) next.classList.toggle('d-none', !phone.matches);
+      s.querySelectorAll('.gjj-next, .gjj-prev').forEach(function (b) { b.classList.toggle('d-none', !phone.matches); });
     });
     document.querySelectorAll('.gjj-stepper li').forEach(function (li) {
       li.classList.toggle('fw-semibold', Number(li.dataset.step) === current);
@@ -22,7 +21,30 @@
   steps.forEach(function (s) {
     var next = s.querySelector('.gjj-next');
     if (next) next.addEventListener('click', function () { current += 1; show(); window.scrollTo(0, 0); });
+    var prev = s.querySelector('.gjj-prev');
+    if (prev) prev.addEventListener('click', function () { current -= 1; show(); window.scrollTo(0, 0); });
   });
   phone.addEventListener('change', show);
   show();
+  // 银行卡号码 is checked as soon as it is typed (length and the Luhn check digit), before 提交申请.
+  var card = document.querySelector('input[name="card_number"]');
+  var note = document.querySelector('[data-card-check]');
+  function luhn(digits) {
+    var total = 0;
+    for (var i = 0; i < digits.length; i++) {
+      var d = Number(digits.charAt(digits.length - 1 - i));
+      if (i % 2 === 1) { d = d * 2; if (d > 9) d -= 9; }
+      total += d;
+    }
+    return total % 10 === 0;
+  }
+  if (card && note) {
+    card.addEventListener('blur', function () {
+      var digits = card.value.replace(/\s+/g, '');
+      if (!digits) { note.textContent = '填好后自动核对卡号位数和校验位。'; return; }
+      if (!/^\d{16,19}$/.test(digits)) note.textContent = '⚠ 银行卡号码应为16至19位数字，目前是' + digits.length + '位，请核对。';
+      else if (!luhn(digits)) note.textContent = '⚠ 这个卡号未通过校验，可能有一位输错了，请对照银行卡逐位核对。';
+      else note.textContent = '✓ 卡号位数和校验位正确。';
+    });
+  }
 })();

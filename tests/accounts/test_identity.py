@@ -229,6 +229,7 @@ def test_forgot_password_verifies_sends_to_the_reserved_phone_and_resets(client,
     client.post(url, {"full_name": "张伟", "id_number": depositor.id_number, **captcha()})
     page = client.get(url).content.decode()
     assert f"{depositor.phone[:3]}****{depositor.phone[-4:]}" in page and depositor.phone not in page
+    assert "invalid-feedback" not in page and "请填写" not in page  # no error before the person types
     client.post(url, {"action": "send"})
     code = last_code(depositor.phone)
     wrong = "000000" if code != "000000" else "111111"

@@ -11,3 +11,12 @@ def open_section(page, name):
         menu.get_by_role("link", name=name).first.click()
     else:
         page.locator("header, #gjj-menu").get_by_role("link", name=name).first.click()
+
+
+def press(page, name):
+    """A header button (退出系统, 关闭音效): on a phone it sits in ☰ 菜单."""
+    if page.viewport_size["width"] < MENU_ONLY_ON_PHONE:
+        page.get_by_test_id("menu-button").click()
+        page.locator("#gjj-menu").get_by_role("button", name=name).click()
+    else:
+        page.locator("header").get_by_role("button", name=name).click()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.validators import id_check_digit
 from deposits.models import AccountStatus, LedgerEntry, PersonalAccount
 
+from .nav import open_section
 from .test_rent_withdrawal import login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -93,6 +94,6 @@ def test_open_post_seal_unseal_and_supplement(page, demo_world):
     assert sun.balance == 2 * sun.monthly_amount
 
     login_as(page, "210102199001011237")
-    page.get_by_role("link", name="缴存支取信息").first.click()
+    open_section(page, "缴存支取信息")
     today = timezone.localdate().isoformat()
     page.locator(f"tr:has-text('{today}'):has-text('汇缴')").first.wait_for()  # today's 01 entry is on his statement

@@ -10,6 +10,8 @@ from accounts.models import SmsCode, SmsOutbox, User
 from accounts.validators import id_check_digit
 from deposits.models import Employer, PersonalAccount
 
+from .nav import open_section, press
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BODY = "21010219920315062"
 ID, PHONE, NAME = BODY + id_check_digit(BODY), "13900000009", "赵敏"
@@ -42,7 +44,7 @@ def log_in(page, identifier, password):
 
 
 def log_out(page):
-    page.get_by_role("button", name="退出系统").click()
+    press(page, "退出系统")
     page.get_by_text("您已安全退出系统").wait_for()
 
 
@@ -72,7 +74,7 @@ def test_register_log_in_three_ways_change_forget_and_reset(page, colleague):
 
     log_in(page, PHONE, "Zhao2026a")
     page.get_by_role("button", name=NAME).click()
-    page.get_by_role("link", name="修改密码").click()
+    open_section(page, "修改密码")
     page.get_by_label("原密码").fill("Zhao2026a")
     page.get_by_label("新密码").fill("Zhao2026b")
     page.get_by_label("确认密码").fill("Zhao2026b")

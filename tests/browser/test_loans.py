@@ -7,6 +7,7 @@ import pytest
 
 from loans.models import LoanContract, Repayment
 
+from .nav import open_section
 from .test_rent_withdrawal import login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +26,7 @@ def clock(monkeypatch):
 def test_progress_info_details_plan_and_an_early_repayment_that_shortens_the_term(page, clock):
     clock(datetime(2026, 11, 25, 10, 0, tzinfo=TZ))  # a Wednesday morning
     login_as(page, LIU_QIANG)
-    page.get_by_role("link", name="我的贷款").first.click()
+    open_section(page, "我的贷款")
     page.get_by_text("贷款余额（元）").wait_for()
     assert "JK2101202406200001" in page.content() and "2.60%" in page.content()
     page.get_by_role("link", name="贷款进度查询").click()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from deposits.models import DepositCertificate
 from messages_center.models import Message
 
+from .nav import open_section
 from .test_rent_withdrawal import fill_rent_form, login_as_zhang_wei
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +24,7 @@ def test_panel_profile_and_a_date_range_query(page):
     panel.get_by_role("link", name="查看个人基本信息").click()
     page.get_by_role("heading", name="个人基本信息").wait_for()
     assert "2101**********1237" in page.content() and "210102199001011237" not in page.content()
-    page.get_by_role("link", name="缴存支取信息").first.click()
+    open_section(page, "缴存支取信息")
     year = timezone.localdate().year
     page.get_by_label("开始日期").fill(f"{year}-01-01")
     page.get_by_label("结束日期").fill(f"{year}-06-30")
@@ -35,7 +36,7 @@ def test_panel_profile_and_a_date_range_query(page):
 
 def test_print_the_certificate_and_verify_its_code(page, tmp_path):
     login_as_zhang_wei(page)
-    page.get_by_role("link", name="打印缴存证明").first.click()
+    open_section(page, "打印缴存证明")
     with page.expect_download() as download:
         page.get_by_role("button", name="生成缴存证明（PDF）").click()
     pdf = tmp_path / "certificate.pdf"
@@ -64,7 +65,7 @@ def test_read_and_delete_messages(page):
     fill_rent_form(page, "沈阳市")
     page.get_by_role("button", name="提交申请").click()
     page.get_by_text("提交成功").wait_for()
-    page.get_by_role("link", name="消息中心").click()
+    open_section(page, "消息中心")
     page.get_by_role("link", name="查看").first.click()
     page.get_by_text("消息内容").wait_for()
     assert "待后台审核通过后，资金即可到账" in page.content()
@@ -72,6 +73,9 @@ def test_read_and_delete_messages(page):
     page.get_by_text("已标记为已阅").wait_for()
     page.get_by_role("link", name="已阅").click()
     page.shot("messages-read")
-    page.get_by_role("button", name="删除").first.click()
+    page.get_by_role("link", name="删除").first.click()
+    page.get_by_role("heading", name="确定删除这条消息吗？").wait_for()
+    page.shot("message-delete-confirm")
+    page.get_by_role("button", name="确定删除").click()
     page.get_by_text("消息已删除").wait_for()
     assert Message.objects.get(title="申请已提交").deleted_at is not None

@@ -6,6 +6,8 @@ from PIL import Image
 
 from withdrawals.models import Status, WithdrawalApplication
 
+from .nav import open_section
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -43,7 +45,7 @@ def fill_payee(page):
 
 def fill_rent_form(page, region, amount="3600"):
     year = timezone.localdate().year
-    page.get_by_role("link", name="提取", exact=True).first.click()
+    open_section(page, "提取")
     page.get_by_role("link", name="租房提取").click()
     next_step(page)
     page.get_by_label("租房地区").select_option(region)
@@ -97,3 +99,30 @@ def test_an_amount_above_the_rule_is_refused_on_screen_and_keeps_the_input(page)
     page.shot("rent-error")
     assert page.get_by_label("房屋详细地址").input_value() == "沈阳市示例路1号"
     assert not WithdrawalApplication.objects.exists()
+
+
+def test_a_mistyped_card_is_caught_before_submission(page):
+    """One wrong digit: the field says so when the person leaves it; 提交申请 refuses it with the
+    number kept for correcting; corrected, it goes through. On a phone 上一步 goes back a step."""
+    login_as_zhang_wei(page)
+    fill_rent_form(page, "沈阳市")
+    if page.viewport_size["width"] < 768:
+        page.locator(".gjj-step:not([hidden]) .gjj-prev:visible").click()
+        page.get_by_label("月租金（元）").wait_for()  # back on 账户提取信息, its input kept
+        assert page.get_by_label("月租金（元）").input_value() == "1200"
+        next_step(page)
+    card = page.get_by_label("银行卡号码")
+    card.fill("6217000010001243")  # two digits swapped
+    page.get_by_label("收款银行").focus()
+    page.get_by_text("可能有一位输错了").first.wait_for()
+    page.shot("card-warning")
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_text("请对照银行卡逐位核对并改正").wait_for()
+    assert page.get_by_label("银行卡号码").input_value() == "6217000010001243"
+    assert not WithdrawalApplication.objects.exists()
+    page.shot("card-refused")
+    page.get_by_label("银行卡号码").fill("6217000010001234")
+    page.get_by_label("本人已阅读并承诺遵守以上承诺书").check()
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_text("提交成功").wait_for()
+    assert WithdrawalApplication.objects.get().card_number == "6217000010001234"

@@ -7,7 +7,7 @@ them all; the screenshots are test-artifacts/walk-*.png."""
 import pytest
 
 from .a11y import audit, layout_problems, with_axe
-from .nav import open_section
+from .nav import open_section, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,4 +119,35 @@ def test_public_pages_and_the_employer_area(walker, width, height):
     walk.check("unit-home")
     for tab in ("当月汇缴", "变更清册", "补缴清册", "单位信息"):
         walk.tap(tab, check_as=f"unit-{tab}")
+    assert not walk.problems, "\n".join(walk.problems)
+
+
+@pytest.mark.parametrize("width,height", WIDTHS, ids=["phone", "pc"])
+def test_elder_mode_on_and_off_is_remembered_for_the_person(walker, width, height):
+    """长辈版: larger text (≥ 20 px) and targets, the most used services as large tiles, still clean for
+    axe; chosen once, it is there again after logging out and in; 标准版 turns it off."""
+    walk = walker("zhangwei", width, height)
+    page = walk.page
+    depositor_login(walk, "210102199001011237")
+    assert "您未办理贷款业务" in page.get_by_test_id("home-loans").inner_text()
+    page.get_by_test_id("elder-switch").click()
+    page.get_by_test_id("elder-tiles").wait_for()
+    walk.check("elder-on")
+    size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('main p, main dd')).fontSize)")
+    button = page.evaluate("() => document.querySelector('main .btn').getBoundingClientRect().height")
+    assert size >= 20 and button >= 56, (size, button)
+    press(page, "退出系统")
+    page.get_by_label("身份证号/手机号").fill("13800000001")
+    page.get_by_label("用户密码").fill("demo1234")
+    page.get_by_label("验证码").fill("PASSED")
+    page.get_by_role("button", name="立即登录").click()
+    page.get_by_test_id("elder-tiles").wait_for()  # remembered for 张伟, not only for this page
+    page.get_by_test_id("elder-tiles").get_by_role("link", name="我的贷款").click()
+    walk.check("elder-loans")
+    page.get_by_test_id("elder-switch").click()
+    page.get_by_text("已切换到标准版").wait_for()
+    open_section(page, "我的公积金")
+    page.get_by_test_id("home-tasks").wait_for()
+    assert page.get_by_test_id("elder-tiles").count() == 0
+    walk.check("elder-off")
     assert not walk.problems, "\n".join(walk.problems)

@@ -5,13 +5,14 @@ from PIL import Image
 
 from withdrawals.models import Status, WithdrawalApplication, WithdrawalKind
 
+from .nav import open_section
 from .test_rent_withdrawal import fill_payee, login_as, next_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def open_type(page, label):
-    page.get_by_role("link", name="提取", exact=True).first.click()
+    open_section(page, "提取")
     page.get_by_role("link", name=label).click()
     page.get_by_role("heading", name=label).wait_for()
 
@@ -25,6 +26,9 @@ def submit_and_expect_success(page, kind):
 def test_li_xiulan_retirement_needs_no_upload(page):
     login_as(page, "210103196503150029")
     open_type(page, "退休提取")
+    guide = page.get_by_test_id("guide").inner_text()
+    assert "退休证" in guide and "租房" not in guide and "12329" in guide  # her own type's materials
+    page.shot("retirement-guide")
     next_step(page)
     page.get_by_text("您已达到法定退休年龄").wait_for()
     page.get_by_role("link", name="计算").click()

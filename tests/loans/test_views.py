@@ -183,3 +183,24 @@ def test_a_confirmation_the_server_did_not_issue_for_this_preview_moves_no_money
     assert page.status_code == 200 and ("已失效" in text or "已经扣款成功" in text or "不一致" in text), text[:500]
     assert Repayment.objects.count() == (1 if tamper == "reused" else 0)
     assert SandboxTransfer.objects.filter(kind="debit").count() == (1 if tamper == "reused" else 0)
+
+
+def test_calculator_keeps_to_the_policy_limits_and_starts_next_month(client, policy, today):
+    from loans.schedule import add_months
+
+    url = reverse("loans:calculator")
+    response = client.get(url, {"amount": "600000", "years": "30", "method": "equal_principal"})
+    assert response.context["result"]["rows"][0].due_on == add_months(today, 1)
+    assert "最后一期含尾差" in response.content.decode()
+    page = client.get(url, {"amount": "99999999", "years": "31", "method": "equal_instalment"}).content.decode()
+    assert "不能超过中心最高贷款额度 1,000,000 元" in page and "贷款年限须在 1 至 30 年之间" in page
+    assert 'value="99999999"' in page  # kept as typed
+    page = client.get(url, {"amount": "六十万", "years": "x", "rate": "-1", "method": "equal_instalment"}).content
+    page = page.decode()
+    assert "贷款金额请输入数字" in page and "贷款年限请输入整数年" in page and "年利率须大于 0" in page
+
+
+def test_progress_nodes_carry_the_day_they_happened(client_b, loan):
+    """A loan disbursed in January 2025 shows 放款 on that day, not on the day the page is read."""
+    page = client_b.get(reverse("loans:progress")).content.decode()
+    assert "已完成 2025-01-10" in page and f"已完成 {date.today().isoformat()}" not in page

@@ -208,9 +208,18 @@ def test_apply_pages_through_the_url(client, leaver, depositor):
     url = reverse("withdrawals:apply", args=["leaving"])
     page = client.get(url, {"compute": "1"}).content.decode()
     assert 'data-testid="computed"' in page and "提交申请" in page
-    response = client.post(url, {"bank": "工商银行", "card_number": "6222020200001234567", "pledge": "on"})
+    # A card that fails the Luhn check is caught on the form, kept as typed, and nothing is saved ...
+    mistyped = {"bank": "工商银行", "card_number": "6222 0202 0000 1234 567", "pledge": "on"}
+    response = client.post(url, mistyped)
+    page = response.content.decode()
+    assert response.status_code == 200 and "可能有一位输错了" in page and "6222 0202 0000 1234 567" in page
+    assert 'name="card_confirmed"' in page and "12329" in page
+    assert not WithdrawalApplication.objects.filter(account=leaver).exists()
+    # ... until the person confirms the number (some real cards fail the check): then it goes in, marked.
+    response = client.post(url, {**mistyped, "card_confirmed": "on"})
     application = WithdrawalApplication.objects.get(account=leaver)
     assert response.status_code == 302 and application.kind == WithdrawalKind.LEAVING
+    assert application.card_number == "6222020200001234567" and not application.card_luhn_ok
     client.force_login(depositor)
     page = client.get(reverse("withdrawals:apply", args=["disability"])).content.decode()
     assert 'data-testid="ineligible"' in page and "封存原因" in page
