@@ -3,6 +3,8 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 
+from gjj_portal.forms import PortalForm
+
 from .validators import validate_id_number
 
 CAPTCHA_ERRORS = {"invalid": "验证码错误，请重新输入。", "required": "请输入验证码。"}
@@ -28,7 +30,7 @@ def _required(form):
             field.error_messages["required"] = f"请填写{field.label}。"
 
 
-class DepositorLoginForm(forms.Form):
+class DepositorLoginForm(PortalForm):
     identifier = forms.CharField(
         label="身份证号/手机号/个人账号",
         max_length=20,
@@ -81,7 +83,7 @@ class SmsCodeField(forms.CharField):
         super().__init__(**kwargs)
 
 
-class NewPasswordMixin(forms.Form):
+class NewPasswordMixin(PortalForm):
     new_password1 = forms.CharField(
         label="新密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -121,7 +123,7 @@ class RegisterForm(NewPasswordMixin):
         return self.cleaned_data["id_number"].strip().upper()
 
 
-class ForgotIdentityForm(forms.Form):
+class ForgotIdentityForm(PortalForm):
     full_name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="证件号码", max_length=18)
     captcha = captcha_field()
@@ -131,7 +133,7 @@ class ForgotIdentityForm(forms.Form):
         _required(self)
 
 
-class SmsStepForm(forms.Form):
+class SmsStepForm(PortalForm):
     sms_code = SmsCodeField()
 
     def __init__(self, *args, **kwargs):

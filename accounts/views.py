@@ -35,8 +35,13 @@ def _ip(request):
 
 
 def _next_or(request, default):
-    url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    # Only a path on this site, without control characters (a header cannot carry them).
+    if (
+        url.startswith("/")
+        and not any(ord(c) < 32 or ord(c) == 127 for c in url)
+        and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
+    ):
         return url
     return default
 

@@ -2,6 +2,8 @@ from datetime import date
 
 from django import forms
 
+from gjj_portal.forms import PortalForm
+
 MAX_RANGE_DAYS = 731  # two years
 
 
@@ -11,7 +13,7 @@ def default_range(today: date) -> tuple[date, date]:
     return date(index // 12, index % 12 + 1, 1), today
 
 
-class StatementRangeForm(forms.Form):
+class StatementRangeForm(PortalForm):
     start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
     end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
 

@@ -5,11 +5,12 @@ from django import forms
 from django.conf import settings
 
 from accounts.validators import validate_id_number
+from gjj_portal.forms import PortalForm
 
 from .models import SealReason
 
 
-class UploadForm(forms.Form):
+class UploadForm(PortalForm):
     file = forms.FileField(label="上传清册（XLSX 或 CSV）", error_messages={"required": "请选择清册文件。"})
 
     def clean_file(self):
@@ -21,7 +22,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-class OpenAccountForm(forms.Form):
+class OpenAccountForm(PortalForm):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", max_length=18, validators=[validate_id_number])
     phone = forms.RegexField(label="手机号", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号。"})
@@ -39,7 +40,7 @@ class OpenAccountForm(forms.Form):
             raise forms.ValidationError("请按“年-月”选择起缴年月。") from exc
 
 
-class SealForm(forms.Form):
+class SealForm(PortalForm):
     account = forms.ChoiceField(label="职工")
     reason = forms.ChoiceField(label="封存原因", choices=[("", "请选择")] + list(SealReason.choices))
 
@@ -48,7 +49,7 @@ class SealForm(forms.Form):
         self.fields["account"].choices = [("", "请选择")] + [(a.pk, f"{a.name}（{a.grzh}）") for a in accounts]
 
 
-class UnsealForm(forms.Form):
+class UnsealForm(PortalForm):
     account = forms.ChoiceField(label="职工")
 
     def __init__(self, *args, accounts, **kwargs):

@@ -2,11 +2,13 @@ from decimal import Decimal
 
 from django import forms
 
+from gjj_portal.forms import PortalForm
+
 from . import rules
 from .schedule import EQUAL_INSTALMENT, EQUAL_PRINCIPAL
 
 
-class PrepaymentForm(forms.Form):
+class PrepaymentForm(PortalForm):
     amount = forms.DecimalField(
         label="还款金额（元）",
         min_value=Decimal("0.01"),
@@ -49,7 +51,7 @@ class PrepaymentForm(forms.Form):
         return cleaned
 
 
-class CalculatorForm(forms.Form):
+class CalculatorForm(PortalForm):
     """贷款试算 within the center's limits (policy data): amount up to its highest loan, term up to its
     longest; every message says what to type instead."""
 
@@ -71,7 +73,7 @@ class CalculatorForm(forms.Form):
         decimal_places=3,
         required=False,
         help_text="不填则按中心现行首套住房公积金贷款利率。",
-        error_messages={"invalid": "年利率请输入数字，例如 2.6（表示 2.6%）。"},
+        error_messages={"invalid": "年利率请输入数字，例如 2.6（即年利率百分之二点六）。"},
     )
     method = forms.ChoiceField(
         label="还款方式",
@@ -105,5 +107,5 @@ class CalculatorForm(forms.Form):
     def clean_rate(self):
         rate = self.cleaned_data["rate"]
         if rate is not None and not Decimal("0") < rate <= Decimal("20"):
-            raise forms.ValidationError("年利率须大于 0 且不超过 20（单位：%），或不填按现行利率。")
+            raise forms.ValidationError("年利率须大于 0 且不超过 20（单位为百分之几），或不填按现行利率。")
         return rate

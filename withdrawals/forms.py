@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from gjj_portal.forms import PortalForm
 from gjj_portal.policy import PolicySnapshot
 
 from . import rules
@@ -29,7 +30,7 @@ class MonthField(forms.CharField):
         return date(int(m.group(1)), int(m.group(2)), 1)
 
 
-class PayeeForm(forms.Form):
+class PayeeForm(PortalForm):
     """收款银行, 银行卡号码 and the 承诺书: the last step of every withdrawal."""
 
     bank = forms.ChoiceField(label="收款银行")
@@ -220,7 +221,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
-class MaterialUploadForm(forms.Form):
+class MaterialUploadForm(PortalForm):
     files = MultipleFileField(
         label="本地上传",
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
@@ -228,7 +229,7 @@ class MaterialUploadForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PortalForm):
     decision = forms.ChoiceField(
         label="审核结论",
         choices=[("approve", "审核通过"), ("reject", "审核不通过"), ("materials", "要求补件")],

@@ -1,0 +1,76 @@
+"""One place that turns Django's stock field errors into sentences that name the field and say how to
+fix it ("请填写月租金（元）。" instead of "这个字段是必须的。"). Every portal form calls `precise_errors`
+at the end of its __init__; a message a form wrote itself is kept."""
+
+from django import forms
+from django.core import validators
+
+
+def _stock(field_class, key):
+    for klass in field_class.__mro__:
+        messages = getattr(klass, "default_error_messages", {})
+        if key in messages:
+            return messages[key]
+    return None
+
+
+def _say(field, key, text):
+    """Replace the message only while it is still Django's own."""
+    if key in field.error_messages and field.error_messages[key] == _stock(type(field), key):
+        field.error_messages[key] = text
+
+
+def precise_errors(form) -> None:
+    for field in form.fields.values():
+        # Messages may be %-formatted (with params) or not: a "%" in them (年利率（%）) is left out.
+        label = str(field.label or "此项").replace("（%）", "").replace("%", "")
+        pct = label
+
+        def say(key, text, field=field):
+            _say(field, key, text)
+
+        choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField))
+        say("required", f"请选择{label}。" if choose or isinstance(field, forms.BooleanField) else f"请填写{label}。")
+        say("invalid_choice", f"请从列表中选择{label}。")
+        if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
+            say("invalid", f"{label}请输入整数，例如 12。")
+        elif isinstance(field, (forms.DecimalField, forms.FloatField)):
+            say("invalid", f"{label}请输入数字，例如 1200 或 1200.50。")
+        elif isinstance(field, forms.DateField):
+            say("invalid", f"{label}请按“年-月-日”输入，例如 2026-01-31。")
+        for i, v in enumerate(field.validators):
+            if type(v) is validators.MaxValueValidator:
+                field.validators[i] = validators.MaxValueValidator(
+                    v.limit_value, f"{pct}不能大于 {v.limit_value}，请重新输入。"
+                )
+            elif type(v) is validators.MinValueValidator:
+                field.validators[i] = validators.MinValueValidator(
+                    v.limit_value, f"{pct}不能小于 {v.limit_value}，请重新输入。"
+                )
+            elif type(v) is validators.MaxLengthValidator:
+                field.validators[i] = validators.MaxLengthValidator(
+                    v.limit_value, f"{pct}最多 {v.limit_value} 个字，请删减后再提交。"
+                )
+            elif type(v) is validators.MinLengthValidator:
+                field.validators[i] = validators.MinLengthValidator(v.limit_value, f"{pct}至少 {v.limit_value} 个字。")
+            elif type(v) is validators.DecimalValidator:
+                field.validators[i] = _DecimalValidator(v.max_digits, v.decimal_places, pct)
+
+
+class _DecimalValidator(validators.DecimalValidator):
+    def __init__(self, max_digits, decimal_places, label):
+        super().__init__(max_digits, decimal_places)
+        self.messages = {
+            "invalid": f"{label}请输入数字。",
+            "max_digits": f"{label}数值过大，请核对后重新输入。",
+            "max_decimal_places": f"{label}最多保留 {decimal_places} 位小数。",
+            "max_whole_digits": f"{label}数值过大，请核对后重新输入。",
+        }
+
+
+class PortalForm(forms.Form):
+    """The base of every portal form: Django's stock errors become precise Chinese sentences."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        precise_errors(self)
