@@ -82,6 +82,7 @@ def _render_apply(request, form, kind, **extra):
         "policy": form.policy,
         "ineligible": form.eligibility_problem(),
         "guide": guide_for(kind, form.policy),
+        "available": max(form.account.balance - form.policy.min_balance_after_withdrawal, 0),
         **extra,
     }
     return render(request, "withdrawals/apply.html", context)

@@ -47,4 +47,25 @@
       else note.textContent = '✓ 卡号位数和校验位正确。';
     });
   }
+  // 租房提取: 本次可提取金额 computed as the months and rent are typed, and filled into 提取金额 (the
+  // server computes it again in Decimal and refuses more).
+  var limitNote = document.querySelector('[data-rent-limit]');
+  if (limitNote) {
+    var field = function (name) { return document.querySelector('[name="' + name + '"]'); };
+    var amount = field('amount');
+    var filled = '';
+    var cents = function (text) { var n = Number(String(text).replace(/,/g, '')); return isFinite(n) ? Math.round(n * 100) : NaN; };
+    var update = function () {
+      var start = field('start_month').value, end = field('end_month').value, rent = cents(field('monthly_rent').value);
+      if (!/^\d{4}-\d{2}$/.test(start) || !/^\d{4}-\d{2}$/.test(end) || !(rent > 0)) { limitNote.textContent = ''; return; }
+      var months = Number(end.slice(5)) - Number(start.slice(5)) + 1;
+      if (start.slice(0, 4) !== end.slice(0, 4) || months < 1) { limitNote.textContent = '起止月份须在同一年度内，且止租月份不早于起租月份。'; return; }
+      var limit = Math.max(0, Math.min(rent * months, cents(limitNote.dataset.cap) * months, cents(limitNote.dataset.available)));
+      var text = (limit / 100).toFixed(2);
+      limitNote.textContent = '本次可提取金额：' + Number(text).toLocaleString('zh-CN', {minimumFractionDigits: 2}) + ' 元';
+      if (!amount.value || amount.value === filled) { amount.value = text; filled = text; }
+    };
+    ['start_month', 'end_month', 'monthly_rent'].forEach(function (n) { field(n).addEventListener('input', update); field(n).addEventListener('change', update); });
+    update();
+  }
 })();

@@ -129,6 +129,11 @@ def test_materials_requested_then_rejected_by_clicking(open_page, tmp_path):
     decide(reviewer, "要求补件", "请补充上传房屋租赁合同")
     reviewer.get_by_text(f"申请{application.number}：要求补件。").wait_for()
 
+    # The request stands on the depositor's home page in the reviewer's words, not as a bare number.
+    depositor.locator("a.gjj-brand").click()  # the center's name and logo lead home
+    todo = depositor.get_by_test_id("home-todo")
+    assert "中心要求补充材料：请补充上传房屋租赁合同" in todo.inner_text()
+    depositor.shot("staff-home-todo")
     depositor_sees_status(depositor, application, "待补件")
     depositor.get_by_role("link", name="上传材料").click()
     assert "中心要求补充材料：请补充上传房屋租赁合同" in depositor.get_by_test_id("materials-asked").inner_text()

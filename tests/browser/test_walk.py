@@ -74,6 +74,12 @@ def test_depositor_reaches_every_section_by_tapping(walker, width, height):
     depositor_login(walk, "210204197108083010")
     home = page.get_by_test_id("home-loans")
     assert "贷款余额" in home.inner_text() and "下期还款" in home.inner_text()
+    if width < 768:  # ☰ 菜单 opens every section as a full-width row
+        page.get_by_test_id("menu-button").click()
+        page.locator("#gjj-menu").get_by_role("link", name="打印缴存证明").wait_for()
+        walk.shots(page, "walk-liuqiang-menu-open", width)
+        page.locator("#gjj-menu").get_by_role("button", name="关闭", exact=True).click()
+        page.locator("#gjj-menu").get_by_role("link", name="打印缴存证明").wait_for(state="hidden")
     for section in ("缴存支取信息", "提取", "我的贷款", "消息中心", "我发起的", "打印缴存证明", "个人基本信息"):
         open_section(page, section)
         walk.check(section)
@@ -97,6 +103,13 @@ def test_depositor_reaches_every_section_by_tapping(walker, width, height):
                 walk.check(f"messages-{tab}")
     open_section(page, "修改密码")
     walk.check("修改密码")
+    # 关闭音效: the chime is off for this person (remembered on the account), and the button says how to undo it.
+    assert page.evaluate("() => document.body.dataset.sound || ''").endswith(".wav")
+    press(page, "关闭音效")
+    page.get_by_text("已关闭音效").wait_for()
+    assert page.evaluate("() => document.body.dataset.sound || ''") == ""
+    press(page, "开启音效")
+    page.get_by_text("已开启新消息提示音").wait_for()
     assert not walk.problems, "\n".join(walk.problems)
 
 
