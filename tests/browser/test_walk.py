@@ -7,6 +7,7 @@ them all; the screenshots are test-artifacts/walk-*.png."""
 import pytest
 
 from .a11y import audit, layout_problems, with_axe
+from .conftest import ARTIFACTS
 from .nav import open_section, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,7 +78,8 @@ def test_depositor_reaches_every_section_by_tapping(walker, width, height):
     if width < 768:  # ☰ 菜单 opens every section as a full-width row
         page.get_by_test_id("menu-button").click()
         page.locator("#gjj-menu").get_by_role("link", name="打印缴存证明").wait_for()
-        walk.shots(page, "walk-liuqiang-menu-open", width)
+        page.wait_for_function("() => getComputedStyle(document.getElementById('gjj-menu')).transform === 'none'")
+        page.screenshot(path=str(ARTIFACTS / f"walk-liuqiang-menu-open-{width}.png"))  # the screen as seen
         page.locator("#gjj-menu").get_by_role("button", name="关闭", exact=True).click()
         page.locator("#gjj-menu").get_by_role("link", name="打印缴存证明").wait_for(state="hidden")
     for section in ("缴存支取信息", "提取", "我的贷款", "消息中心", "我发起的", "打印缴存证明", "个人基本信息"):
