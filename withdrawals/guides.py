@@ -10,7 +10,9 @@ MATERIALS = {
         "租房地区不为本地或与单位所在地区不一致时，上传租房合同（或租赁备案证明）及租金支付凭证；否则无需上传。"
     ),
     WithdrawalKind.DISABILITY: "劳动能力鉴定机构出具的完全丧失劳动能力鉴定结论书，以及与单位终止劳动关系的证明。",
-    WithdrawalKind.RETIREMENT: "退休证或社保机构出具的退休（养老金领取）证明。",
+    WithdrawalKind.RETIREMENT: (
+        "未达法定退休年龄但已办理退休的，上传退休证或社保机构出具的退休（养老金领取）证明；已达法定退休年龄的无需上传。"
+    ),
     WithdrawalKind.LEAVING: "与单位解除（终止）劳动关系的证明，以及户籍不在本地的户口簿页。",
     WithdrawalKind.COMMERCIAL_LOAN: "商业银行个人住房贷款合同及本期还款明细（银行流水）。",
     WithdrawalKind.HPF_LOAN: "住房公积金贷款合同及本期还款明细。",
