@@ -15,8 +15,9 @@ class User(AbstractUser):
     phone = models.CharField("手机号", max_length=11, blank=True, db_index=True)
     must_change_password = models.BooleanField("首次登录须修改密码", default=False)
     # 长辈版 (适老化) and the new-message sound: the person's own choice, remembered on every device.
-    elder_mode = models.BooleanField("长辈版", default=False)
-    sound_on = models.BooleanField("新消息提示音", default=True)
+    # db_default as well: rows written by SQL (imports, the benchmark generator) get the same values.
+    elder_mode = models.BooleanField("长辈版", default=False, db_default=False)
+    sound_on = models.BooleanField("新消息提示音", default=True, db_default=True)
     # Raising it logs the user out everywhere (it is part of the session's auth hash).
     session_version = models.PositiveIntegerField(default=0, editable=False)
     employer = models.ForeignKey(
