@@ -23,13 +23,6 @@ def captcha_field():
     return CaptchaField(label="验证码", error_messages=CAPTCHA_ERRORS, widget=LabelledCaptchaInput())
 
 
-def _required(form):
-    """Chinese "please fill in" messages, unless a field says something more specific."""
-    for field in form.fields.values():
-        if field.error_messages.get("required") in (None, forms.Field.default_error_messages["required"]):
-            field.error_messages["required"] = f"请填写{field.label}。"
-
-
 class DepositorLoginForm(PortalForm):
     identifier = forms.CharField(
         label="身份证号/手机号/个人账号",
@@ -49,7 +42,6 @@ class DepositorLoginForm(PortalForm):
         self.request = request
         self.user = None
         super().__init__(*args, **kwargs)
-        _required(self)
 
     def credentials(self, cleaned):
         return {"username": cleaned["identifier"], "password": cleaned["password"]}
@@ -117,7 +109,6 @@ class RegisterForm(NewPasswordMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "登录密码"
-        _required(self)
 
     def clean_id_number(self):
         return self.cleaned_data["id_number"].strip().upper()
@@ -128,24 +119,15 @@ class ForgotIdentityForm(PortalForm):
     id_number = forms.CharField(label="证件号码", max_length=18)
     captcha = captcha_field()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _required(self)
-
 
 class SmsStepForm(PortalForm):
     sms_code = SmsCodeField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _required(self)
 
 
 class ResetPasswordForm(NewPasswordMixin):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        _required(self)
 
 
 class ChangePasswordForm(NewPasswordMixin):
@@ -157,7 +139,6 @@ class ChangePasswordForm(NewPasswordMixin):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        _required(self)
 
     def clean_old_password(self):
         if not self.user.check_password(self.cleaned_data["old_password"]):

@@ -1,6 +1,6 @@
 """One place that turns Django's stock field errors into sentences that name the field and say how to
-fix it ("请填写月租金（元）。" instead of "这个字段是必须的。"). Every portal form calls `precise_errors`
-at the end of its __init__; a message a form wrote itself is kept."""
+fix it ("请填写月租金（元）。" instead of "这个字段是必须的。"). Every portal form (PortalForm) applies
+`precise_errors` before it validates; a message a form wrote itself is kept."""
 
 from django import forms
 from django.core import validators
@@ -30,7 +30,10 @@ def precise_errors(form) -> None:
             _say(field, key, text)
 
         choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField))
-        say("required", f"请选择{label}。" if choose or isinstance(field, forms.BooleanField) else f"请填写{label}。")
+        if isinstance(field, forms.BooleanField):
+            say("required", f"请勾选“{label}”。")
+        else:
+            say("required", f"请选择{label}。" if choose else f"请填写{label}。")
         say("invalid_choice", f"请从列表中选择{label}。")
         if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
             say("invalid", f"{label}请输入整数，例如 12。")
@@ -69,8 +72,9 @@ class _DecimalValidator(validators.DecimalValidator):
 
 
 class PortalForm(forms.Form):
-    """The base of every portal form: Django's stock errors become precise Chinese sentences."""
+    """The base of every portal form: Django's stock errors become precise Chinese sentences, worded just
+    before validation so they use the labels a subclass's __init__ settled on."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def full_clean(self):
         precise_errors(self)
+        super().full_clean()

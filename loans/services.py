@@ -33,22 +33,24 @@ def contract_lock(contract_id: int) -> LoanContract:
     return LoanContract.objects.select_for_update().get(pk=contract_id)
 
 
+def _instalment(contract: LoanContract, r) -> Instalment:
+    """One schedule row (schedule.build_schedule) as the contract's unsaved instalment."""
+    return Instalment(
+        contract=contract,
+        period=r.period,
+        due_on=r.due_on,
+        principal=r.principal,
+        interest=r.interest,
+        payment=r.payment,
+        balance_after=r.balance_after,
+        annual_rate=contract.annual_rate,
+    )
+
+
 def _replace_unpaid(*, contract: LoanContract, rows, from_period: int = 0) -> None:
     """Replace the unpaid instalments from `from_period` on (all of them by default)."""
     contract.schedule.exclude(state=Instalment.State.PAID).filter(period__gte=from_period).delete()
-    Instalment.objects.bulk_create(
-        Instalment(
-            contract=contract,
-            period=r.period,
-            due_on=r.due_on,
-            principal=r.principal,
-            interest=r.interest,
-            payment=r.payment,
-            balance_after=r.balance_after,
-            annual_rate=contract.annual_rate,
-        )
-        for r in rows
-    )
+    Instalment.objects.bulk_create(_instalment(contract, r) for r in rows)
 
 
 @transaction.atomic
@@ -551,18 +553,7 @@ def _reprice_locked(contracts: list[LoanContract], *, on: date, rates) -> int:
             first_due_on=first_due_on,
             first_period=first_period,
         ):
-            rows.append(
-                Instalment(
-                    contract=contract,
-                    period=r.period,
-                    due_on=r.due_on,
-                    principal=r.principal,
-                    interest=r.interest,
-                    payment=r.payment,
-                    balance_after=r.balance_after,
-                    annual_rate=contract.annual_rate,
-                )
-            )
+            rows.append(_instalment(contract, r))
     if not repriced:
         return 0
     firsts = [(c.pk, ahead[c.pk][0][0]) for c in repriced]  # each contract's unpaid rows from that period on go

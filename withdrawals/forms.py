@@ -57,13 +57,10 @@ class PayeeForm(PortalForm):
         self.today = today or timezone.localdate()
         self.fields["bank"].choices = [("", "请选择")] + [(b, b) for b in policy.banks]
         self.fields["bank"].error_messages["invalid_choice"] = rules.bank_problem("", policy)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             # Every input joins the one POST form wherever it stands, so the 查询材料号 / 计算 mini-forms
-            # can sit beside them without nesting forms.
+            # can sit beside them without nesting forms. (Their "请填写/请选择…" messages: PortalForm.)
             field.widget.attrs["form"] = "apply-form"
-            field.error_messages.setdefault("required", f"请填写{field.label}。")
-            if isinstance(field, forms.ChoiceField) and name != "mode":
-                field.error_messages["required"] = f"请选择{field.label}。"
 
     def payee(self):
         from .services import Payee
@@ -106,7 +103,6 @@ class RentWithdrawalForm(PayeeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", "请选择")] + [(r, r) for r in self.policy.rental_regions]
-        self.fields["region"].error_messages["required"] = "请选择租房地区。"
 
     def eligibility_problem(self) -> str | None:
         """Why this depositor cannot apply at all (shown before they type anything)."""

@@ -325,3 +325,9 @@ def test_ningbo_login_needs_enrollment_and_an_sms_code(client, depositor, ningbo
     client.post(reverse("accounts:login_sms"), {"action": "send"})
     client.post(reverse("accounts:login_sms"), {"sms_code": last_code(depositor.phone), "action": "login"})
     assert client.get(reverse("deposits:home")).status_code == 200
+
+
+def test_empty_fields_are_named_with_the_label_the_page_shows(client, policy):
+    """PortalForm words its messages after the form's own __init__: 注册 calls new_password1 登录密码."""
+    page = client.post(REGISTER, {"action": "register"}).content.decode()
+    assert "请填写登录密码。" in page and "请填写姓名。" in page and "请填写新密码" not in page
