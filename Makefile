@@ -46,12 +46,13 @@ worker: $(VENV)/.run-installed
 beat: $(VENV)/.run-installed
 	$(VENV)/bin/celery -A gjj_portal beat -l info
 
-## make test: installs what the tests need and runs them all on PostgreSQL + Redis + a real worker.
-test: $(VENV)/.dev-installed browser
+## make test: installs what the tests need, runs the linters (ruff with the security, timezone and refactoring
+## rules; mypy with django-stubs), then every test on PostgreSQL + Redis + a real worker, with a coverage report.
+test: $(VENV)/.dev-installed browser lint
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) $(PY) scripts/check_services.py
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) REDIS_CACHE_URL=$(TEST_CACHE_URL) \
 	CELERY_QUEUE=gjj-test DJANGO_DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 ## Debian packages the tests use: chromium for Playwright (never `playwright install`: downloads are
 ## blocked), a CJK font for the deposit certificate, poppler-utils to render that PDF to PNG and
@@ -77,8 +78,11 @@ bench-data: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	DATABASE_URL=$(BENCH_SERVER) $(PY) benchmarks/run_all.py
 
+## make lint: ruff (rules in pyproject.toml), its formatter's check, and mypy over the apps.
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=true $(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles private_media

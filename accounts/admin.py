@@ -3,9 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q
 
 from gjj_portal.admin import ID_NUMBER, NAME, PHONE, ScaledAdmin
+from gjj_portal.identity import mask_id_number, mask_phone
 
 from .models import SmsOutbox, User
-from .validators import mask_id_number, mask_phone
 
 
 @admin.register(User)
@@ -20,7 +20,7 @@ class UserAdmin(ScaledAdmin, BaseUserAdmin):
         (PHONE, lambda t: Q(phone=t) | Q(username=t)),
         (NAME, lambda t: Q(full_name=t) | Q(username__in=[t, t.lower()])),
     ]
-    fieldsets = BaseUserAdmin.fieldsets + (("公积金", {"fields": ("role", "full_name", "id_number", "phone")}),)
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("公积金", {"fields": ("role", "full_name", "id_number", "phone")}))
 
     @admin.display(description="身份证号")
     def masked_id_number(self, obj):

@@ -4,8 +4,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 
 from gjj_portal.forms import PortalForm
-
-from .validators import validate_id_number
+from gjj_portal.identity import validate_id_number
 
 CAPTCHA_ERRORS = {"invalid": "验证码错误，请重新输入。", "required": "请输入验证码。"}
 

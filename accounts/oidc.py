@@ -3,12 +3,15 @@ through OpenID Connect (mozilla-django-oidc). Off unless GJJ_OIDC_ENABLED. Users
 ID number the provider vouches for; a depositor the center knows but who never registered is linked."""
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from deposits.services import AccountLinked, account_user_link
+from gjj_portal.identity import id_number_problem
+
 from .models import Role, User
-from .validators import id_number_problem
 
 
 def _id_number(claims) -> str | None:
@@ -40,9 +43,13 @@ class GovOIDCBackend(OIDCAuthenticationBackend):
             phone=account.phone,
         )
         user.set_unusable_password()
-        user.save()
-        account.user = user
-        account.save(update_fields=["user"])
+        with transaction.atomic():
+            user.save()
+            try:
+                account_user_link(account_id=account.pk, user=user, how="政务服务网登录")
+            except AccountLinked:
+                transaction.set_rollback(True)
+                return None  # linked by someone else a moment ago
         return user
 
     def update_user(self, user, claims):

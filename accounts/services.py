@@ -4,8 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from deposits.services import AccountLinked, account_user_link
+from gjj_portal.errors import DomainError
+from gjj_portal.identity import id_number_problem
+
 from .models import Role, User
-from .validators import id_number_problem
 
 # Staff groups and what each may do. The two-person rule: 初审 approves, 复核/财务 releases.
 STAFF_GROUPS = {
@@ -46,7 +49,7 @@ def staff_groups_ensure() -> dict[str, Group]:
 # --- Depositor identity ----------------------------------------------------------------------------
 
 
-class IdentityError(Exception):
+class IdentityError(DomainError):
     """A refusal with a Chinese message."""
 
 
@@ -77,14 +80,14 @@ def depositor_register(*, full_name: str, id_number: str, phone: str, password: 
     id_number = id_number.upper()
     if problem := registration_problem(full_name=full_name, id_number=id_number, phone=phone):
         raise IdentityError(problem)
-    account = PersonalAccount.objects.select_for_update().get(id_number=id_number)
-    if account.user_id is not None:  # a concurrent registration won
-        raise IdentityError(REGISTER_MISMATCH)
-    user = User(username=id_number, role=Role.DEPOSITOR, full_name=account.name, id_number=id_number, phone=phone)
+    account_id = PersonalAccount.objects.values_list("pk", flat=True).get(id_number=id_number)
+    user = User(username=id_number, role=Role.DEPOSITOR, full_name=full_name.strip(), id_number=id_number, phone=phone)
     user.set_password(password)
     user.save()
-    account.user = user
-    account.save(update_fields=["user"])
+    try:
+        account_user_link(account_id=account_id, user=user, how="网上注册")
+    except AccountLinked as exc:  # a concurrent registration won; this user row rolls back with the rest
+        raise IdentityError(REGISTER_MISMATCH) from exc
     return user
 
 
@@ -118,10 +121,8 @@ def logout_everywhere(*, user: User) -> None:
 def online_access_open(*, account, initial_password: str) -> User:
     """The center opens web access at its counter with an initial password (Ningbo): the depositor must
     change it at first login, and a 待办 says so."""
-    from deposits.models import PersonalAccount
     from messages_center.services import todo_open
 
-    account = PersonalAccount.objects.select_for_update().get(pk=account.pk)
     if account.user_id is not None:
         raise IdentityError("该身份证已注册")
     user = User(
@@ -134,9 +135,10 @@ def online_access_open(*, account, initial_password: str) -> User:
     )
     user.set_password(initial_password)
     user.save()
-    account.user = user
-    account.online_enabled = True
-    account.save(update_fields=["user", "online_enabled"])
+    try:
+        account_user_link(account_id=account.pk, user=user, how="中心面签开通", enable_online=True)
+    except AccountLinked as exc:
+        raise IdentityError("该身份证已注册") from exc
     todo_open(
         recipient=user,
         key="first-login-password",

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from gjj_portal.errors import DomainError
+
 from .models import SmsCode, SmsOutbox
 
 log = logging.getLogger("gjj.sms")
@@ -24,7 +26,7 @@ DAILY_PER_PHONE = 10
 DAILY_PER_IP = 30
 
 
-class SmsError(Exception):
+class SmsError(DomainError):
     """A refusal with a Chinese message."""
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from gjj_portal.context_processors import ELDER_COOKIE
 from gjj_portal.http import posted
+from gjj_portal.identity import mask_phone
 from gjj_portal.policy import current_policy
 
 from . import services
@@ -23,7 +24,6 @@ from .forms import (
 )
 from .models import SmsCode, User
 from .sms import SmsError, sms_code_check, sms_code_send
-from .validators import mask_phone
 
 PENDING_LOGIN = "gjj_pending_login"
 RESET = "gjj_reset"
@@ -49,7 +49,7 @@ def _next_or(request, default):
 def login_view(request):
     """个人登录: 身份证号, 手机号 or 个人账号 + 用户密码 + 验证码; the policy may add an SMS code."""
     if request.user.is_authenticated and request.user.is_depositor:
-        return redirect("deposits:home")
+        return redirect("home")
     form = DepositorLoginForm(request, data=posted(request))
     if request.method == "POST" and form.is_valid():
         policy, user = current_policy(), form.user
@@ -61,7 +61,7 @@ def login_view(request):
             return redirect("accounts:login_sms")
         else:
             login(request, user, backend="accounts.backends.DepositorBackend")  # rotates the session key
-            return redirect(_next_or(request, "deposits:home"))
+            return redirect(_next_or(request, "home"))
     context = {
         "form": form,
         "next": request.GET.get("next", ""),
@@ -90,7 +90,7 @@ def login_sms_view(request):
         else:
             del request.session[PENDING_LOGIN]
             login(request, user, backend="accounts.backends.DepositorBackend")
-            return redirect(pending["next"] or "deposits:home")
+            return redirect(pending["next"] or "home")
     return render(request, "accounts/login_sms.html", {"form": form, "phone": mask_phone(user.phone)})
 
 
@@ -217,7 +217,7 @@ def password_change_view(request):
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码修改成功。")
-            return redirect("unit:home" if request.user.is_unit_user else "deposits:home")
+            return redirect("unit:home" if request.user.is_unit_user else "home")
     return render(request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password})
 
 
@@ -242,7 +242,7 @@ def locked_out(request, credentials, *args, **kwargs):
 def display_view(request):
     """长辈版 on or off, 新消息提示音 on or off: remembered for the person (or, before login, this browser)."""
     choice = request.POST.get("set")
-    back = redirect(_next_or(request, "deposits:home" if request.user.is_authenticated else "accounts:login"))
+    back = redirect(_next_or(request, "home" if request.user.is_authenticated else "accounts:login"))
     if choice not in ("elder_on", "elder_off", "sound_on", "sound_off"):
         return back
     on = choice.endswith("_on")

@@ -44,7 +44,9 @@ UPDATE deposits_personalaccount a SET balance = a.balance + p.amount FROM posted
 
 
 def settle_date() -> date:
-    today = date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     return date(today.year if (today.month, today.day) > (6, 30) else today.year - 1, 6, 30)
 
 

@@ -102,7 +102,8 @@ def make_payouts(n: int) -> list[int]:
 def check(ids: list[int]) -> list[str]:
     from django.db.models import Count
 
-    from withdrawals.models import Payout, SandboxTransfer, Status, StatusChange
+    from gjj_portal.models import SandboxTransfer
+    from withdrawals.models import Payout, Status, StatusChange
 
     problems = []
     payouts = Payout.objects.filter(pk__in=ids)

@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
 from django.db.models import Q
 
-from accounts.validators import mask_id_number, mask_phone
 from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, StatusHistoryInline
+from gjj_portal.errors import DomainError
+from gjj_portal.identity import mask_id_number, mask_phone
 
 from . import remittance
-from .models import Employer, LedgerEntry, PersonalAccount, RemittanceBatch, RemittanceBatchChange
+from .models import AccountChange, Employer, LedgerEntry, PersonalAccount, RemittanceBatch, RemittanceBatchChange
 from .selectors import account_ids
 
 
@@ -17,6 +18,11 @@ def _employer_ids(dwzh: str) -> list[int]:
 class EmployerAdmin(ScaledAdmin):
     list_display = ["dwzh", "name", "region", "status"]
     search_fields = ["dwzh", "name", "credit_code"]
+
+
+class AccountChangeInline(StatusHistoryInline):
+    model = AccountChange
+    verbose_name_plural = "账户变更记录"
 
 
 @admin.register(PersonalAccount)
@@ -33,6 +39,7 @@ class PersonalAccountAdmin(ReadOnlyAdmin):
     ]
     exclude = ["id_number", "phone"]
     readonly_fields = ["masked_id_number", "masked_phone"]
+    inlines = [AccountChangeInline]
 
     @admin.display(description="身份证号")
     def masked_id_number(self, obj):
@@ -84,7 +91,7 @@ class RemittanceBatchAdmin(ReadOnlyAdmin):
             try:
                 remittance.remittance_fund(batch_id=batch_id, actor=request.user, reference="财务确认到账")
                 done += 1
-            except (remittance.EmployerError, remittance.ListRejected) as exc:
+            except DomainError as exc:
                 detail = "；".join(f"第{e.row}行{e.field}：{e.reason}" for e in getattr(exc, "errors", [])) or str(exc)
                 messages.error(request, f"清册未入账：{detail}")
         if done:

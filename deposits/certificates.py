@@ -12,11 +12,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from gjj_portal.errors import DomainError
+
 FONT_NAME = "GjjCJK"
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 
 
-class CertificateUnavailable(Exception):
+class CertificateUnavailable(DomainError):
     """The server has no CJK font: the certificate cannot be drawn."""
 
 

@@ -3,14 +3,14 @@ from datetime import date
 from django import forms
 
 from gjj_portal.forms import PortalForm
+from gjj_portal.months import month_start
 
 MAX_RANGE_DAYS = 731  # two years
 
 
 def default_range(today: date) -> tuple[date, date]:
     """The last 12 calendar months, this one included."""
-    index = today.year * 12 + today.month - 1 - 11
-    return date(index // 12, index % 12 + 1, 1), today
+    return month_start(today, -11), today
 
 
 class StatementRangeForm(PortalForm):

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from gjj_portal.states import StateChange
+
 
 class Employer(models.Model):
     class Status(models.TextChoices):
@@ -39,7 +41,19 @@ class AccountStatus(models.TextChoices):
     OTHER = "other", "其他"
 
 
-ACCOUNT_STATUS_CODES = {
+# The only moves of an account's status; `deposits.services` refuses anything else and records each move.
+ACCOUNT_TRANSITIONS: dict[str, set[str]] = {
+    AccountStatus.NORMAL: {AccountStatus.SEALED, AccountStatus.WITHDRAWN, AccountStatus.FROZEN},
+    AccountStatus.SEALED: {AccountStatus.NORMAL, AccountStatus.WITHDRAWN, AccountStatus.FROZEN},
+    # A closing withdrawal whose payment failed: the account reopens as it was before.
+    AccountStatus.WITHDRAWN: {AccountStatus.NORMAL, AccountStatus.SEALED},
+    AccountStatus.FROZEN: {AccountStatus.NORMAL, AccountStatus.SEALED},
+    AccountStatus.MERGED: set(),
+    AccountStatus.TRANSFERRED_OUT: set(),
+    AccountStatus.OTHER: set(),
+}
+
+ACCOUNT_STATUS_CODES: dict[str, str] = {
     AccountStatus.NORMAL: "01",
     AccountStatus.SEALED: "02",
     AccountStatus.MERGED: "03",
@@ -127,6 +141,21 @@ class PersonalAccount(models.Model):
         )
 
 
+class AccountChange(StateChange):
+    """Who changed an account, when, from which status to which and why: 开户, 封存, 启封, 销户, 重新启用,
+    and 开通网上服务 (the status stays; the row says which user was linked)."""
+
+    account = models.ForeignKey(
+        PersonalAccount, on_delete=models.PROTECT, related_name="changes", verbose_name="个人账户"
+    )
+    from_status = models.CharField("原状态", max_length=20, choices=AccountStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=AccountStatus.choices)
+
+    class Meta(StateChange.Meta):
+        verbose_name = "账户变更记录"
+        verbose_name_plural = "账户变更记录"
+
+
 class RemittanceBatch(models.Model):
     """One list (清册) of an employer: 当月汇缴 for a month (declared once only) or 补缴.
 
@@ -172,6 +201,13 @@ class RemittanceBatch(models.Model):
 
     def __str__(self):
         return f"{self.employer} {self.get_kind_display()} {self.period}"
+
+
+REMITTANCE_TRANSITIONS: dict[str, set[str]] = {
+    RemittanceBatch.Status.DECLARED: {RemittanceBatch.Status.FUNDED},
+    RemittanceBatch.Status.FUNDED: {RemittanceBatch.Status.POSTED},
+    RemittanceBatch.Status.POSTED: set(),
+}
 
 
 class RemittanceLine(models.Model):
@@ -246,7 +282,7 @@ class EntryKind(models.TextChoices):
     UNFREEZE = "unfreeze", "解冻"
 
 
-ENTRY_KIND_CODES = {
+ENTRY_KIND_CODES: dict[str, str] = {
     EntryKind.REMITTANCE: "01",
     EntryKind.SUPPLEMENTARY: "02",
     EntryKind.OPENING: "03",

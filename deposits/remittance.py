@@ -5,23 +5,27 @@ bad row (row number, field, reason). Posting writes one ledger entry per employe
 a month is remitted once (a unique constraint on the batch, and on each entry's reference).
 """
 
-import uuid
-from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.validators import id_number_problem
 from gjj_portal.db import copy_insert
+from gjj_portal.errors import DomainError
+from gjj_portal.identity import id_number_problem
+from gjj_portal.months import month_index, period_index
 from gjj_portal.policy import current_policy
+from gjj_portal.states import transition_check
 from messages_center.services import Notice, message_send_many
 
+from . import services
 from .models import (
+    REMITTANCE_TRANSITIONS,
     AccountStatus,
     Employer,
     EntryKind,
@@ -34,7 +38,7 @@ from .models import (
 )
 from .rules import monthly_contribution
 from .selectors import accounts_deposit_periods
-from .services import Posting, account_lock, accounts_lock_many, ledger_post, ledger_post_many
+from .services import Posting, account_lock, account_opened, accounts_lock_many, ledger_post_many, status_entry
 from .spreadsheets import Limits, TableRefused, read_rows
 
 MONTHLY_HEADERS = ["个人账号", "姓名", "月缴存额"]
@@ -49,13 +53,13 @@ class RowError:
     reason: str
 
 
-class ListRejected(Exception):
+class ListRejected(DomainError):
     def __init__(self, errors: list[RowError]):
         super().__init__(f"{len(errors)}处错误")
         self.errors = errors
 
 
-class EmployerError(Exception):
+class EmployerError(DomainError):
     """A refusal with a Chinese message."""
 
 
@@ -68,7 +72,14 @@ def amount_for(account: PersonalAccount, rounding: str | None = None) -> Decimal
 # What list validation reads of each employee (not the whole row), and what posting reads.
 _LIST_FIELDS = ["grzh", "name", "status", "base", "employer_ratio", "employee_ratio", "opened_on"]
 _LINE_FIELDS = ["account_id", "period", "amount"]
-_Line = namedtuple("_Line", _LINE_FIELDS)  # a list's line as posting reads it (10,000 of them: no model instances)
+
+
+class _Line(NamedTuple):
+    """A list's line as posting reads it (10,000 of them: no model instances)."""
+
+    account_id: int
+    period: str
+    amount: Decimal
 
 
 def month_start(period: str) -> date:
@@ -132,7 +143,7 @@ def validate_monthly(
             errors.append(RowError(number, "月缴存额", f"与缴存基数×比例计算结果不符，应为{expected:.2f}元。"))
         if account.opened_on > first_day:
             errors.append(RowError(number, "个人账号", f"该账户{account.opened_on:%Y-%m}才开户。"))
-        if not errors or errors[-1].row != number:
+        if amount is not None and (not errors or errors[-1].row != number):
             valid.append((account, amount))
     if errors:
         raise ListRejected(errors)
@@ -149,6 +160,7 @@ def monthly_list(*, employer: Employer, period: str) -> list[tuple[PersonalAccou
 
 
 def _batch_transition(batch: RemittanceBatch, to: str, actor=None, reason: str = "") -> None:
+    transition_check(REMITTANCE_TRANSITIONS, batch.status, to, subject="清册", labels=RemittanceBatch.Status)
     RemittanceBatchChange.objects.create(
         batch=batch, from_status=batch.status, to_status=to, actor=actor, reason=reason
     )
@@ -342,7 +354,7 @@ def validate_supplementary(*, employer: Employer, rows: list[dict], today: date,
     paid = accounts_deposit_periods(account_ids=listed)  # one read for the whole list
     rounding = current_policy().contribution_rounding
     errors, valid, seen = [], [], set()
-    current = today.year * 12 + today.month - 1
+    current = month_index(today)
     for number, row in _rows(rows, progress):
         account = accounts.get(row["个人账号"])
         if account is None:
@@ -350,7 +362,7 @@ def validate_supplementary(*, employer: Employer, rows: list[dict], today: date,
             continue
         period = row["补缴年月"]
         try:
-            index = int(period[:4]) * 12 + int(period[5:7]) - 1
+            index = period_index(period)
             ok = len(period) == 7 and period[4] == "-" and 1 <= int(period[5:7]) <= 12
         except ValueError:
             ok = False
@@ -425,7 +437,7 @@ def account_open(
         opened_on=start.replace(day=1),
         household_region=employer.region,
     )
-    _status_entry(account_lock(account_id=account.pk), EntryKind.OPENING, "KH", "开户")
+    account_opened(account=account_lock(account_id=account.pk), reason=f"开户（{employer.name}）")
     return account
 
 
@@ -435,19 +447,6 @@ def _check_base_and_ratio(base: Decimal, ratio: Decimal) -> None:
         raise EmployerError(f"缴存基数须在{policy.base_floor:,.2f}元至{policy.base_cap:,.2f}元之间。")
     if not Decimal("0.05") <= ratio <= Decimal("0.12"):
         raise EmployerError("缴存比例须在5%至12%之间。")
-
-
-def _status_entry(account: PersonalAccount, kind: str, prefix: str, memo: str) -> None:
-    """A status record (开户, 封存, 启封, 基数调整): no money, its own reference every time, so the same
-    change can happen twice in a day (seal, unseal, seal) without colliding."""
-    ledger_post(
-        account=account,
-        kind=kind,
-        amount=Decimal("0"),
-        reference=f"{prefix}{account.grzh}{uuid.uuid4().hex[:12]}",
-        occurred_on=timezone.localdate(),
-        memo=memo,
-    )
 
 
 def _employee(employer: Employer, account_id: int) -> PersonalAccount:
@@ -470,10 +469,7 @@ def account_seal(*, employer: Employer, account_id: int, reason: str) -> Persona
         raise EmployerError(f"{account.name}的账户状态为{account.get_status_display()}，不能封存。")
     if reason not in SealReason.values:
         raise EmployerError("请选择封存原因。")
-    _status_entry(account, EntryKind.SEALING, "FC", f"封存：{SealReason(reason).label}")
-    PersonalAccount.objects.filter(pk=account.pk).update(
-        status=AccountStatus.SEALED, seal_reason=reason, sealed_on=timezone.localdate()
-    )
+    services.account_seal(account=account, seal_reason=reason, reason=f"单位办理封存：{SealReason(reason).label}")
     _tell(account, "账户已封存", f"{employer.name}已为您办理住房公积金账户封存（{SealReason(reason).label}）。")
     return account
 
@@ -484,8 +480,7 @@ def account_unseal(*, employer: Employer, account_id: int) -> PersonalAccount:
     account = _employee(employer, account_id)
     if account.status != AccountStatus.SEALED:
         raise EmployerError(f"{account.name}的账户不是封存状态，不能启封。")
-    _status_entry(account, EntryKind.UNSEALING, "QF", "启封")
-    PersonalAccount.objects.filter(pk=account.pk).update(status=AccountStatus.NORMAL, seal_reason="", sealed_on=None)
+    services.account_unseal(account=account, reason="单位办理启封")
     _tell(account, "账户已启封", f"{employer.name}已为您办理住房公积金账户启封。")
     return account
 
@@ -500,7 +495,7 @@ def account_adjust(*, employer: Employer, account_id: int, base: Decimal, ratio:
         account=account, kind=EntryKind.BASE_ADJUSTMENT, occurred_on__year=today.year
     ).exists():
         raise EmployerError(f"{account.name}本年度已调整过缴存基数，每年只能调整一次。")
-    _status_entry(
+    status_entry(
         account,
         EntryKind.BASE_ADJUSTMENT,
         "JS",

@@ -6,13 +6,11 @@ from django.db import connection
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from gjj_portal.months import month_index, period_index
+
 from .models import EntryKind, LedgerEntry, PersonalAccount
 
 DEPOSIT_KINDS = [EntryKind.REMITTANCE, EntryKind.SUPPLEMENTARY]
-
-
-def _month_index(d: date) -> int:
-    return d.year * 12 + d.month - 1
 
 
 def account_deposit_periods(*, account: PersonalAccount) -> set[str]:
@@ -31,8 +29,8 @@ def accounts_deposit_periods(*, account_ids) -> set[tuple[int, str]]:
 
 def account_continuous_deposit_months(*, account: PersonalAccount, today: date) -> int:
     """Consecutive months with a remittance (汇缴 or 补缴) ending at this month or the one before."""
-    months = {int(p[:4]) * 12 + int(p[5:7]) - 1 for p in account_deposit_periods(account=account)}
-    current = _month_index(today)
+    months = {period_index(p) for p in account_deposit_periods(account=account)}
+    current = month_index(today)
     start = current if current in months else current - 1
     count = 0
     while start - count in months:

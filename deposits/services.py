@@ -1,18 +1,30 @@
 """Writes to personal accounts. A balance moves only through `ledger_post`, on a row locked by the caller's
 transaction; the account's `balance` is the running sum of its entries (`manage.py reconcile` proves it)."""
 
+import uuid
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from gjj_portal.db import copy_insert
+from gjj_portal.errors import DomainError
+from gjj_portal.states import transition_check
 
-from .models import EntryKind, LedgerEntry, PersonalAccount
+from .models import (
+    ACCOUNT_TRANSITIONS,
+    AccountChange,
+    AccountStatus,
+    EntryKind,
+    LedgerEntry,
+    PersonalAccount,
+    SealReason,
+)
 
 
-class InsufficientBalance(Exception):
+class InsufficientBalance(DomainError):
     """The debit would take the balance below zero."""
 
 
@@ -25,7 +37,7 @@ def account_lock(*, account_id: int) -> PersonalAccount:
 def ledger_post(
     *,
     account: PersonalAccount,
-    kind: EntryKind,
+    kind: str,
     amount: Decimal,
     reference: str,
     occurred_on: date,
@@ -50,6 +62,93 @@ def ledger_post(
     PersonalAccount.objects.filter(pk=account.pk).update(balance=new_balance)
     account.balance = new_balance
     return entry
+
+
+# --- The account's status: only these functions change it, each recording an AccountChange row. -------
+# Each takes an account the caller has locked with `account_lock` (LOCK ORDER: account first).
+
+
+class AccountLinked(DomainError):
+    """The account already has an online user."""
+
+
+def status_entry(account: PersonalAccount, kind: str, prefix: str, memo: str) -> LedgerEntry:
+    """A 明细 row that moves no money (开户, 封存, 启封, 基数调整), so the depositor's statement shows the
+    event; its own reference every time, so the same change may happen twice in a day."""
+    return ledger_post(
+        account=account,
+        kind=kind,
+        amount=Decimal("0"),
+        reference=f"{prefix}{account.grzh}{uuid.uuid4().hex[:12]}",
+        occurred_on=timezone.localdate(),
+        memo=memo,
+    )
+
+
+def _account_move(account: PersonalAccount, to: str, *, actor, reason: str, **fields) -> None:
+    transition_check(ACCOUNT_TRANSITIONS, account.status, to, subject=f"账户{account.grzh}", labels=AccountStatus)
+    AccountChange.objects.create(account=account, from_status=account.status, to_status=to, actor=actor, reason=reason)
+    fields["status"] = to
+    PersonalAccount.objects.filter(pk=account.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(account, name, value)
+
+
+def account_opened(*, account: PersonalAccount, actor=None, reason: str = "开户") -> None:
+    """The first row of a new account's history (and its 开户 明细 entry)."""
+    status_entry(account, EntryKind.OPENING, "KH", "开户")
+    AccountChange.objects.create(account=account, to_status=account.status, actor=actor, reason=reason)
+
+
+def account_seal(*, account: PersonalAccount, seal_reason: str, actor=None, reason: str = "") -> None:
+    """封存: deposits stop; the money stays and keeps earning interest."""
+    label = SealReason(seal_reason).label
+    _account_move(
+        account,
+        AccountStatus.SEALED,
+        actor=actor,
+        reason=reason or f"封存：{label}",
+        seal_reason=seal_reason,
+        sealed_on=timezone.localdate(),
+    )
+    status_entry(account, EntryKind.SEALING, "FC", f"封存：{label}")
+
+
+def account_unseal(*, account: PersonalAccount, actor=None, reason: str = "启封") -> None:
+    """启封: back to normal deposits."""
+    _account_move(account, AccountStatus.NORMAL, actor=actor, reason=reason, seal_reason="", sealed_on=None)
+    status_entry(account, EntryKind.UNSEALING, "QF", "启封")
+
+
+def account_close(*, account: PersonalAccount, actor=None, reason: str) -> str:
+    """销户 after a closing withdrawal took the whole balance. Returns the status it had, so a failed
+    payment can reopen it as it was."""
+    before = account.status
+    _account_move(account, AccountStatus.WITHDRAWN, actor=actor, reason=reason)
+    return before
+
+
+def account_reopen(*, account: PersonalAccount, to: str, actor=None, reason: str) -> None:
+    """The closing withdrawal's money came back (付款失败): the account is open again, as it was."""
+    if account.status != AccountStatus.WITHDRAWN:
+        return  # already reopened (a rerun of the same failure)
+    _account_move(account, to, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def account_user_link(*, account_id: int, user, how: str, enable_online: bool = False) -> PersonalAccount:
+    """开通网上服务: the account gets its online user (注册, 面签开通 or 政务服务网), once. The row is
+    locked, so two registrations of one person cannot both win."""
+    account = account_lock(account_id=account_id)
+    if account.user_id is not None:
+        raise AccountLinked("该账户已开通网上服务。")
+    account.user = user
+    account.online_enabled = account.online_enabled or enable_online
+    account.save(update_fields=["user", "online_enabled"])
+    AccountChange.objects.create(
+        account=account, from_status=account.status, to_status=account.status, reason=f"开通网上服务（{how}）"
+    )
+    return account
 
 
 CLOSED_STATUSES = ("merged", "transferred_out", "withdrawn")
@@ -193,7 +292,8 @@ def _interest_settle_chunk(*, lo, hi, settle_on, start, weights, dry_run) -> tup
             },
         )
         eligible, todo, earned, total, moved = cursor.fetchone()
-    assert dry_run or moved == earned, "every interest entry moved its balance"
+    if not dry_run and moved != earned:  # the statement's own invariant: never commit half of it
+        raise RuntimeError(f"结息入账{earned}笔，余额只更新{moved}笔：已回滚")
     return eligible, todo, earned, total
 
 
@@ -222,7 +322,7 @@ def interest_settle_each(*, settle_on: date, rates, dry_run: bool = False, progr
 @transaction.atomic
 def certificate_issue(*, account: PersonalAccount, center_name: str, today: date):
     """Freeze what the certificate says (masked) under a fresh verification code."""
-    from accounts.validators import mask_id_number
+    from gjj_portal.identity import mask_id_number
 
     from .certificates import certificate_code
     from .models import DepositCertificate

@@ -12,6 +12,8 @@ import time
 import zipfile
 from dataclasses import dataclass
 
+from gjj_portal.errors import DomainError
+
 # A cell starting with one of these is run as a formula by Excel/WPS (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,7 +26,7 @@ class Limits:
     max_seconds: float = 5.0
 
 
-class TableRefused(Exception):
+class TableRefused(DomainError):
     """The file as a whole is refused; the message is Chinese and says what to do."""
 
 
@@ -93,7 +95,9 @@ def _csv_rows(content: bytes, limits: Limits):
         raise TableRefused("CSV 文件格式有误，无法读取。") from exc
 
 
-def read_rows(name: str, content: bytes, headers: list[str], limits: Limits) -> list[dict]:
+def read_rows(
+    name: str, content: bytes, headers: list[str], limits: Limits
+) -> tuple[list[dict], list[tuple[int, str, str]]]:
     """Rows of {header: text} for the wanted headers; TableRefused for the file as a whole.
     Problems of single cells (formula text, NUL, too long) come back as ``(row, header, reason)`` in
     the second element so the caller reports them with every other bad row."""

@@ -4,8 +4,8 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
-from accounts.validators import validate_id_number
 from gjj_portal.forms import PortalForm
+from gjj_portal.identity import validate_id_number
 
 from .models import SealReason
 
@@ -58,7 +58,7 @@ class UnsealForm(PortalForm):
 
 
 class AdjustForm(SealForm):
-    reason = None
+    reason = None  # type: ignore[assignment]  # Django's way to drop an inherited form field
     base = forms.DecimalField(label="新缴存基数（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
     ratio = forms.DecimalField(label="缴存比例（%）", max_digits=4, decimal_places=1, min_value=5, max_value=12)
 

@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.decorators import unit_required
+from gjj_portal.access import unit_required
+from gjj_portal.errors import DomainError
 
 from . import remittance
 from .models import AccountStatus, PersonalAccount, RemittanceBatch
@@ -82,7 +83,7 @@ def confirm(request):
         except KeyError:
             messages.error(request, "清册中有职工已不属于本单位，请重新生成或上传。")
             return redirect("unit:home")
-        except remittance.EmployerError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
             return redirect("unit:home")
         cache.delete(key)
@@ -118,7 +119,7 @@ def monthly(request):
                               source="网上录入")  # fmt: skip
         except remittance.ListRejected as exc:
             errors = exc.errors
-        except remittance.EmployerError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
     batch = RemittanceBatch.objects.filter(employer=employer, kind="monthly", period=period).first()
     context = {
@@ -162,7 +163,7 @@ def supplementary(request):
                 return _stage(request, kind="supplementary", period="", lines=rows, source=source)
         except remittance.ListRejected as exc:
             errors = exc.errors
-        except remittance.EmployerError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
     return render(request, "unit/supplementary.html", {"form": form, "errors": errors, "upload": UploadForm()})
 
@@ -189,7 +190,7 @@ def changes(request):
             opened = remittance.accounts_open_list(employer=employer, rows=remittance.validate_openings(rows=table))
         except remittance.ListRejected as exc:
             errors = exc.errors
-        except remittance.EmployerError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"开户清册已入账：{len(opened)}人。")
@@ -198,7 +199,7 @@ def changes(request):
     if form is not None and form.is_valid():
         try:
             done = _change(employer, action, form.cleaned_data)
-        except remittance.EmployerError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, done)

@@ -4,7 +4,6 @@ from . import views
 
 app_name = "deposits"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("statement/", views.statement, name="statement"),
     path("certificate/", views.certificate, name="certificate"),

@@ -4,11 +4,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.decorators import depositor_required
 from gjj_portal import charts
+from gjj_portal.access import depositor_required
 from gjj_portal.policy import current_policy
-from loans.selectors import NO_LOAN, loans_overview
-from messages_center.selectors import home_tasks
 
 from . import selectors, services
 from .certificates import CertificateUnavailable, certificate_pdf
@@ -21,21 +19,6 @@ def _account(request):
     if account is None:
         raise Http404
     return account
-
-
-@depositor_required
-def home(request):
-    """The home page of seed 004 §1.3: 个人任务管理 on top, 我的公积金 and 我的贷款 below; in 长辈版 the
-    most used services as large tiles first."""
-    account = _account(request)
-    context = {
-        "account": account,
-        "tasks": home_tasks(user=request.user),
-        "loans": loans_overview(user=request.user),
-        "no_loan": NO_LOAN,
-        "entries": selectors.account_recent_entries(account=account, limit=5),
-    }
-    return render(request, "deposits/home.html", context)
 
 
 @depositor_required

@@ -1,10 +1,11 @@
 import re
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 
 from .models import BusinessWindow, CalendarDay, CenterPolicy, InterestRate, LoanRate, PolicyBank
@@ -20,7 +21,7 @@ class LargeTablePaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        queryset = self.object_list
+        queryset = cast(QuerySet, self.object_list)
         if not queryset.query.where:
             estimate = _estimated_rows(queryset.model._meta.db_table)
             if estimate > self.CAP:
@@ -101,8 +102,7 @@ class StatusHistoryInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "from_status", "to_status", "actor", "reason")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -3,15 +3,16 @@
 from datetime import date
 from decimal import Decimal
 
+from .months import month_end, month_start
+
 WIDTH, HEIGHT, PAD_X, PAD_Y = 640, 240, 16, 34
 
 
 def month_ends(start: date, end: date) -> list[date]:
-    days, y, m = [], start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        nxt = date(y + (m == 12), m % 12 + 1, 1)
-        days.append(min(date.fromordinal(nxt.toordinal() - 1), end))
-        y, m = nxt.year, nxt.month
+    days, month = [], month_start(start)
+    while month <= end:
+        days.append(min(month_end(month), end))
+        month = month_start(month, 1)
     return days
 
 

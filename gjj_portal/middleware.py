@@ -6,8 +6,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from withdrawals import rules
-
 from .models import Business
 from .policy import current_policy, window_is_open, window_next_opening
 
@@ -51,7 +49,7 @@ class BusinessGuardMiddleware:
             )
         bank = request.POST.get("bank")
         if bank is not None and bank != "":
-            problem = rules.bank_problem(bank, policy)
+            problem = policy.bank_problem(bank)
             if problem:
                 return render(request, "refused.html", {"problem": problem}, status=400)
         return None

@@ -1,4 +1,5 @@
-"""The center policy: every number in which centers differ is data here, never a literal in a rule."""
+"""The center policy (every number in which centers differ is data here, never a literal in a rule), and
+the sandbox bank's record of what it was asked to do."""
 
 from decimal import Decimal
 
@@ -158,3 +159,27 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {'工作日' if self.is_working_day else '休息日'}"
+
+
+class SandboxTransfer(models.Model):
+    """What the sandbox bank has received, keyed by the idempotency key like a real bank's API."""
+
+    kind = models.CharField(max_length=10, default="payout")  # payout (to a depositor) or debit (from a borrower)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    bank = models.CharField(max_length=30)
+    card_number = models.CharField(max_length=19)
+    payee_name = models.CharField(max_length=50)
+    accepted = models.BooleanField()
+    reference = models.CharField(max_length=64)
+    message = models.CharField(max_length=200, blank=True)
+    times_requested = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "withdrawals_sandboxtransfer"  # its table since it was born in withdrawals
+        verbose_name = "沙箱银行转账"
+        verbose_name_plural = "沙箱银行转账"
+
+    def __str__(self):
+        return str(self.idempotency_key)

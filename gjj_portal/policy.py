@@ -57,6 +57,12 @@ class PolicySnapshot:
     loan_max_amount: Decimal = Decimal("1000000")
     loan_max_years: int = 30
 
+    def bank_problem(self, bank: str) -> str | None:
+        """Why money may not go to (or come from) this bank: the center's allow-list (收款银行)."""
+        if bank not in self.banks:
+            return f"收款银行须为{'、'.join(self.banks)}之一，请更换本人名下一类卡。"
+        return None
+
 
 def _load(code: str) -> PolicySnapshot:
     from .models import CenterPolicy

@@ -26,7 +26,7 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. On a development machine set "
             "DJANGO_DEBUG=true (in the environment or in .env; `make run` writes that .env for you)."
         )
-    SECRET_KEY = "dev-only-insecure-key-never-used-in-production"
+    SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105 (DEBUG only; refused above)
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "gjj_portal.middleware.BusinessGuardMiddleware",
+    "gjj_portal.errors.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
     "gjj_portal.middleware.NoStoreMiddleware",
@@ -146,7 +147,7 @@ AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-LOGIN_REDIRECT_URL = "deposits:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -192,6 +193,8 @@ GJJ_LIST_MAX_ROWS = env.int("GJJ_LIST_MAX_ROWS", default=5000)
 GJJ_LIST_MAX_SECONDS = env.float("GJJ_LIST_MAX_SECONDS", default=5.0)
 GJJ_IMPORT_MAX_ROWS = env.int("GJJ_IMPORT_MAX_ROWS", default=500_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# 我发起的 in the message center: the selector (of the app that owns applications) listing a person's own.
+GJJ_INITIATED_BY = "withdrawals.selectors.applications_of_user"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 CACHES = {

@@ -1,11 +1,19 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from accounts.validators import mask_card
 from deposits.selectors import account_ids
-from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin
+from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, StatusHistoryInline
+from gjj_portal.identity import mask_card
 
-from .models import CommercialLoan, Instalment, LoanContract, ProgressNode, Repayment
+from .models import (
+    CommercialLoan,
+    Instalment,
+    InstalmentChange,
+    LoanContract,
+    LoanContractChange,
+    ProgressNode,
+    Repayment,
+)
 
 
 class ProgressInline(admin.TabularInline):
@@ -16,6 +24,17 @@ class ProgressInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class LoanContractChangeInline(StatusHistoryInline):
+    model = LoanContractChange
+    verbose_name_plural = "合同状态变更"
+
+
+class InstalmentChangeInline(StatusHistoryInline):
+    model = InstalmentChange
+    fields = readonly_fields = ("at", "period", "from_status", "to_status", "reason")
+    verbose_name_plural = "还款计划状态变更"
 
 
 @admin.register(LoanContract)
@@ -40,7 +59,7 @@ class LoanContractAdmin(ReadOnlyAdmin):
     ]
     exclude = ["repay_card"]
     readonly_fields = ["masked_card"]
-    inlines = [ProgressInline]
+    inlines = [ProgressInline, LoanContractChangeInline, InstalmentChangeInline]
 
     @admin.display(description="扣款银行卡号")
     def masked_card(self, obj):

@@ -9,7 +9,7 @@ from gjj_portal.policy import current_policy, loan_rate_on
 
 from .models import CommercialLoan, LoanContract, Method, ProgressNode
 from .schedule import add_months
-from .services import contract_reprice, instalments_collect, loan_disburse
+from .services import contract_reprice, instalments_collect, loan_contract_open, loan_disburse
 
 DISBURSED_ON = date(2024, 6, 20)
 
@@ -17,7 +17,7 @@ DISBURSED_ON = date(2024, 6, 20)
 def _contract(account, contract_no, amount, months, on, done_on):
     """done_on: the days its first nodes (受理, 审批, …) were done, in order; the rest are still ahead."""
     rate = loan_rate_on(current_policy().loan_rates, months, on)
-    contract = LoanContract.objects.create(
+    contract = loan_contract_open(
         contract_no=contract_no,
         borrower=account,
         amount=amount,
@@ -48,7 +48,9 @@ def seed_loans(account, today: date) -> None:
     while due < today:
         january = date(due.year, 1, 1)
         if january > DISBURSED_ON:
-            contract_reprice(contract_id=loan.pk, on=january, rate=loan_rate_on(rates, 240, january))
+            rate = loan_rate_on(rates, 240, january)
+            if rate is not None:
+                contract_reprice(contract_id=loan.pk, on=january, rate=rate)
         instalments_collect(on=due)
         due = add_months(due, 1)
     applied = date(2026, 10, 8)

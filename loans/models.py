@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gjj_portal.states import StateChange
+
 from .schedule import EQUAL_INSTALMENT, EQUAL_PRINCIPAL
 
 
@@ -12,13 +14,20 @@ class Method(models.TextChoices):
     EQUAL_PRINCIPAL = EQUAL_PRINCIPAL, "等额本金"
 
 
-METHOD_CODES = {Method.EQUAL_INSTALMENT: "01", Method.EQUAL_PRINCIPAL: "02"}
+METHOD_CODES: dict[str, str] = {Method.EQUAL_INSTALMENT: "01", Method.EQUAL_PRINCIPAL: "02"}
 
 
 class LoanStatus(models.TextChoices):
     APPLYING = "applying", "审批中"
     DISBURSED = "disbursed", "还款中"
     SETTLED = "settled", "已结清"
+
+
+LOAN_TRANSITIONS: dict[str, set[str]] = {
+    LoanStatus.APPLYING: {LoanStatus.DISBURSED},
+    LoanStatus.DISBURSED: {LoanStatus.SETTLED},
+    LoanStatus.SETTLED: set(),
+}
 
 
 class LoanContractQuerySet(models.QuerySet):
@@ -130,6 +139,44 @@ class Instalment(models.Model):
 
     def __str__(self):
         return f"{self.contract_id}#{self.period}"
+
+
+INSTALMENT_TRANSITIONS: dict[str, set[str]] = {
+    Instalment.State.DUE: {Instalment.State.PAID, Instalment.State.OVERDUE},
+    Instalment.State.OVERDUE: {Instalment.State.PAID},
+    Instalment.State.PAID: set(),
+}
+
+
+class LoanContractChange(StateChange):
+    """Who moved a loan contract, when, from which status to which and why (受理, 放款, 结清)."""
+
+    contract = models.ForeignKey(
+        LoanContract, on_delete=models.CASCADE, related_name="changes", verbose_name="借款合同"
+    )
+    from_status = models.CharField("原状态", max_length=10, choices=LoanStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=10, choices=LoanStatus.choices)
+
+    class Meta(StateChange.Meta):
+        verbose_name = "合同状态变更"
+        verbose_name_plural = "合同状态变更"
+
+
+class InstalmentChange(StateChange):
+    """An instalment's moves (逾期, 已还). Named by contract and period, not by the row: an unpaid row is
+    replaced when its schedule is recomputed, and its history must outlive it."""
+
+    contract = models.ForeignKey(
+        LoanContract, on_delete=models.CASCADE, related_name="instalment_changes", verbose_name="借款合同"
+    )
+    period = models.PositiveSmallIntegerField("期次")
+    from_status = models.CharField("原状态", max_length=10, choices=Instalment.State.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=10, choices=Instalment.State.choices)
+
+    class Meta(StateChange.Meta):
+        verbose_name = "还款计划状态变更"
+        verbose_name_plural = "还款计划状态变更"
+        indexes = [models.Index(fields=["contract", "period"], name="instalment_change_period")]
 
 
 class Repayment(models.Model):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from gjj_portal.months import add_months
+
 CENT = Decimal("0.01")
 EQUAL_INSTALMENT = "equal_instalment"
 EQUAL_PRINCIPAL = "equal_principal"
@@ -44,19 +46,6 @@ class Instalment:
     balance_after: Decimal
 
 
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    # Clamp to the month's last day (a loan due on the 31st is due on Feb 28/29).
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def build_schedule(
     *,
     principal: Decimal,
@@ -69,8 +58,8 @@ def build_schedule(
     r = monthly_rate(annual_rate)
     balance = Decimal(principal)
     rows = []
-    payment = annuity_payment(balance, annual_rate, months) if method == EQUAL_INSTALMENT else None
-    part = cents(balance / months) if method == EQUAL_PRINCIPAL else None
+    payment = annuity_payment(balance, annual_rate, months) if method == EQUAL_INSTALMENT else Decimal(0)
+    part = cents(balance / months) if method == EQUAL_PRINCIPAL else Decimal(0)
     for i in range(months):
         interest = cents(balance * r)
         last = i == months - 1

@@ -16,21 +16,62 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
+from gjj_portal.errors import DomainError
 from gjj_portal.policy import current_policy, loan_rate_on
+from gjj_portal.states import transition_check
 from messages_center.services import message_send
 
 from . import rules
-from .models import Instalment, LoanContract, LoanStatus, PrepaymentRequest, ProgressNode, Repayment
+from .models import (
+    INSTALMENT_TRANSITIONS,
+    LOAN_TRANSITIONS,
+    Instalment,
+    InstalmentChange,
+    LoanContract,
+    LoanContractChange,
+    LoanStatus,
+    PrepaymentRequest,
+    ProgressNode,
+    Repayment,
+)
 from .schedule import EQUAL_INSTALMENT, add_months, build_schedule, cents, months_to_repay
 from .selectors import contract_has_overdue
 
 
-class LoanError(Exception):
+class LoanError(DomainError):
     """A refusal with a Chinese message."""
 
 
 def contract_lock(contract_id: int) -> LoanContract:
     return LoanContract.objects.select_for_update().get(pk=contract_id)
+
+
+def contracts_record(*, moves: list[tuple[LoanContract, str]], to: str, reason: str, actor=None) -> None:
+    """Check and record contracts moving from their state before (each `(contract, before)`) to `to`;
+    the caller writes the status (one row or a bulk UPDATE) in the same transaction."""
+    for contract, before in moves:
+        transition_check(LOAN_TRANSITIONS, before, to, subject=f"合同{contract.contract_no}", labels=LoanStatus)
+    LoanContractChange.objects.bulk_create(
+        LoanContractChange(contract=c, from_status=before, to_status=to, actor=actor, reason=reason)
+        for c, before in moves
+    )
+
+
+def instalments_record(*, moves: list[tuple[Instalment, str]], to: str, reason: str) -> None:
+    """Check and record instalments moving to `to` (each `(row, its state before)`), in one INSERT."""
+    for row, before in moves:
+        transition_check(INSTALMENT_TRANSITIONS, before, to, subject=f"第{row.period}期", labels=Instalment.State)
+    InstalmentChange.objects.bulk_create(
+        InstalmentChange(contract_id=r.contract_id, period=r.period, from_status=b, to_status=to, reason=reason)
+        for r, b in moves
+    )
+
+
+def loan_contract_open(**fields) -> LoanContract:
+    """受理: a contract enters the center's books (审批中), with the first row of its history."""
+    contract = LoanContract.objects.create(**fields)
+    LoanContractChange.objects.create(contract=contract, to_status=contract.status, reason="贷款申请受理")
+    return contract
 
 
 def _instalment(contract: LoanContract, r) -> Instalment:
@@ -59,6 +100,7 @@ def loan_disburse(*, contract_id: int, on: date) -> LoanContract:
     contract = contract_lock(contract_id)
     if contract.status != LoanStatus.APPLYING:
         raise LoanError(f"合同{contract.contract_no}已放款，不能重复放款。")
+    contracts_record(moves=[(contract, contract.status)], to=LoanStatus.DISBURSED, reason=f"放款（{on:%Y-%m-%d}）")
     contract.status = LoanStatus.DISBURSED
     contract.disbursed_on = on
     contract.first_due_on = add_months(on, 1)
@@ -86,6 +128,9 @@ def _day_start(day: date):
 def _record_repayment(*, contract, kind, paid_on, principal, interest, reference, bank_reference, **extra):
     contract.principal_balance -= principal
     if contract.principal_balance == 0:
+        contracts_record(
+            moves=[(contract, contract.status)], to=LoanStatus.SETTLED, reason=f"贷款已还清（{reference}）"
+        )
         contract.status = LoanStatus.SETTLED
     contract.save(update_fields=["principal_balance", "status"])
     return Repayment.objects.create(
@@ -119,12 +164,16 @@ def instalments_mark_paid(*, debits: dict[int, tuple[str, str]], paid_on: date) 
     )
     if not rows:
         return 0
+    instalments_record(
+        moves=[(r, r.state) for r in rows], to=Instalment.State.PAID, reason=f"委托扣款成功（{paid_on}）"
+    )
     Instalment.objects.filter(pk__in=[r.pk for r in rows]).update(state=Instalment.State.PAID, paid_on=paid_on)
-    repayments = []
+    repayments, settled = [], []
     for row in rows:
         contract = contracts[row.contract_id]
         contract.principal_balance -= row.principal
         if contract.principal_balance == 0:
+            settled.append((contract, contract.status))
             contract.status = LoanStatus.SETTLED
         reference, bank_reference = debits[row.pk]
         repayments.append(
@@ -141,6 +190,7 @@ def instalments_mark_paid(*, debits: dict[int, tuple[str, str]], paid_on: date) 
                 instalment=row,
             )
         )
+    contracts_record(moves=settled, to=LoanStatus.SETTLED, reason=f"贷款已还清（{paid_on}）")
     touched = sorted({row.contract_id for row in rows})
     LoanContract.objects.bulk_update([contracts[pk] for pk in touched], ["principal_balance", "status"])
     Repayment.objects.bulk_create(repayments)
@@ -208,9 +258,16 @@ def instalments_collect(
             if result.accepted:
                 debits[row.pk] = (key, result.reference)
                 continue
-            became_overdue = Instalment.objects.filter(pk=row.pk, state=Instalment.State.DUE).update(
-                state=Instalment.State.OVERDUE
-            )
+            with transaction.atomic():
+                became_overdue = Instalment.objects.filter(pk=row.pk, state=Instalment.State.DUE).update(
+                    state=Instalment.State.OVERDUE
+                )
+                if became_overdue:
+                    instalments_record(
+                        moves=[(row, Instalment.State.DUE)],
+                        to=Instalment.State.OVERDUE,
+                        reason=f"扣款失败：{result.message}",
+                    )
             if became_overdue:
                 _notify(
                     contract,
@@ -480,16 +537,15 @@ def contract_reprice(*, contract_id: int, on: date, rate: Decimal) -> bool:
     contract.annual_rate = rate
     contract.rate_effective_on = on
     contract.save(update_fields=["annual_rate", "rate_effective_on"])
-    unpaid = ahead
     rows = build_schedule(
         principal=contract.principal_balance - behind,
         annual_rate=rate,
-        months=len(unpaid),
+        months=len(ahead),
         method=contract.method,
-        first_due_on=unpaid[0].due_on,
-        first_period=unpaid[0].period,
+        first_due_on=ahead[0].due_on,
+        first_period=ahead[0].period,
     )
-    _replace_unpaid(contract=contract, rows=rows, from_period=unpaid[0].period)
+    _replace_unpaid(contract=contract, rows=rows, from_period=ahead[0].period)
     return True
 
 
@@ -518,6 +574,39 @@ def loans_reprice(*, on: date, chunk: int = REPRICE_CHUNK) -> int:
             changed += _reprice_locked(contracts, on=on, rates=rates)
 
 
+def _unpaid_split(contract_ids, on: date) -> tuple[dict, dict]:
+    """The unpaid instalments of these contracts: {contract: [(period, due_on) due from `on`]} and
+    {contract: principal of those overdue before `on`}."""
+    unpaid = (
+        Instalment.objects.filter(contract_id__in=contract_ids)
+        .exclude(state=Instalment.State.PAID)
+        .order_by("contract_id", "period")
+        .values_list("contract_id", "period", "due_on", "principal")
+    )
+    ahead: dict[int, list[tuple[int, date]]] = {}
+    behind: dict[int, Decimal] = {}
+    for contract_id, period, due_on, principal in unpaid:
+        if due_on >= on:
+            ahead.setdefault(contract_id, []).append((period, due_on))
+        else:  # overdue before `on`: keeps its terms; only the principal after it is re-amortized
+            behind[contract_id] = behind.get(contract_id, Decimal("0")) + principal
+    return ahead, behind
+
+
+def _unpaid_delete_from(firsts: list[tuple[int, int]]) -> None:
+    """Delete each contract's unpaid instalments from its period on, in one statement."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM loans_instalment i USING unnest(%s::bigint[], %s::int[]) AS v (contract_id, period) "
+                "WHERE i.contract_id = v.contract_id AND i.period >= v.period AND i.state <> %s",
+                [[pk for pk, _ in firsts], [period for _, period in firsts], Instalment.State.PAID],
+            )
+    else:  # the SQLite demo
+        for pk, period in firsts:
+            Instalment.objects.filter(contract_id=pk, period__gte=period).exclude(state=Instalment.State.PAID).delete()
+
+
 def _reprice_locked(contracts: list[LoanContract], *, on: date, rates) -> int:
     new_rate = {}
     for contract in contracts:
@@ -526,18 +615,7 @@ def _reprice_locked(contracts: list[LoanContract], *, on: date, rates) -> int:
             new_rate[contract.pk] = rate
     if not new_rate:
         return 0
-    unpaid = (
-        Instalment.objects.filter(contract_id__in=new_rate)
-        .exclude(state=Instalment.State.PAID)
-        .order_by("contract_id", "period")
-        .values_list("contract_id", "period", "due_on", "principal")
-    )
-    ahead, behind = {}, {}
-    for contract_id, period, due_on, principal in unpaid:
-        if due_on >= on:
-            ahead.setdefault(contract_id, []).append((period, due_on))
-        else:  # overdue before `on`: keeps its terms; only the principal after it is re-amortized
-            behind[contract_id] = behind.get(contract_id, Decimal("0")) + principal
+    ahead, behind = _unpaid_split(list(new_rate), on)
     repriced, rows = [], []
     for contract in contracts:
         if contract.pk not in new_rate or contract.pk not in ahead:
@@ -556,17 +634,7 @@ def _reprice_locked(contracts: list[LoanContract], *, on: date, rates) -> int:
             rows.append(_instalment(contract, r))
     if not repriced:
         return 0
-    firsts = [(c.pk, ahead[c.pk][0][0]) for c in repriced]  # each contract's unpaid rows from that period on go
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM loans_instalment i USING unnest(%s::bigint[], %s::int[]) AS v (contract_id, period) "
-                "WHERE i.contract_id = v.contract_id AND i.period >= v.period AND i.state <> %s",
-                [[pk for pk, _ in firsts], [period for _, period in firsts], Instalment.State.PAID],
-            )
-    else:  # the SQLite demo
-        for pk, period in firsts:
-            Instalment.objects.filter(contract_id=pk, period__gte=period).exclude(state=Instalment.State.PAID).delete()
+    _unpaid_delete_from([(c.pk, ahead[c.pk][0][0]) for c in repriced])  # each contract's unpaid rows from there
     Instalment.objects.bulk_create(rows, batch_size=2000)
     LoanContract.objects.bulk_update(repriced, ["annual_rate", "rate_effective_on"])
     return len(repriced)

@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.decorators import depositor_required
 from gjj_portal import charts
+from gjj_portal.access import depositor_required
+from gjj_portal.errors import DomainError
 from gjj_portal.http import posted
 from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy, loan_rate_on
@@ -100,7 +101,7 @@ def repay(request):
                     amount=amount,
                     today=timezone.localdate(),
                 )
-            except services.LoanError as exc:
+            except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"提前还款 {repayment.amount:,.2f} 元已扣款成功，还款计划已更新。")
@@ -110,7 +111,7 @@ def repay(request):
                 context["prepared"], context["plan"] = services.prepayment_prepare(
                     contract=contract, user=request.user, amount=amount, mode=mode
                 )
-            except services.LoanError as exc:
+            except DomainError as exc:
                 form.add_error(None, str(exc))
     context["ineligible"] = form.eligibility_problem() if contract.status == LoanStatus.DISBURSED else None
     return render(request, "loans/repay.html", context)

@@ -16,6 +16,8 @@ def message_send(
 ) -> Message:
     """One notice; `recipient_id` spares the caller reading the user row just to name it."""
     recipient_id = recipient.pk if recipient is not None else recipient_id
+    if recipient_id is None:
+        raise ValueError("message_send needs a recipient or a recipient_id")
     return Message.objects.create(recipient_id=recipient_id, business=business, title=title, body=body, link=link)
 
 

@@ -4,12 +4,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import depositor_required
-from withdrawals.selectors import applications_of_user
+from gjj_portal.access import depositor_required
 
 from . import services
 from .models import Message
-from .selectors import message_get_for_user
+from .selectors import initiated_by, message_get_for_user
 
 TABS = {
     "notices": ("消息", lambda qs: qs.unread_notices()),
@@ -24,7 +23,7 @@ PAGE_SIZE = 10
 def inbox(request, tab="notices"):
     """The four lists of seed 004 chapter 2; 更多 (?more=1) pages through the whole history."""
     title, pick = TABS[tab]
-    source = applications_of_user(user=request.user) if pick is None else pick(Message.objects.of_user(request.user))
+    source = initiated_by(user=request.user) if pick is None else pick(Message.objects.of_user(request.user))
     more = request.GET.get("more") == "1"
     page = Paginator(source, 20 if more else PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -39,9 +39,9 @@ def redis_ok(url):
         return str(exc)
 
 
-def try_start(cmd):
-    print("starting:", cmd, flush=True)
-    subprocess.run(cmd, shell=True, check=False)
+def try_start(cmd: list[str]):
+    print("starting:", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=False)  # noqa: S603 (a fixed command of this script, no user input)
     time.sleep(3)
 
 
@@ -51,14 +51,28 @@ def main():
     problems = []
     if pg_ok(db_url) and shutil.which("pg_ctlcluster") and os.path.isdir("/etc/postgresql"):
         version = sorted(os.listdir("/etc/postgresql"))[-1]
-        try_start(f"pg_ctlcluster --skip-systemctl-redirect {version} main start")
+        try_start(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"])
     if (err := pg_ok(db_url)) is not None:
         problems.append(
             f"PostgreSQL is not reachable at {db_url}: {err}\n"
             "  install it with: apt-get install -y postgresql  (trust auth for user postgres on 127.0.0.1)"
         )
     if redis_ok(broker) and shutil.which("redis-server"):
-        try_start('redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no')
+        try_start(
+            [
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                "6379",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ]
+        )
     if (err := redis_ok(broker)) is not None:
         problems.append(
             f"Redis is not reachable at {broker}: {err}\n  install it with: apt-get install -y redis-server"

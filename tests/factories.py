@@ -5,10 +5,10 @@ import factory
 from django.db import transaction
 
 from accounts.models import Role, User
-from accounts.validators import id_check_digit
 from deposits.models import Employer, EntryKind, PersonalAccount
 from deposits.rules import monthly_contribution
 from deposits.services import account_lock, ledger_post
+from gjj_portal.identity import id_check_digit
 
 
 class EmployerFactory(factory.django.DjangoModelFactory):

@@ -8,15 +8,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from accounts.validators import mask_card
 from deposits.selectors import account_ids
 from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, StatusHistoryInline
+from gjj_portal.errors import DomainError
+from gjj_portal.identity import mask_card
 from gjj_portal.policy import current_policy, working_day_after
 
 from . import payouts, review
 from .forms import ReviewForm
-from .models import Payout, Status, StatusChange, WithdrawalApplication
-from .services import WithdrawalError
+from .models import Payout, PayoutChange, Status, StatusChange, WithdrawalApplication
 from .workbench import review_deadline, review_deadlines, review_workbench
 
 
@@ -106,7 +106,7 @@ class WithdrawalApplicationAdmin(ScaledAdmin):
     list_select_related = ["account", "payout"]
     inlines = [StatusChangeInline]
     actions = ["approve_selected", "release_selected"]
-    fields = [
+    fields = readonly_fields = (
         "number",
         "kind",
         "status",
@@ -122,8 +122,7 @@ class WithdrawalApplicationAdmin(ScaledAdmin):
         "reviewed_at",
         "submitted_at",
         "payout_state",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request):
         return False
@@ -270,7 +269,7 @@ class WithdrawalApplicationAdmin(ScaledAdmin):
                     review.withdrawal_reject(application_id=pk, reviewer=request.user, opinion=opinion)
                 else:
                     review.withdrawal_request_materials(application_id=pk, reviewer=request.user, reason=opinion)
-            except WithdrawalError as exc:
+            except DomainError as exc:
                 messages.error(request, str(exc))
             else:
                 verdict = dict(form.fields["decision"].choices)[decision]
@@ -286,7 +285,7 @@ class WithdrawalApplicationAdmin(ScaledAdmin):
             return redirect("admin:withdrawals_withdrawalapplication_change", pk)
         try:
             review.payout_release(application_id=pk, releaser=request.user)
-        except WithdrawalError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, "已复核放款，付款已提交银行。")
@@ -316,11 +315,16 @@ class WithdrawalApplicationAdmin(ScaledAdmin):
         for application_id in queryset.values_list("pk", flat=True):
             try:
                 done.append(action(application_id))
-            except WithdrawalError as exc:
+            except DomainError as exc:
                 messages.error(request, str(exc))
         if done:
             messages.success(request, f"已{verb}{len(done)}笔申请。")
         return done
+
+
+class PayoutChangeInline(StatusHistoryInline):
+    model = PayoutChange
+    verbose_name_plural = "付款状态变更"
 
 
 @admin.register(Payout)
@@ -329,6 +333,7 @@ class PayoutAdmin(ReadOnlyAdmin):
     list_filter = ["state"]
     readonly_fields = [f.name for f in Payout._meta.fields if f.name != "card_number"] + ["masked_card"]
     exclude = ["card_number"]
+    inlines = [PayoutChangeInline]
 
     @admin.display(description="银行卡号码")
     def masked_card(self, obj):

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 
 from deposits.spreadsheets import formula_safe
+from gjj_portal.errors import DomainError
 
 from .models import Payout
 from .payouts import _payouts_claim, payout_complete, payout_fail
@@ -21,7 +22,7 @@ RETURN_HEADER = ["流水号", "结果", "银行流水号", "失败原因"]
 OK, FAILED = "成功", "失败"
 
 
-class BankFileError(Exception):
+class BankFileError(DomainError):
     """The return file is malformed: nothing was applied."""
 
 

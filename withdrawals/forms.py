@@ -1,6 +1,7 @@
 import re
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -55,8 +56,9 @@ class PayeeForm(PortalForm):
         self.account = account
         self.policy = policy
         self.today = today or timezone.localdate()
-        self.fields["bank"].choices = [("", "请选择")] + [(b, b) for b in policy.banks]
-        self.fields["bank"].error_messages["invalid_choice"] = rules.bank_problem("", policy)
+        bank = cast(forms.ChoiceField, self.fields["bank"])
+        bank.choices = [("", "请选择")] + [(b, b) for b in policy.banks]
+        bank.error_messages["invalid_choice"] = rules.bank_problem("", policy) or ""
         for field in self.fields.values():
             # Every input joins the one POST form wherever it stands, so the 查询材料号 / 计算 mini-forms
             # can sit beside them without nesting forms. (Their "请填写/请选择…" messages: PortalForm.)
@@ -218,7 +220,8 @@ class MultipleFileField(forms.FileField):
 
 
 class MaterialUploadForm(PortalForm):
-    files = MultipleFileField(
+    # The manuals' field name; Django's form metaclass moves it into base_fields, so it never shadows `.files`.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="本地上传",
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
         error_messages={"required": "请选择要上传的材料文件。"},

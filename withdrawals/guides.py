@@ -5,7 +5,7 @@ from gjj_portal.policy import PolicySnapshot
 
 from .models import WithdrawalKind
 
-MATERIALS = {
+MATERIALS: dict[str, str] = {
     WithdrawalKind.RENT: (
         "租房地区不为本地或与单位所在地区不一致时，上传租房合同（或租赁备案证明）及租金支付凭证；否则无需上传。"
     ),
@@ -22,6 +22,7 @@ MATERIALS = {
 def guide_for(kind: str, policy: PolicySnapshot) -> list[tuple[str, str]]:
     """(heading, text) rows of the 办事指南 shown above the form."""
     closing = "账户余额加截至今日的利息全部提取，提取后账户销户。"
+    kind = WithdrawalKind(kind)
     who = {
         WithdrawalKind.RENT: (
             f"账户状态正常、连续足额缴存满{policy.rent_min_deposit_months}个月、本人及配偶在本市无自有住房的缴存职工，"

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from gjj_portal.states import StateChange
+
 
 class WithdrawalKind(models.TextChoices):
     RENT = "rent", "租房提取"
@@ -18,7 +20,7 @@ class WithdrawalKind(models.TextChoices):
 
 
 # National withdrawal reason codes (TQYY).
-WITHDRAWAL_REASON_CODES = {
+WITHDRAWAL_REASON_CODES: dict[str, str] = {
     WithdrawalKind.RENT: "07",
     WithdrawalKind.DISABILITY: "04",
     WithdrawalKind.RETIREMENT: "03",
@@ -42,7 +44,7 @@ class Status(models.TextChoices):
 
 
 # The only allowed transitions; services refuse anything else.
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     Status.DRAFT: {Status.SUBMITTED},
     Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.MATERIALS_REQUESTED},
     Status.MATERIALS_REQUESTED: {Status.SUBMITTED, Status.REJECTED},
@@ -244,24 +246,24 @@ class Payout(models.Model):
         return f"{self.application_id} {self.amount} {self.get_state_display()}"
 
 
-class SandboxTransfer(models.Model):
-    """What the sandbox bank has received, keyed by the idempotency key like a real bank's API."""
+# The only moves of a payout: held until a second person releases it, claimed by one worker (or one
+# batch file), then paid or failed; a timeout or a dead worker puts it back to pending, same key.
+PAYOUT_TRANSITIONS: dict[str, set[str]] = {
+    Payout.State.HELD: {Payout.State.PENDING},
+    Payout.State.PENDING: {Payout.State.SENDING},
+    Payout.State.SENDING: {Payout.State.PAID, Payout.State.FAILED, Payout.State.PENDING},
+    Payout.State.PAID: set(),
+    Payout.State.FAILED: set(),
+}
 
-    kind = models.CharField(max_length=10, default="payout")  # payout (to a depositor) or debit (from a borrower)
-    idempotency_key = models.CharField(max_length=64, unique=True)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    bank = models.CharField(max_length=30)
-    card_number = models.CharField(max_length=19)
-    payee_name = models.CharField(max_length=50)
-    accepted = models.BooleanField()
-    reference = models.CharField(max_length=64)
-    message = models.CharField(max_length=200, blank=True)
-    times_requested = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        verbose_name = "沙箱银行转账"
-        verbose_name_plural = "沙箱银行转账"
+class PayoutChange(StateChange):
+    """Who moved a payout, when, from which state to which and why (放款复核 is the releaser's row)."""
 
-    def __str__(self):
-        return str(self.idempotency_key)
+    payout = models.ForeignKey(Payout, on_delete=models.CASCADE, related_name="changes", verbose_name="付款")
+    from_status = models.CharField("原状态", max_length=10, choices=Payout.State.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=10, choices=Payout.State.choices)
+
+    class Meta(StateChange.Meta):
+        verbose_name = "付款状态变更"
+        verbose_name_plural = "付款状态变更"

@@ -6,7 +6,7 @@ from messages_center.services import Notice, message_send, message_send_many, to
 
 from .models import Status
 
-_TEXTS = {
+_TEXTS: dict[str, tuple[str, str]] = {
     Status.SUBMITTED: ("申请已提交", "您的{kind}申请（{number}）已提交，待后台审核通过后，资金即可到账。"),
     Status.MATERIALS_REQUESTED: ("请补充材料", "您的{kind}申请（{number}）需要补充材料：{reason}"),
     Status.APPROVED: (

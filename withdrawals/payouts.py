@@ -12,18 +12,32 @@ an earlier one, so two services can never deadlock each other (tests/withdrawals
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from deposits.models import EntryKind, PersonalAccount
-from deposits.services import account_lock, ledger_post
+from deposits.models import EntryKind
+from deposits.services import account_lock, account_reopen, ledger_post
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
+from gjj_portal.states import transition_check
 
-from .models import Payout, Status, WithdrawalApplication
+from .models import PAYOUT_TRANSITIONS, Payout, PayoutChange, Status, WithdrawalApplication
 from .services import _transition, _transition_many
+
+
+def payouts_record(*, moves: list[tuple[Payout | int, str]], to: str, reason: str, actor=None) -> None:
+    """The change rows of payouts moved to `to` (each `(payout or id, its state before)`), in one INSERT,
+    after checking every move against PAYOUT_TRANSITIONS. The caller writes the state itself (often as
+    one UPDATE for the whole batch) in the same transaction."""
+    for _payout, before in moves:
+        transition_check(PAYOUT_TRANSITIONS, before, to, subject="付款", labels=Payout.State)
+    PayoutChange.objects.bulk_create(
+        PayoutChange(payout_id=getattr(p, "pk", p), from_status=before, to_status=to, actor=actor, reason=reason)
+        for p, before in moves
+    )
 
 
 class PayoutRetry(Exception):
@@ -80,10 +94,12 @@ def payouts_execute(*, payout_ids: list[int], gateway: BankGateway | None = None
         if payout_fail(payout_id=payout_id, reason=reason).state == Payout.State.FAILED:
             run.failed.append(payout_id)
     for payout_id, error in timed_out.items():
-        if Payout.objects.filter(pk=payout_id, state=Payout.State.SENDING).update(
-            state=Payout.State.PENDING, last_error=error, updated_at=timezone.now()
-        ):
-            run.retry.append(payout_id)
+        with transaction.atomic():
+            if Payout.objects.filter(pk=payout_id, state=Payout.State.SENDING).update(
+                state=Payout.State.PENDING, last_error=error, updated_at=timezone.now()
+            ):
+                payouts_record(moves=[(payout_id, Payout.State.SENDING)], to=Payout.State.PENDING, reason=error)
+                run.retry.append(payout_id)
     return run
 
 
@@ -106,6 +122,11 @@ def _payouts_claim(*, payout_ids, batch_file: str = "") -> list[Payout]:
     if not applications:
         return []
     now = timezone.now()
+    payouts_record(
+        moves=[(a.payout, Payout.State.PENDING) for a in applications],
+        to=Payout.State.SENDING,
+        reason=f"批量付款文件{batch_file}" if batch_file else "提交银行付款",
+    )
     Payout.objects.filter(pk__in=[a.payout.pk for a in applications]).update(
         state=Payout.State.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1, batch_file=batch_file
     )
@@ -133,6 +154,7 @@ def payouts_complete(*, references: dict[int, str]) -> list[int]:
         payout.state, payout.bank_reference, payout.last_error = Payout.State.PAID, references[payout.pk], ""
         payout.updated_at = now
         payouts.append(payout)
+    payouts_record(moves=[(p, Payout.State.SENDING) for p in payouts], to=Payout.State.PAID, reason="银行付款成功")
     Payout.objects.bulk_update(payouts, ["state", "bank_reference", "last_error", "updated_at"])
     _transition_many(
         applications=applications,
@@ -158,6 +180,7 @@ def payout_fail(*, payout_id: int, reason: str) -> Payout:
     payout = Payout.objects.select_for_update().get(pk=payout_id)
     if payout.state != Payout.State.SENDING:
         return payout
+    payouts_record(moves=[(payout, payout.state)], to=Payout.State.FAILED, reason=f"银行退回：{reason}"[:300])
     payout.state = Payout.State.FAILED
     payout.last_error = reason[:300]
     payout.save(update_fields=["state", "last_error", "updated_at"])
@@ -171,7 +194,9 @@ def payout_fail(*, payout_id: int, reason: str) -> Payout:
     )
     if application.closes_account and application.account_status_before:
         # The money is back: the account reopens as it was, so the depositor can apply again.
-        PersonalAccount.objects.filter(pk=account.pk).update(status=application.account_status_before)
+        account_reopen(
+            account=account, to=application.account_status_before, reason=f"申请{application.number}付款失败，资金退回"
+        )
     _transition(application=application, to=Status.FAILED, reason=f"付款失败：{reason}")
     return payout
 
@@ -184,13 +209,19 @@ def payout_sweep(*, now=None) -> list[int]:
     stale = now - timedelta(seconds=settings.GJJ_PAYOUT_STALE_SECONDS)
     unclaimed = now - timedelta(seconds=settings.GJJ_PAYOUT_PENDING_STALE_SECONDS)
     with transaction.atomic():
-        ids = list(
+        found = list(
             Payout.objects.select_for_update(skip_locked=True)
             .filter(
                 Q(state=Payout.State.SENDING, claimed_at__lt=stale)
                 | Q(state=Payout.State.PENDING, updated_at__lt=unclaimed)
             )
-            .values_list("pk", flat=True)
+            .values_list("pk", "state")
+        )
+        ids = [pk for pk, _state in found]
+        payouts_record(
+            moves=[(pk, state) for pk, state in found if state == Payout.State.SENDING],
+            to=Payout.State.PENDING,
+            reason="超时未完成，重新付款",
         )
         Payout.objects.filter(pk__in=ids).update(
             state=Payout.State.PENDING, updated_at=now, last_error="超时未完成，重新付款"
@@ -207,4 +238,4 @@ def payouts_enqueue(*, payout_ids: list[int]) -> None:
     size = settings.GJJ_PAYOUT_BATCH
     for i in range(0, len(payout_ids), size):
         batch = payout_ids[i : i + size]
-        transaction.on_commit(lambda batch=batch: payout_send_many.delay(batch))
+        transaction.on_commit(partial(payout_send_many.delay, batch))

@@ -4,6 +4,8 @@ birth month, one month per `step` birth months after the start cohort, capped at
 from dataclasses import dataclass
 from datetime import date
 
+from gjj_portal.months import month_index, month_start
+
 
 @dataclass(frozen=True)
 class Cohort:
@@ -25,14 +27,13 @@ def cohort_for(*, sex: str, job_category: str) -> Cohort:
 
 
 def delay_months(birth: date, cohort: Cohort) -> int:
-    k = (birth.year - cohort.start_year) * 12 + (birth.month - 1)
+    k = month_index(birth) - cohort.start_year * 12
     return 0 if k < 0 else min(cohort.max_delay, k // cohort.step + 1)
 
 
 def retirement_month(birth: date, cohort: Cohort) -> date:
     """The first day of the month in which the person reaches statutory retirement."""
-    index = birth.year * 12 + birth.month - 1 + cohort.base_age * 12 + delay_months(birth, cohort)
-    return date(index // 12, index % 12 + 1, 1)
+    return month_start(birth, cohort.base_age * 12 + delay_months(birth, cohort))
 
 
 def sex_from_id_number(id_number: str) -> str:

@@ -7,13 +7,14 @@ closing withdrawals also post interest to date, take the whole balance and close
 from django.db import transaction
 from django.utils import timezone
 
-from deposits.models import AccountStatus, EntryKind, PersonalAccount
+from deposits.models import EntryKind, PersonalAccount
 from deposits.selectors import account_interest_to_date
-from deposits.services import InsufficientBalance, account_lock, ledger_post
+from deposits.services import InsufficientBalance, account_close, account_lock, ledger_post
 from gjj_portal.policy import current_policy
 
 from . import rules
-from .models import TRANSITIONS, Payout, Status, WithdrawalApplication
+from .models import TRANSITIONS, Payout, PayoutChange, Status, WithdrawalApplication
+from .payouts import payouts_record
 from .services import InvalidTransition, WithdrawalError, _transition, closing_problem
 
 
@@ -31,7 +32,7 @@ def _record_review(application, reviewer, opinion):
     application.save(update_fields=["review_opinion", "reviewed_by", "reviewed_at", "amount", "account_status_before"])
 
 
-def _take_closing(account: PersonalAccount, application: WithdrawalApplication) -> None:
+def _take_closing(account: PersonalAccount, application: WithdrawalApplication, reviewer) -> None:
     """Interest to date (09), then the whole balance (12 销户提取), and the account closes (05)."""
     today = timezone.localdate()
     problem = closing_problem(kind=application.kind, account=account, today=today, excluding=application)
@@ -48,7 +49,6 @@ def _take_closing(account: PersonalAccount, application: WithdrawalApplication) 
             memo="销户结息",
         )
     application.amount = account.balance
-    application.account_status_before = account.status
     ledger_post(
         account=account,
         kind=EntryKind.CLOSING_WITHDRAWAL,
@@ -57,7 +57,9 @@ def _take_closing(account: PersonalAccount, application: WithdrawalApplication) 
         occurred_on=today,
         memo=application.get_kind_display(),
     )
-    PersonalAccount.objects.filter(pk=account.pk).update(status=AccountStatus.WITHDRAWN)
+    application.account_status_before = account_close(
+        account=account, actor=reviewer, reason=f"{application.get_kind_display()}（申请{application.number}）"
+    )
 
 
 def _take_partial(account: PersonalAccount, application: WithdrawalApplication) -> None:
@@ -88,19 +90,20 @@ def withdrawal_approve(*, application_id: int, reviewer, opinion: str = "") -> W
             f"申请{application.number}当前状态为“{application.get_status_display()}”，不能审核通过。"
         )
     if application.closes_account:
-        _take_closing(account, application)
+        _take_closing(account, application, reviewer)
     else:
         _take_partial(account, application)
     opinion = opinion.strip() or "审核通过"
     _transition(application=application, to=Status.APPROVED, actor=reviewer, reason=opinion)
     _record_review(application, reviewer, opinion)
-    Payout.objects.create(
+    payout = Payout.objects.create(
         application=application,
         amount=application.amount,
         bank=application.bank,
         card_number=application.card_number,
         payee_name=account.name,
     )
+    PayoutChange.objects.create(payout=payout, to_status=payout.state, actor=reviewer, reason="审核通过，待复核放款")
     return application
 
 
@@ -139,6 +142,7 @@ def payout_release(*, application_id: int, releaser, send: bool = True) -> Payou
         raise WithdrawalError(f"申请{application.number}没有待复核的付款。")
     if application.reviewed_by_id == releaser.pk:
         raise WithdrawalError("审核人不能复核放款自己审核通过的申请，须由另一名复核/财务人员放款。")
+    payouts_record(moves=[(payout, payout.state)], to=Payout.State.PENDING, reason="复核放款", actor=releaser)
     payout.state = Payout.State.PENDING
     payout.released_by = releaser
     payout.released_at = timezone.now()

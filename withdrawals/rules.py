@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from gjj_portal.months import whole_months
 from gjj_portal.policy import PolicySnapshot
 
 
@@ -80,9 +81,8 @@ def rent_needs_materials(*, rent_region: str, employer_region: str, policy: Poli
 
 
 def bank_problem(bank: str, policy: PolicySnapshot) -> str | None:
-    if bank not in policy.banks:
-        return f"收款银行须为{'、'.join(policy.banks)}之一，请更换本人名下一类卡。"
-    return None
+    """The allow-list is the policy's own rule (the middleware applies it to every business)."""
+    return policy.bank_problem(bank)
 
 
 def card_number_problem(card: str) -> str | None:
@@ -150,8 +150,7 @@ def retirement_needs_proof(facts: AccountFacts) -> bool:
 
 def months_between(start: date, end: date) -> int:
     """Whole months from `start` to `end`."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return months - (end.day < start.day)
+    return whole_months(start, end)
 
 
 def leaving_problem(facts: AccountFacts, policy: PolicySnapshot) -> str | None:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from deposits.models import PersonalAccount
 from deposits.selectors import account_interest_to_date
 from deposits.services import account_lock
+from gjj_portal import errors
+from gjj_portal.errors import DomainError
 from gjj_portal.policy import current_policy
 
 from . import rules
@@ -31,12 +33,12 @@ from .selectors import (
 )
 
 
-class WithdrawalError(Exception):
+class WithdrawalError(DomainError):
     """A refusal with a Chinese message for the person who asked."""
 
 
-class InvalidTransition(WithdrawalError):
-    pass
+class InvalidTransition(WithdrawalError, errors.InvalidTransition):
+    """A move the applications' transition table does not allow."""
 
 
 def _transition_check(application: WithdrawalApplication, to: Status) -> None:
@@ -181,7 +183,7 @@ def closing_problem(*, kind: str, account: PersonalAccount, today: date, excludi
         WithdrawalKind.DISABILITY: rules.disability_problem,
         WithdrawalKind.RETIREMENT: rules.retirement_problem,
         WithdrawalKind.LEAVING: lambda f: rules.leaving_problem(f, current_policy()),
-    }[kind]
+    }[WithdrawalKind(kind)]
     if problem := check(facts):
         return problem
     if closing_application_in_progress(account=account, excluding=excluding):

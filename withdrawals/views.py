@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
-from accounts.decorators import depositor_required
+from gjj_portal.access import depositor_required
+from gjj_portal.errors import DomainError
 from gjj_portal.http import posted
 from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy
@@ -99,7 +100,7 @@ def rent_new(request):
             return _submitted(
                 request, services.rent_withdrawal_create(user=request.user, account=account, request=form.to_request())
             )
-        except services.WithdrawalError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
     return _render_apply(request, form, WithdrawalKind.RENT)
 
@@ -145,7 +146,7 @@ def apply(request, kind):
                     amount=form.cleaned_data["amount"],
                 )
             return _submitted(request, application)
-        except services.WithdrawalError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
     return _render_apply(request, form, kind, **extra)
 
@@ -162,7 +163,7 @@ def materials(request, public_id):
         form = MaterialUploadForm()
         try:
             services.withdrawal_submit(application=application, user=request.user)
-        except services.WithdrawalError as exc:
+        except DomainError as exc:
             error = str(exc)
         else:
             return redirect("withdrawals:done", public_id=application.public_id)
@@ -226,7 +227,7 @@ def mine(request):
 
 @require_GET
 @xframe_options_sameorigin  # the reviewer's workbench previews a PDF's first page in an <object>
-@csp_replace({"frame-ancestors": [SELF]})
+@csp_replace({"frame-ancestors": [SELF]})  # type: ignore[arg-type]  # django-csp types a one-argument view
 def material_file(request, public_id):
     """A material, for its applicant or for staff who may review; 404 for anyone else."""
     if not request.user.is_authenticated:

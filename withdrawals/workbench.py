@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from accounts.validators import mask_id_number
 from deposits.models import LedgerEntry
 from deposits.selectors import account_continuous_deposit_months
+from gjj_portal.identity import mask_id_number
 from gjj_portal.policy import WorkingCalendar, current_policy
 from loans.models import CommercialLoan, LoanContract
 

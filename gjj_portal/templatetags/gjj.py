@@ -2,7 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from accounts import validators
+from gjj_portal import identity as validators
 
 register = template.Library()
 register.filter("mask_card", validators.mask_card)

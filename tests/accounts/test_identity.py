@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import SmsCode, SmsOutbox, User
 from accounts.sms import SmsError, sms_code_check, sms_code_send
-from accounts.validators import id_check_digit
 from deposits.models import PersonalAccount
+from gjj_portal.identity import id_check_digit
 from gjj_portal.models import CenterPolicy
 from gjj_portal.policy import policy_cache_clear
 from messages_center.models import Message
@@ -61,7 +61,7 @@ def test_a_colleague_registers_with_the_reserved_phone_and_logs_in(client, colle
     for identifier in (colleague.id_number, colleague.phone, colleague.grzh):
         client.logout()
         r = client.post(LOGIN, {"identifier": identifier, "password": "gjj2026ok", **captcha()})
-        assert r.status_code == 302 and r["Location"] == reverse("deposits:home"), identifier
+        assert r.status_code == 302 and r["Location"] == reverse("home"), identifier
 
 
 @pytest.mark.parametrize(
@@ -209,7 +209,7 @@ def test_a_center_created_account_must_change_its_password_first(client, colleag
     call_command("open_online_access", colleague.id_number)
     initial = capsys.readouterr().out.rsplit(": ", 1)[1].strip()
     client.post(LOGIN, {"identifier": colleague.id_number, "password": initial, **captcha()})
-    for url in (reverse("deposits:home"), reverse("withdrawals:index"), reverse("loans:info")):
+    for url in (reverse("home"), reverse("withdrawals:index"), reverse("loans:info")):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change")
     user = User.objects.get(id_number=colleague.id_number)
@@ -218,7 +218,7 @@ def test_a_center_created_account_must_change_its_password_first(client, colleag
         reverse("accounts:password_change"),
         {"old_password": initial, "new_password1": "new12345", "new_password2": "new12345"},
     )
-    assert client.get(reverse("deposits:home")).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
     assert not Message.objects.open_todos().filter(recipient=user).exists()
 
 
@@ -263,8 +263,8 @@ def test_change_password_needs_the_old_one_and_a_different_new_one_and_ends_othe
         ).content.decode()
     )
     client.post(url, {"old_password": "demo1234", "new_password1": "gjj2026ok", "new_password2": "gjj2026ok"})
-    assert client.get(reverse("deposits:home")).status_code == 200  # this session stays
-    assert other.get(reverse("deposits:home")).status_code == 302  # the other device is logged out
+    assert client.get(reverse("home")).status_code == 200  # this session stays
+    assert other.get(reverse("home")).status_code == 302  # the other device is logged out
 
 
 def test_logout_everywhere_ends_every_session(client, depositor):
@@ -274,8 +274,8 @@ def test_logout_everywhere_ends_every_session(client, depositor):
     other.force_login(depositor)
     client.force_login(depositor)
     client.post(reverse("accounts:logout_all"))
-    assert other.get(reverse("deposits:home")).status_code == 302
-    assert client.get(reverse("deposits:home")).status_code == 302
+    assert other.get(reverse("home")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
 
 
 @pytest.fixture
@@ -298,7 +298,7 @@ def test_unit_users_and_depositors_never_mix(client, unit_user, depositor):
     assert response.status_code == 302 and response["Location"] == reverse("unit:home")
     assert "职工甲" in client.get(reverse("unit:home")).content.decode()
     for url in (
-        reverse("deposits:home"),
+        reverse("home"),
         reverse("withdrawals:index"),
         reverse("loans:info"),
         reverse("messages_center:inbox"),
@@ -321,10 +321,10 @@ def test_ningbo_login_needs_enrollment_and_an_sms_code(client, depositor, ningbo
     PersonalAccount.objects.filter(pk=depositor.account.pk).update(online_enabled=True)
     response = client.post(LOGIN, {"identifier": depositor.id_number, "password": "demo1234", **captcha()})
     assert response["Location"] == reverse("accounts:login_sms")
-    assert client.get(reverse("deposits:home")).status_code == 302  # not logged in yet
+    assert client.get(reverse("home")).status_code == 302  # not logged in yet
     client.post(reverse("accounts:login_sms"), {"action": "send"})
     client.post(reverse("accounts:login_sms"), {"sms_code": last_code(depositor.phone), "action": "login"})
-    assert client.get(reverse("deposits:home")).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
 
 
 def test_empty_fields_are_named_with_the_label_the_page_shows(client, policy):

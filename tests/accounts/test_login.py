@@ -13,8 +13,8 @@ def captcha():
 @pytest.mark.parametrize("identifier", ["id_number", "phone"])
 def test_depositor_logs_in_with_id_number_or_phone(client, depositor, identifier):
     response = client.post(URL, {"identifier": getattr(depositor, identifier), "password": "demo1234", **captcha()})
-    assert response.status_code == 302 and response["Location"] == reverse("deposits:home")
-    assert client.get(reverse("deposits:home")).status_code == 200
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
 
 
 def test_wrong_password_gets_a_message_that_does_not_say_whether_the_id_exists(client, depositor):
@@ -28,7 +28,7 @@ def test_wrong_captcha_is_refused_and_the_identifier_kept(client, depositor):
     data["captcha_1"] = "zzzz"
     page = client.post(URL, data).content.decode()
     assert "验证码错误" in page and depositor.id_number in page
-    assert client.get(reverse("deposits:home")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_staff_cannot_use_the_depositor_login(client, reviewer):
@@ -40,4 +40,4 @@ def test_logout_needs_post_and_ends_the_session(client, depositor):
     client.force_login(depositor)
     assert client.get(reverse("accounts:logout")).status_code == 405
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("deposits:home")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302

@@ -5,7 +5,7 @@ import requests
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.validators import id_check_digit
+from gjj_portal.identity import id_check_digit
 
 from .oidc_provider import LocalOIDCProvider
 from .test_identity import colleague  # noqa: F401  (fixture)
@@ -33,14 +33,14 @@ def sign_in(client, provider, claims):
 def test_a_depositor_signs_in_with_the_government_account_matched_by_id_number(client, provider, depositor):
     response = sign_in(client, provider, {"sub": "gov-001", "id_card_no": depositor.id_number, "name": "张伟"})
     assert response.status_code == 302
-    assert client.get(reverse("deposits:home")).context["user"] == depositor
+    assert client.get(reverse("home")).context["user"] == depositor
 
 
 def test_a_known_but_unregistered_depositor_is_linked_on_first_sign_in(client, provider, colleague):  # noqa: F811
     sign_in(client, provider, {"sub": "gov-002", "id_card_no": colleague.id_number})
     colleague.refresh_from_db()
     assert colleague.user is not None and not colleague.user.has_usable_password()
-    assert client.get(reverse("deposits:home")).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
 
 
 def test_someone_the_center_does_not_know_is_refused(client, provider):

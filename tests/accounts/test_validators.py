@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.validators import id_check_digit, id_number_problem, mask_card, mask_id_number, mask_phone
+from gjj_portal.identity import id_check_digit, id_number_problem, mask_card, mask_id_number, mask_phone
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from accounts.validators import id_check_digit
 from deposits.models import AccountStatus, LedgerEntry, PersonalAccount
+from gjj_portal.identity import id_check_digit
 
 from .nav import open_section
 from .test_rent_withdrawal import login_as

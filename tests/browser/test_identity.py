@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import SmsCode, SmsOutbox, User
-from accounts.validators import id_check_digit
 from deposits.models import Employer, PersonalAccount
+from gjj_portal.identity import id_check_digit
 
 from .nav import open_section, press
 

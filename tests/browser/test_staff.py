@@ -10,11 +10,12 @@ from django.utils import timezone
 from PIL import Image
 
 from deposits.models import Employer, EntryKind, LedgerEntry, PersonalAccount
+from gjj_portal.models import SandboxTransfer
 from tests.english import english_in
 from tests.factories import PersonalAccountFactory, deposit_history
 from tests.processes import wait_for
 from tests.withdrawals.helpers import submitted_rent
-from withdrawals.models import Payout, SandboxTransfer, Status, WithdrawalApplication
+from withdrawals.models import Payout, Status, WithdrawalApplication
 
 from .test_rent_withdrawal import fill_rent_form, login_as
 

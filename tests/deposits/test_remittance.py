@@ -6,12 +6,15 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from deposits import remittance
-from deposits.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, RemittanceBatch
+from deposits.models import AccountChange, AccountStatus, EntryKind, LedgerEntry, PersonalAccount, RemittanceBatch
 from deposits.selectors import accounts_out_of_balance
+from deposits.services import account_close, account_lock
+from gjj_portal.errors import InvalidTransition
 from messages_center.models import Message
 from tests.factories import EmployerFactory
 
@@ -125,7 +128,7 @@ def test_supplementary_months_post_once(unit):
 
 def test_open_seal_unseal_and_adjust(unit):
     employer, staff, _ = unit
-    from accounts.validators import id_check_digit
+    from gjj_portal.identity import id_check_digit
 
     body = "21010219950505123"
     account = remittance.account_open(
@@ -134,7 +137,7 @@ def test_open_seal_unseal_and_adjust(unit):
         id_number=body + id_check_digit(body),
         phone="13700000001",
         base=Decimal("5000"),
-        start=date.today(),
+        start=timezone.localdate(),
     )
     assert account.status == AccountStatus.NORMAL and account.balance == 0
     assert LedgerEntry.objects.get(account=account).kind_code == "03"
@@ -145,7 +148,7 @@ def test_open_seal_unseal_and_adjust(unit):
             id_number=account.id_number,
             phone="13700000001",
             base=Decimal("5000"),
-            start=date.today(),
+            start=timezone.localdate(),
         )
     with pytest.raises(remittance.EmployerError, match="缴存基数须在"):
         remittance.account_open(
@@ -154,7 +157,7 @@ def test_open_seal_unseal_and_adjust(unit):
             id_number="11010119900307123" + id_check_digit("11010119900307123"),
             phone="13700000002",
             base=Decimal("100"),
-            start=date.today(),
+            start=timezone.localdate(),
         )
     remittance.account_seal(employer=employer, account_id=staff[0].pk, reason="left_job")
     staff[0].refresh_from_db()
@@ -229,7 +232,7 @@ def test_import_remittance_command_posts_ten_thousand_rows(policy, tmp_path, cap
 
 
 def test_an_opening_list_opens_everyone_or_no_one(client, unit):
-    from accounts.validators import id_check_digit
+    from gjj_portal.identity import id_check_digit
 
     employer, staff, user = unit
     good = [
@@ -266,3 +269,22 @@ def test_a_posted_list_whose_notices_were_lost_is_swept(unit, monkeypatch):
     assert remittance.remittance_notify_sweep(now=timezone.now() + timedelta(minutes=2)) == [batch.pk] == sent
     remittance.remittance_notify(batch_id=batch.pk)
     assert remittance.remittance_notify_sweep(now=timezone.now() + timedelta(minutes=2)) == []
+
+
+def test_employer_seal_and_unseal_leave_rows_and_a_wrong_move_changes_nothing(unit):
+    employer, staff, _ = unit
+    account = staff[0]
+    remittance.account_seal(employer=employer, account_id=account.pk, reason="left_job")
+    remittance.account_unseal(employer=employer, account_id=account.pk)
+    assert [(r.from_status, r.to_status) for r in AccountChange.objects.filter(account=account).order_by("id")] == [
+        ("normal", "sealed"),
+        ("sealed", "normal"),
+    ]
+
+    with pytest.raises(InvalidTransition, match="正常.*提取销户|提取销户"), transaction.atomic():
+        locked = account_lock(account_id=account.pk)
+        account_close(account=locked, reason="试验")
+        account_close(account=locked, reason="第二次销户")  # withdrawn → withdrawn is not a move
+    account.refresh_from_db()
+    assert account.status == AccountStatus.NORMAL
+    assert AccountChange.objects.filter(account=account).count() == 2  # the refused pair rolled back whole

@@ -24,7 +24,7 @@ PUBLIC = [
     "loans:calculator",
 ]
 DEPOSITOR = [
-    "deposits:home",
+    "home",
     "deposits:profile",
     "deposits:statement",
     "deposits:certificate",

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from loans.models import LoanContract, Method, ProgressNode
-from loans.services import loan_disburse
+from loans.models import Method, ProgressNode
+from loans.services import loan_contract_open, loan_disburse
 
 
 def make_contract(
@@ -18,7 +18,7 @@ def make_contract(
     disbursed_on=date(2025, 1, 10),
     contract_no=None,
 ):
-    contract = LoanContract.objects.create(
+    contract = loan_contract_open(
         contract_no=contract_no or f"JK{account.grzh}{months}",
         borrower=account,
         amount=Decimal(amount),

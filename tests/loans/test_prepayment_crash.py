@@ -11,11 +11,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from gjj_portal.models import SandboxTransfer
 from loans import rules
 from loans.models import PrepaymentRequest, Repayment
 from loans.services import prepayment_prepare, prepayment_sweep
 from tests.processes import ROOT, _database_url, wait_for
-from withdrawals.models import SandboxTransfer
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from gjj_portal.bank import SandboxBankGateway
+from gjj_portal.models import SandboxTransfer
 from loans import rules
 from loans.models import Instalment, LoanStatus, Method, Repayment
 from loans.services import (
@@ -16,7 +17,6 @@ from loans.services import (
     prepayment_plan,
     prepayment_prepare,
 )
-from withdrawals.models import SandboxTransfer
 
 from .conftest import make_contract
 
@@ -56,7 +56,7 @@ def test_collection_pays_what_is_due_and_is_idempotent(loan):
 
 
 def test_a_crash_after_the_bank_debited_is_healed_by_the_rerun_without_a_second_debit(loan, monkeypatch):
-    import loans.services as services
+    from loans import services
 
     monkeypatch.setattr(services, "instalments_mark_paid", lambda **kw: (_ for _ in ()).throw(RuntimeError("crash")))
     with pytest.raises(RuntimeError):

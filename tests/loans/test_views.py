@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from loans.models import LoanStatus, Repayment
 
@@ -156,8 +157,8 @@ def test_a_confirmation_the_server_did_not_issue_for_this_preview_moves_no_money
 ):
     """提交 carries only the request's id: an empty, unknown, foreign or reused id, or an amount other
     than the previewed one, is refused with a Chinese message and debits nothing."""
+    from gjj_portal.models import SandboxTransfer
     from loans.models import PrepaymentRequest
-    from withdrawals.models import SandboxTransfer
 
     at(WEDNESDAY_10)
     url = reverse("loans:repay")
@@ -203,4 +204,4 @@ def test_calculator_keeps_to_the_policy_limits_and_starts_next_month(client, pol
 def test_progress_nodes_carry_the_day_they_happened(client_b, loan):
     """A loan disbursed in January 2025 shows 放款 on that day, not on the day the page is read."""
     page = client_b.get(reverse("loans:progress")).content.decode()
-    assert "已完成 2025-01-10" in page and f"已完成 {date.today().isoformat()}" not in page
+    assert "已完成 2025-01-10" in page and f"已完成 {timezone.localdate().isoformat()}" not in page

@@ -47,7 +47,7 @@ def test_an_upload_todo_opens_for_a_draft_and_closes_itself_on_submit(client_zw,
 def test_unread_count_in_the_header_and_read_and_delete(client_zw, depositor):
     submitted_rent(depositor)
     message = Message.objects.get(recipient=depositor)
-    page = client_zw.get(reverse("deposits:home")).content.decode()
+    page = client_zw.get(reverse("home")).content.decode()
     assert 'data-testid="unread">1<' in page
     detail = client_zw.get(reverse("messages_center:detail", args=[message.public_id])).content.decode()
     for words in ("业务名称", "消息内容", "发送渠道", "租房提取", "关闭", "标为已阅"):
@@ -55,7 +55,7 @@ def test_unread_count_in_the_header_and_read_and_delete(client_zw, depositor):
     response = client_zw.post(reverse("messages_center:mark_read", args=[message.public_id]), follow=True)
     assert "已标记为已阅" in response.content.decode()
     assert message.title in client_zw.get(reverse("messages_center:read")).content.decode()
-    assert 'data-testid="unread"' not in client_zw.get(reverse("deposits:home")).content.decode()
+    assert 'data-testid="unread"' not in client_zw.get(reverse("home")).content.decode()
     response = client_zw.post(reverse("messages_center:delete", args=[message.public_id]), follow=True)
     assert "消息已删除" in response.content.decode()
     message.refresh_from_db()

@@ -85,8 +85,9 @@ def test_the_same_application_approved_by_two_reviewers_at_once_debits_once(depo
 
 def test_two_workers_racing_for_one_payout_pay_once(depositor, reviewer, releaser, monkeypatch):
     from gjj_portal.bank import SandboxBankGateway
+    from gjj_portal.models import SandboxTransfer
     from withdrawals import payouts
-    from withdrawals.models import Payout, SandboxTransfer
+    from withdrawals.models import Payout
     from withdrawals.review import payout_release
 
     monkeypatch.setattr("withdrawals.tasks.payout_send.delay", lambda *a: None)

@@ -8,9 +8,10 @@ from django.utils import timezone
 from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
 from gjj_portal.bank import GatewayTimeout, SandboxBankGateway
+from gjj_portal.models import SandboxTransfer
 from tests.factories import PersonalAccountFactory, deposit_history
 from withdrawals import payouts
-from withdrawals.models import Payout, SandboxTransfer, Status, StatusChange
+from withdrawals.models import Payout, Status, StatusChange
 from withdrawals.review import payout_release, withdrawal_approve
 
 from .helpers import submitted_rent

@@ -5,7 +5,8 @@ from django.db import DatabaseError, IntegrityError, transaction
 
 from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
-from withdrawals.models import Payout, SandboxTransfer, Status, StatusChange, WithdrawalApplication
+from gjj_portal.models import SandboxTransfer
+from withdrawals.models import Payout, Status, StatusChange, WithdrawalApplication
 from withdrawals.review import payout_release, withdrawal_approve, withdrawal_reject
 from withdrawals.services import InvalidTransition, WithdrawalError, rent_withdrawal_create
 from withdrawals.tasks import payout_send

@@ -19,10 +19,11 @@ from deposits.models import EntryKind, PersonalAccount
 from deposits.selectors import accounts_out_of_balance
 from deposits.services import account_lock, ledger_post
 from gjj_portal.bank import SandboxBankGateway
+from gjj_portal.models import SandboxTransfer
 from loans.models import CommercialLoan
 from tests.factories import PersonalAccountFactory, StaffUserFactory, deposit_history
 from withdrawals import payouts
-from withdrawals.models import Payout, SandboxTransfer, Status, WithdrawalApplication, WithdrawalKind
+from withdrawals.models import Payout, Status, WithdrawalApplication, WithdrawalKind
 from withdrawals.review import payout_release, withdrawal_approve, withdrawal_reject
 from withdrawals.services import Payee, WithdrawalError, loan_withdrawal_create, rent_withdrawal_create
 

@@ -154,7 +154,7 @@ def test_other_peoples_applications_and_materials_answer_404(client, depositor, 
 
 
 def test_anonymous_visitors_are_sent_to_login(client, policy):
-    response = client.get(reverse("deposits:home"))
+    response = client.get(reverse("home"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
@@ -167,7 +167,7 @@ def test_application_page_shows_status_history_and_masked_card(client_zw, deposi
 
 
 def test_home_shows_account_balance_and_entries(client_zw, depositor):
-    page = client_zw.get(reverse("deposits:home")).content.decode()
+    page = client_zw.get(reverse("home")).content.decode()
     account = depositor.account
     assert account.grzh in page and "46,080.00" in page and account.employer.name in page and "汇缴" in page
     assert Decimal("1920.00") == account.monthly_amount

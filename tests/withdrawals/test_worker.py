@@ -14,9 +14,10 @@ from django.utils import timezone
 from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
 from gjj_portal.celery import app
+from gjj_portal.models import SandboxTransfer
 from tests.processes import wait_for
 from withdrawals import payouts
-from withdrawals.models import Payout, SandboxTransfer, Status, WithdrawalApplication
+from withdrawals.models import Payout, Status, WithdrawalApplication
 from withdrawals.review import payout_release, withdrawal_approve
 from withdrawals.services import InvalidTransition
 from withdrawals.tasks import payout_send

@@ -1,3 +1,5 @@
+"""Who may open a view: depositors, employer users. Used by every app, so it lives in the leaf app."""
+
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login

@@ -13,6 +13,7 @@ from accounts.services import staff_groups_ensure
 from deposits.models import AccountStatus, Employer, EntryKind, PersonalAccount, SealReason
 from deposits.rules import monthly_contribution
 from deposits.services import account_lock, ledger_post
+from gjj_portal.months import month_start
 from loans.demo import seed_loans
 
 DEPOSITOR_PASSWORD = "demo1234"
@@ -63,8 +64,7 @@ STAFF = [("reviewer", "review1234", "初审"), ("releaser", "release1234", "复�
 
 
 def months_before(d: date, n: int) -> date:
-    index = d.year * 12 + d.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
+    return month_start(d, -n)
 
 
 class Command(BaseCommand):
@@ -136,7 +136,7 @@ class Command(BaseCommand):
                 period=period,
                 memo=f"{period}汇缴",
             )
-        fields = {"last_paid_month": last_month}
+        fields: dict[str, object] = {"last_paid_month": last_month}
         if p.sealed_months_ago:
             sealed_on = months_before(today, p.sealed_months_ago)
             ledger_post(

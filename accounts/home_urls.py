@@ -1,0 +1,7 @@
+"""The site's root: the depositor's home page, named plainly "home"."""
+
+from django.urls import path
+
+from .home import home
+
+urlpatterns = [path("", home, name="home")]

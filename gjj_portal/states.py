@@ -1,0 +1,40 @@
+"""Every entity with a life cycle (application, payout, remittance list, personal account, loan contract,
+instalment) declares its allowed moves as a table {state: {next states}}, checks each move against it
+and writes a change row: who, when, from, to, why. This is the shared part."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .errors import InvalidTransition
+
+
+def transition_check(transitions: dict, current: str, to: str, *, subject: str, labels) -> None:
+    """Refuse a move the table does not allow, in Chinese: “{subject}当前状态为“…”，不能变更为“…”。”"""
+    if to not in transitions.get(current, ()):
+        raise InvalidTransition(f"{subject}当前状态为“{labels(current).label}”，不能变更为“{labels(to).label}”。")
+
+
+class StateChange(models.Model):
+    """A change row. Concrete tables add the foreign key to their entity and may give the two status
+    fields their choices."""
+
+    from_status = models.CharField("原状态", max_length=30, blank=True)
+    to_status = models.CharField("新状态", max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    reason = models.CharField("说明", max_length=300, blank=True)
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"

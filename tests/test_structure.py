@@ -1,0 +1,173 @@
+"""The shape of the code, read from its source: which app may import which, and who writes whose state.
+
+No database: these parse the files. Each check names the file and line that breaks it."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("accounts", "deposits", "withdrawals", "loans", "messages_center", "gjj_portal")
+# Apps that import no other app (gjj_portal: settings, policy, bank, shared helpers) or only gjj_portal.
+LEAVES = {"gjj_portal": set(), "messages_center": {"gjj_portal"}}
+
+
+def _sources(app: str):
+    for path in sorted((ROOT / app).rglob("*.py")):
+        if "migrations" not in path.parts:
+            yield path
+
+
+def import_graph() -> dict[str, dict[str, list[str]]]:
+    """app → {imported app → ["file:line", …]}, from every import statement, module-level or not."""
+    graph: dict[str, dict[str, list[str]]] = {app: {} for app in APPS}
+    for app in APPS:
+        for path in _sources(app):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if top in APPS and top != app:
+                        where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                        graph[app].setdefault(top, []).append(where)
+    return graph
+
+
+def find_cycle(graph: dict[str, dict[str, list[str]]]) -> list[str] | None:
+    """One cycle of the app graph as [a, b, …, a], or None."""
+    state: dict[str, str] = {}
+    stack: list[str] = []
+
+    def visit(app: str) -> list[str] | None:
+        state[app] = "open"
+        stack.append(app)
+        for other in sorted(graph[app]):
+            if state.get(other) == "open":
+                return stack[stack.index(other) :] + [other]
+            if other not in state and (found := visit(other)):
+                return found
+        stack.pop()
+        state[app] = "done"
+        return None
+
+    for app in APPS:
+        if app not in state and (found := visit(app)):
+            return found
+    return None
+
+
+def test_the_apps_import_each_other_without_a_cycle():
+    graph = import_graph()
+    cycle = find_cycle(graph)
+    if cycle:
+        hops = [f"{a} → {b} ({', '.join(graph[a][b][:3])})" for a, b in zip(cycle, cycle[1:], strict=False)]
+        pytest.fail("import cycle between apps:\n" + "\n".join(hops))
+
+
+@pytest.mark.parametrize("leaf", sorted(LEAVES))
+def test_leaf_apps_import_no_other_app(leaf):
+    graph = import_graph()
+    extra = {app: where for app, where in graph[leaf].items() if app not in LEAVES[leaf]}
+    assert not extra, f"{leaf} must not import {extra}"
+
+
+def test_the_cycle_finder_finds_a_cycle_of_three():
+    """The check above can fail: a made-up graph with a three-app cycle is caught, a chain is not."""
+    graph = {app: {} for app in APPS}
+    graph["loans"] = {"deposits": ["x:1"]}
+    graph["deposits"] = {"accounts": ["y:2"]}
+    assert find_cycle(graph) is None
+    graph["accounts"] = {"loans": ["z:3"]}
+    assert find_cycle(graph) in (
+        ["accounts", "loans", "deposits", "accounts"],
+        ["deposits", "accounts", "loans", "deposits"],
+        ["loans", "deposits", "accounts", "loans"],
+    )
+
+
+def _models_of(app: str) -> set[str]:
+    names = set()
+    for path in _sources(app):
+        if path.name == "models.py":
+            names |= set(re.findall(r"^class (\w+)\(models\.Model\)", path.read_text(encoding="utf-8"), re.M))
+    return names
+
+
+def test_no_app_writes_another_apps_state():
+    """State moves through the owning app's services: no `.update(` / `.create(` / `.bulk_create(` on a
+    model of another app, and no `Message` made outside messages_center."""
+    owners = {model: app for app in APPS for model in _models_of(app)}
+    write = re.compile(r"\b(\w+)\.objects(?:\.\w+\([^()]*\))*\.(update|create|bulk_create|get_or_create)\(")
+    found = []
+    for app in APPS:
+        for path in _sources(app):
+            if "management" in path.parts and path.stem == "seed_demo":
+                continue  # the demo world is written by one command on purpose, through the models
+            for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                for match in write.finditer(line):
+                    owner = owners.get(match.group(1))
+                    if owner and owner != app:
+                        found.append(f"{path.relative_to(ROOT)}:{lineno}: {line.strip()}")
+    assert not found, "writes to another app's model:\n" + "\n".join(found)
+
+
+RECORDERS = {
+    "_transition",
+    "_transition_many",
+    "_account_move",
+    "_batch_transition",
+    "payouts_record",
+    "contracts_record",
+    "instalments_record",
+    "account_opened",
+    "transition_check",
+}
+
+
+def _writes_state(node: ast.AST) -> bool:
+    """`x.status = …`, `x.state = …`, or `….update(status=…)` / `….update(state=…)`."""
+    if isinstance(node, ast.Assign):
+        return any(isinstance(t, ast.Attribute) and t.attr in ("status", "state") for t in node.targets)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update":
+        return any(k.arg in ("status", "state") for k in node.keywords)
+    return False
+
+
+def _calls(function: ast.AST) -> set[str]:
+    names = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            func = node.func
+            names.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
+    return names
+
+
+def test_every_state_write_is_recorded_where_it_happens():
+    """A function that writes an entity's status also checks and records the move (a change row), in the
+    same function: applications, payouts, remittance lists, accounts, loan contracts and instalments.
+    The exceptions are the demo world (seed_demo), prepayment requests (an outbox whose own columns are
+    its record) and the sweepers that only touch `updated_at` of rows whose state stays the same."""
+    unrecorded = []
+    for app in APPS:
+        for path in _sources(app):
+            if path.stem in ("seed_demo",) or "tests" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for function in ast.walk(tree):
+                if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                writes = [n for n in ast.walk(function) if _writes_state(n)]
+                if not writes or function.name in RECORDERS or RECORDERS & _calls(function):
+                    continue
+                source = ast.get_source_segment(path.read_text(encoding="utf-8"), writes[0]) or ""
+                if "PrepaymentRequest" in source or "request.state" in source:
+                    continue
+                unrecorded.append(f"{path.relative_to(ROOT)}:{writes[0].lineno} {function.name}: {source[:80]}")
+    assert not unrecorded, "state written without a change row:\n" + "\n".join(unrecorded)
