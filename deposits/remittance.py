@@ -36,7 +36,7 @@ from .models import (
     RemittanceLine,
     SealReason,
 )
-from .rules import monthly_contribution
+from .rules import base_ratio_problem, monthly_contribution, supplementary_month_problem
 from .selectors import accounts_deposit_periods
 from .services import Posting, account_lock, account_opened, accounts_lock_many, ledger_post_many, status_entry
 from .spreadsheets import Limits, TableRefused, read_rows
@@ -352,7 +352,8 @@ def validate_supplementary(*, employer: Employer, rows: list[dict], today: date,
     accounts = {a.grzh: a for a in PersonalAccount.objects.filter(employer=employer).only(*_LIST_FIELDS)}
     listed = [accounts[row["个人账号"]].pk for row in rows if row["个人账号"] in accounts]
     paid = accounts_deposit_periods(account_ids=listed)  # one read for the whole list
-    rounding = current_policy().contribution_rounding
+    policy = current_policy()
+    rounding = policy.contribution_rounding
     errors, valid, seen = [], [], set()
     current = month_index(today)
     for number, row in _rows(rows, progress):
@@ -370,8 +371,8 @@ def validate_supplementary(*, employer: Employer, rows: list[dict], today: date,
             errors.append(RowError(number, "姓名", f"姓名与个人账号不符（账户姓名为{account.name}）。"))
         if not ok:
             errors.append(RowError(number, "补缴年月", "请按“年-月”填写，例如 2026-03。"))
-        elif not current - 24 <= index < current:
-            errors.append(RowError(number, "补缴年月", "只能补缴本月之前、两年以内的月份。"))
+        elif problem := supplementary_month_problem(index, current, policy):
+            errors.append(RowError(number, "补缴年月", problem))
         elif (account.pk, period) in paid or (account.grzh, period) in seen:
             errors.append(RowError(number, "补缴年月", f"{period}已缴存，不能重复补缴。"))
         elif month_start(period) < account.opened_on.replace(day=1):
@@ -442,11 +443,8 @@ def account_open(
 
 
 def _check_base_and_ratio(base: Decimal, ratio: Decimal) -> None:
-    policy = current_policy()
-    if not policy.base_floor <= base <= policy.base_cap:
-        raise EmployerError(f"缴存基数须在{policy.base_floor:,.2f}元至{policy.base_cap:,.2f}元之间。")
-    if not Decimal("0.05") <= ratio <= Decimal("0.12"):
-        raise EmployerError("缴存比例须在5%至12%之间。")
+    if problem := base_ratio_problem(base, ratio, current_policy()):
+        raise EmployerError(problem)
 
 
 def _employee(employer: Employer, account_id: int) -> PersonalAccount:
@@ -487,7 +485,7 @@ def account_unseal(*, employer: Employer, account_id: int) -> PersonalAccount:
 
 @transaction.atomic
 def account_adjust(*, employer: Employer, account_id: int, base: Decimal, ratio: Decimal) -> PersonalAccount:
-    """基数/比例调整: once a year, within 5%–12% and the policy's base floor and cap."""
+    """基数/比例调整: once a year, within the policy's ratios, base floor and cap."""
     account = _employee(employer, account_id)
     _check_base_and_ratio(base, ratio)
     today = timezone.localdate()

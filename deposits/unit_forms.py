@@ -6,7 +6,9 @@ from django.conf import settings
 
 from gjj_portal.forms import PortalForm
 from gjj_portal.identity import validate_id_number
+from gjj_portal.policy import current_policy
 
+from . import rules
 from .models import SealReason
 
 
@@ -22,14 +24,28 @@ class UploadForm(PortalForm):
         return upload
 
 
-class OpenAccountForm(PortalForm):
+class _BaseAndRatio(PortalForm):
+    """缴存基数 and 缴存比例 (typed in %), checked against the policy by the rules the service runs too."""
+
+    def clean_base(self):
+        base = self.cleaned_data["base"]
+        if problem := rules.base_problem(base, current_policy()):
+            raise forms.ValidationError(problem)
+        return base
+
+    def clean_ratio(self):
+        ratio = self.cleaned_data["ratio"]
+        if problem := rules.ratio_problem(ratio / 100, current_policy()):
+            raise forms.ValidationError(problem)
+        return ratio
+
+
+class OpenAccountForm(_BaseAndRatio):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", max_length=18, validators=[validate_id_number])
     phone = forms.RegexField(label="手机号", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号。"})
     base = forms.DecimalField(label="缴存基数（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
-    ratio = forms.DecimalField(
-        label="缴存比例（%）", max_digits=4, decimal_places=1, initial=12, min_value=5, max_value=12
-    )
+    ratio = forms.DecimalField(label="缴存比例（%）", max_digits=4, decimal_places=1, initial=12)
     start_month = forms.CharField(label="起缴年月", widget=forms.TextInput(attrs={"type": "month"}))
 
     def clean_start_month(self):
@@ -57,10 +73,10 @@ class UnsealForm(PortalForm):
         self.fields["account"].choices = [("", "请选择")] + [(a.pk, f"{a.name}（{a.grzh}）") for a in accounts]
 
 
-class AdjustForm(SealForm):
+class AdjustForm(_BaseAndRatio, SealForm):
     reason = None  # type: ignore[assignment]  # Django's way to drop an inherited form field
     base = forms.DecimalField(label="新缴存基数（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
-    ratio = forms.DecimalField(label="缴存比例（%）", max_digits=4, decimal_places=1, min_value=5, max_value=12)
+    ratio = forms.DecimalField(label="缴存比例（%）", max_digits=4, decimal_places=1)
 
 
 class SupplementaryForm(UnsealForm):

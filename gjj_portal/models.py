@@ -51,6 +51,10 @@ class CenterPolicy(models.Model):
         "公积金贷款最高额度（元）", max_digits=12, decimal_places=2, default=Decimal("1000000.00")
     )
     loan_max_years = models.PositiveSmallIntegerField("公积金贷款最长年限（年）", default=30)
+    # Within the national bounds (5%–12%, which the accounts table enforces as well).
+    ratio_min = models.DecimalField("缴存比例下限", max_digits=4, decimal_places=2, default=Decimal("0.05"))
+    ratio_max = models.DecimalField("缴存比例上限", max_digits=4, decimal_places=2, default=Decimal("0.12"))
+    supplementary_max_months = models.PositiveSmallIntegerField("补缴最长追溯（月）", default=24)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -56,6 +56,9 @@ class PolicySnapshot:
     hotline: str = "12329"
     loan_max_amount: Decimal = Decimal("1000000")
     loan_max_years: int = 30
+    ratio_min: Decimal = Decimal("0.05")
+    ratio_max: Decimal = Decimal("0.12")
+    supplementary_max_months: int = 24
 
     def bank_problem(self, bank: str) -> str | None:
         """Why money may not go to (or come from) this bank: the center's allow-list (收款银行)."""
@@ -98,6 +101,9 @@ def _load(code: str) -> PolicySnapshot:
         hotline=p.hotline,
         loan_max_amount=p.loan_max_amount,
         loan_max_years=p.loan_max_years,
+        ratio_min=p.ratio_min,
+        ratio_max=p.ratio_max,
+        supplementary_max_months=p.supplementary_max_months,
     )
 
 
