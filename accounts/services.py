@@ -17,17 +17,21 @@ STAFF_GROUPS = {
         "withdrawals.review_withdrawal",
         "withdrawals.view_statuschange",
         "deposits.view_personalaccount",
+        "deposits.view_accountchange",
         "deposits.view_ledgerentry",
     ],
     "复核/财务": [
         "withdrawals.view_withdrawalapplication",
         "withdrawals.view_payout",
+        "withdrawals.view_payoutchange",
         "withdrawals.release_payout",
         "withdrawals.view_statuschange",
         "deposits.view_personalaccount",
+        "deposits.view_accountchange",
         "deposits.view_ledgerentry",
         # 到账 of an employer's declared list, then 入账 (finance sees the bank's credit).
         "deposits.view_remittancebatch",
+        "deposits.view_remittancebatchchange",
         "deposits.confirm_funds",
     ],
 }

@@ -85,6 +85,11 @@ def bank_problem(bank: str, policy: PolicySnapshot) -> str | None:
     return policy.bank_problem(bank)
 
 
+def payee_problem(*, bank: str, card_number: str, policy: PolicySnapshot) -> str | None:
+    """收款银行 on the allow-list, 银行卡号码 of 16–19 digits."""
+    return bank_problem(bank, policy) or card_number_problem(card_number)
+
+
 def card_number_problem(card: str) -> str | None:
     if not card.isdigit() or not 16 <= len(card) <= 19:
         return "银行卡号码应为16至19位数字，请核对本人名下一类卡卡号。"
@@ -188,3 +193,28 @@ def loan_withdrawal_problem(
 
 def loan_withdrawable(*, repaid: Decimal, balance: Decimal, policy: PolicySnapshot) -> Decimal:
     return max(Decimal("0.00"), min(repaid, balance - policy.min_balance_after_withdrawal))
+
+
+IN_PROGRESS = "您已有一笔销户类提取申请正在办理，请在“我发起的”中查看进度。"
+
+
+def closing_problem(*, kind: str, facts: AccountFacts, policy: PolicySnapshot, in_progress: bool) -> str | None:
+    """May this person close the account by this kind of withdrawal (完全丧失劳动能力, 退休, 外地销户)?"""
+    if kind == "disability":
+        problem = disability_problem(facts)
+    elif kind == "retirement":
+        problem = retirement_problem(facts)
+    elif kind == "leaving":
+        problem = leaving_problem(facts, policy)
+    else:
+        raise ValueError(f"not a closing withdrawal: {kind}")
+    return problem or (IN_PROGRESS if in_progress else None)
+
+
+def closing_needs_materials(*, kind: str, facts: AccountFacts) -> bool:
+    """完全丧失劳动能力 always uploads its 鉴定结论; 退休 only before the statutory age; 外地销户 never."""
+    if kind == "disability":
+        return True
+    if kind == "retirement":
+        return retirement_needs_proof(facts)
+    return False

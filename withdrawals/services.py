@@ -83,7 +83,7 @@ class Payee:
 
 
 def _payee_problem(payee: Payee) -> str | None:
-    return rules.bank_problem(payee.bank, current_policy()) or rules.card_number_problem(payee.card_number)
+    return rules.payee_problem(bank=payee.bank, card_number=payee.card_number, policy=current_policy())
 
 
 def _open(*, user, account, kind, amount, payee: Payee, needs_materials: bool, **links) -> WithdrawalApplication:
@@ -178,25 +178,17 @@ def closing_amount(*, account: PersonalAccount, today: date) -> Decimal:
 
 
 def closing_problem(*, kind: str, account: PersonalAccount, today: date, excluding=None) -> str | None:
-    facts = account_facts(account=account, today=today)
-    check = {
-        WithdrawalKind.DISABILITY: rules.disability_problem,
-        WithdrawalKind.RETIREMENT: rules.retirement_problem,
-        WithdrawalKind.LEAVING: lambda f: rules.leaving_problem(f, current_policy()),
-    }[WithdrawalKind(kind)]
-    if problem := check(facts):
-        return problem
-    if closing_application_in_progress(account=account, excluding=excluding):
-        return "您已有一笔销户类提取申请正在办理，请在“我发起的”中查看进度。"
-    return None
+    """`rules.closing_problem` fed by the selectors (the form, the service, approval and the workbench)."""
+    return rules.closing_problem(
+        kind=kind,
+        facts=account_facts(account=account, today=today),
+        policy=current_policy(),
+        in_progress=closing_application_in_progress(account=account, excluding=excluding),
+    )
 
 
 def closing_needs_materials(*, kind: str, account: PersonalAccount, today: date) -> bool:
-    if kind == WithdrawalKind.DISABILITY:
-        return True  # 劳动能力鉴定结论 etc.
-    if kind == WithdrawalKind.RETIREMENT:
-        return rules.retirement_needs_proof(account_facts(account=account, today=today))
-    return False
+    return rules.closing_needs_materials(kind=kind, facts=account_facts(account=account, today=today))
 
 
 @transaction.atomic

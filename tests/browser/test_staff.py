@@ -116,6 +116,19 @@ def test_approve_release_and_pay_by_clicking(open_page, worker, width):
 
     depositor_sees_status(depositor, application, "已到账")
     depositor.shot("staff-depositor-paid")
+
+    # The payout's own history, as finance reads it in admin: every move, who released it, and why.
+    releaser.goto(releaser.base_url + "/admin/withdrawals/payout/")
+    releaser.locator("#result_list a").first.click()
+    history = releaser.locator(".inline-group", has_text="付款状态变更")
+    history.wait_for()
+    rows = [" ".join(r.split()) for r in history.locator("tbody tr").all_inner_texts() if r.strip()]
+    assert len(rows) == 4, rows
+    assert "待复核放款" in rows[0] and "审核通过" in rows[0]
+    assert "复核放款" in rows[1] and "releaser" in rows[1]
+    assert "付款中" in rows[2] and "已到账" in rows[3]
+    releaser.shot("staff-payout-history")
+    assert not english_in(releaser.content()), "payout history"
     assert LedgerEntry.objects.filter(kind=EntryKind.PARTIAL_WITHDRAWAL, reference=application.number).count() == 1
     assert PersonalAccount.objects.get(name="张伟").balance == Decimal("46080.00") - Decimal("3600.00")
 

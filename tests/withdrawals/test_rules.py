@@ -105,3 +105,25 @@ def test_card_must_be_16_to_19_digits(card, ok):
 def test_luhn_is_computed():
     assert rules.luhn_ok("4111111111111111")
     assert not rules.luhn_ok("4111111111111112")
+
+
+def test_the_closing_rules_are_one_pure_function_per_question():
+    retired = rules.AccountFacts(
+        status="normal",
+        seal_reason="",
+        sealed_on=None,
+        household_region="沈阳市",
+        balance=Decimal("1000"),
+        retirement_month=date(2025, 3, 1),
+        today=date(2026, 11, 23),
+    )
+    assert rules.closing_problem(kind="retirement", facts=retired, policy=POLICY, in_progress=False) is None
+    assert "正在办理" in rules.closing_problem(kind="retirement", facts=retired, policy=POLICY, in_progress=True)
+    assert "封存" in rules.closing_problem(kind="leaving", facts=retired, policy=POLICY, in_progress=False)
+    assert rules.closing_needs_materials(kind="disability", facts=retired)
+    assert not rules.closing_needs_materials(kind="retirement", facts=retired)
+    assert not rules.closing_needs_materials(kind="leaving", facts=retired)
+    with pytest.raises(ValueError):
+        rules.closing_problem(kind="rent", facts=retired, policy=POLICY, in_progress=False)
+    assert "建设银行" in rules.payee_problem(bank="招商银行", card_number="6217000010001234", policy=POLICY)
+    assert "16至19位" in rules.payee_problem(bank="建设银行", card_number="1234", policy=POLICY)
