@@ -72,7 +72,7 @@ class AccountLinked(DomainError):
     """The account already has an online user."""
 
 
-def status_entry(account: PersonalAccount, kind: str, prefix: str, memo: str) -> LedgerEntry:
+def status_entry(account: PersonalAccount, kind: str, prefix: str, memo: str, on: date | None = None) -> LedgerEntry:
     """A 明细 row that moves no money (开户, 封存, 启封, 基数调整), so the depositor's statement shows the
     event; its own reference every time, so the same change may happen twice in a day."""
     return ledger_post(
@@ -80,7 +80,7 @@ def status_entry(account: PersonalAccount, kind: str, prefix: str, memo: str) ->
         kind=kind,
         amount=Decimal("0"),
         reference=f"{prefix}{account.grzh}{uuid.uuid4().hex[:12]}",
-        occurred_on=timezone.localdate(),
+        occurred_on=on or timezone.localdate(),
         memo=memo,
     )
 
@@ -100,8 +100,11 @@ def account_opened(*, account: PersonalAccount, actor=None, reason: str = "开�
     AccountChange.objects.create(account=account, to_status=account.status, actor=actor, reason=reason)
 
 
-def account_seal(*, account: PersonalAccount, seal_reason: str, actor=None, reason: str = "") -> None:
-    """封存: deposits stop; the money stays and keeps earning interest."""
+def account_seal(
+    *, account: PersonalAccount, seal_reason: str, actor=None, reason: str = "", on: date | None = None
+) -> None:
+    """封存 (on `on`, today by default): deposits stop; the money stays and keeps earning interest."""
+    on = on or timezone.localdate()
     label = SealReason(seal_reason).label
     _account_move(
         account,
@@ -109,9 +112,9 @@ def account_seal(*, account: PersonalAccount, seal_reason: str, actor=None, reas
         actor=actor,
         reason=reason or f"封存：{label}",
         seal_reason=seal_reason,
-        sealed_on=timezone.localdate(),
+        sealed_on=on,
     )
-    status_entry(account, EntryKind.SEALING, "FC", f"封存：{label}")
+    status_entry(account, EntryKind.SEALING, "FC", f"封存：{label}", on=on)
 
 
 def account_unseal(*, account: PersonalAccount, actor=None, reason: str = "启封") -> None:

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import staff_groups_ensure
-from deposits.models import AccountStatus, Employer, EntryKind, PersonalAccount, SealReason
+from deposits.models import Employer, EntryKind, PersonalAccount, SealReason
 from deposits.rules import monthly_contribution
-from deposits.services import account_lock, ledger_post
+from deposits.services import account_seal, account_user_link, ledger_post
 from gjj_portal.months import month_start
 from loans.demo import seed_loans
 
@@ -111,7 +111,6 @@ class Command(BaseCommand):
         )
         account = PersonalAccount.objects.create(
             grzh=p.grzh,
-            user=user,
             name=p.name,
             id_number=p.id_number,
             phone=p.phone,
@@ -122,7 +121,7 @@ class Command(BaseCommand):
             opened_on=first_month,
             household_region=p.household,
         )
-        account = account_lock(account_id=account.pk)
+        account = account_user_link(account_id=account.pk, user=user, how="演示数据")
         monthly = monthly_contribution(p.base, p.ratio, p.ratio)
         for n in range(HISTORY_MONTHS):
             month = months_before(last_month, HISTORY_MONTHS - 1 - n)
@@ -136,17 +135,9 @@ class Command(BaseCommand):
                 period=period,
                 memo=f"{period}汇缴",
             )
-        fields: dict[str, object] = {"last_paid_month": last_month}
+        PersonalAccount.objects.filter(pk=account.pk).update(last_paid_month=last_month)
         if p.sealed_months_ago:
             sealed_on = months_before(today, p.sealed_months_ago)
-            ledger_post(
-                account=account,
-                kind=EntryKind.SEALING,
-                amount=Decimal("0"),
-                reference=f"FC{p.grzh}",
-                occurred_on=sealed_on,
-                memo=f"封存：{SealReason(p.seal_reason).label}",
-            )
-            fields.update(status=AccountStatus.SEALED, seal_reason=p.seal_reason, sealed_on=sealed_on)
-        PersonalAccount.objects.filter(pk=account.pk).update(**fields)
+            label = SealReason(p.seal_reason).label
+            account_seal(account=account, seal_reason=p.seal_reason, reason=f"单位办理封存：{label}", on=sealed_on)
         return True
