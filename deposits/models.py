@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from gjj_portal.states import StateChange
+from gjj_portal.states import StateChange, change_label
 
 
 class Employer(models.Model):
@@ -245,7 +245,7 @@ class RemittanceBatchChange(models.Model):
         ordering = ["at"]
 
     def __str__(self):
-        return f"{self.from_status or '-'} → {self.to_status}"
+        return change_label(self)
 
 
 class DepositCertificate(models.Model):

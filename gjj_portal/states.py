@@ -37,4 +37,10 @@ class StateChange(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.from_status or '-'} → {self.to_status}"
+        return change_label(self)
+
+
+def change_label(change) -> str:
+    """“待复核放款 → 待付款”: the two states by their Chinese names (admin shows it above each row)."""
+    before = change.get_from_status_display() if change.from_status else "新建"
+    return f"{before} → {change.get_to_status_display()}"

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from gjj_portal.states import StateChange
+from gjj_portal.states import StateChange, change_label
 
 
 class WithdrawalKind(models.TextChoices):
@@ -136,7 +136,9 @@ class WithdrawalApplication(models.Model):
 
 
 class RentalDetail(models.Model):
-    application = models.OneToOneField(WithdrawalApplication, on_delete=models.CASCADE, related_name="rental")
+    application = models.OneToOneField(
+        WithdrawalApplication, on_delete=models.CASCADE, related_name="rental", verbose_name="提取申请"
+    )
     region = models.CharField("租房地区", max_length=30)
     address = models.CharField("房屋详细地址", max_length=200)
     year = models.PositiveSmallIntegerField("租房年度")
@@ -161,7 +163,9 @@ class RentalDetail(models.Model):
 class StatusChange(models.Model):
     """Who moved an application from which state to which, when and why."""
 
-    application = models.ForeignKey(WithdrawalApplication, on_delete=models.CASCADE, related_name="changes")
+    application = models.ForeignKey(
+        WithdrawalApplication, on_delete=models.CASCADE, related_name="changes", verbose_name="提取申请"
+    )
     from_status = models.CharField("原状态", max_length=30, choices=Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=30, choices=Status.choices)
     actor = models.ForeignKey(
@@ -176,7 +180,7 @@ class StatusChange(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.from_status or '-'} → {self.to_status}"
+        return change_label(self)
 
 
 def private_storage():
@@ -187,7 +191,9 @@ def private_storage():
 
 class Material(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    application = models.ForeignKey(WithdrawalApplication, on_delete=models.CASCADE, related_name="materials")
+    application = models.ForeignKey(
+        WithdrawalApplication, on_delete=models.CASCADE, related_name="materials", verbose_name="提取申请"
+    )
     file = models.FileField("文件", storage=private_storage, upload_to="materials/%Y/%m/")
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("类型", max_length=50)
@@ -213,7 +219,9 @@ class Payout(models.Model):
         PAID = "paid", "已到账"
         FAILED = "failed", "付款失败"
 
-    application = models.OneToOneField(WithdrawalApplication, on_delete=models.PROTECT, related_name="payout")
+    application = models.OneToOneField(
+        WithdrawalApplication, on_delete=models.PROTECT, related_name="payout", verbose_name="提取申请"
+    )
     idempotency_key = models.UUIDField("幂等键", default=uuid.uuid4, unique=True, editable=False)
     amount = models.DecimalField("金额", max_digits=14, decimal_places=2)
     bank = models.CharField("收款银行", max_length=30)

@@ -3,6 +3,7 @@ manifest static files, TLS) with a real Celery worker paying through the sandbox
 
 The staff browser asks for English (`en-US`): every admin page they see must still be Chinese."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -119,7 +120,9 @@ def test_approve_release_and_pay_by_clicking(open_page, worker, width):
 
     # The payout's own history, as finance reads it in admin: every move, who released it, and why.
     releaser.goto(releaser.base_url + "/admin/withdrawals/payout/")
-    releaser.locator("#result_list a").first.click()
+    headers = [h.strip() for h in releaser.locator("#result_list thead th").all_inner_texts() if h.strip()]
+    assert headers and all(re.search(r"[\u4e00-\u9fff]", h) for h in headers), headers  # every column in Chinese
+    releaser.locator("#result_list tbody th a, #result_list tbody td a").first.click()
     history = releaser.locator(".inline-group", has_text="付款状态变更")
     history.wait_for()
     rows = [" ".join(r.split()) for r in history.locator("tbody tr").all_inner_texts() if r.strip()]
