@@ -63,7 +63,7 @@ def test_a_sheet_without_dimension_over_the_row_limit_is_refused_by_counting(uni
     assert "清册超过5,000行" in exc.value.errors[0].reason
 
 
-def test_a_million_row_xlsx_is_refused_in_chinese_in_under_two_seconds(client, unit):
+def test_a_million_row_xlsx_is_refused_in_chinese_within_the_reading_budget(client, unit, settings):
     employer, staff, user = unit
     content = million_row_xlsx()
     assert len(content) < 5 * 1024 * 1024
@@ -72,7 +72,7 @@ def test_a_million_row_xlsx_is_refused_in_chinese_in_under_two_seconds(client, u
     page = client.post(reverse("unit:monthly"), {"action": "upload", "file": _named(content, "big.xlsx")})
     elapsed = time.monotonic() - started
     assert page.status_code == 200 and "清册最多5,000行。请分批上传" in page.content.decode()
-    assert elapsed < 2, f"took {elapsed:.2f} s"
+    assert elapsed < settings.GJJ_LIST_MAX_SECONDS, f"took {elapsed:.2f} s"  # refused by the limits, not by the clock
     assert not RemittanceBatch.objects.exists()
 
 
