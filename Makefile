@@ -50,14 +50,15 @@ beat: $(VENV)/.run-installed
 ## rules; mypy with django-stubs), then every test on PostgreSQL + Redis + a real worker, with a coverage report.
 test: $(VENV)/.dev-installed browser lint
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) $(PY) scripts/check_services.py
-	@# Two runs: coverage's tracer costs about half again on in-process tests, so the browser tests (whose
-	@# server and Chromium do the work) run without it. Exit code 5 is "PYTEST_ARGS selected none here".
+	@# Two runs: coverage's tracer makes in-process Python about half again slower, so the tests marked
+	@# `untraced` (browser, other processes, long loops: tests/conftest.py) run without it. Exit code 5 is
+	@# "PYTEST_ARGS selected none in this run".
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) REDIS_CACHE_URL=$(TEST_CACHE_URL) \
 	CELERY_QUEUE=gjj-test DJANGO_DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	$(VENV)/bin/pytest -m "not browser" --cov --cov-report=term:skip-covered $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(VENV)/bin/pytest -m "not untraced" --cov --cov-report=term:skip-covered $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) REDIS_CACHE_URL=$(TEST_CACHE_URL) \
 	CELERY_QUEUE=gjj-test DJANGO_DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(VENV)/bin/pytest -m untraced --durations=10 $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 ## Debian packages the tests use: chromium for Playwright (never `playwright install`: downloads are
 ## blocked), a CJK font for the deposit certificate, poppler-utils to render that PDF to PNG and

@@ -10,6 +10,27 @@ from tests.factories import PersonalAccountFactory, StaffUserFactory, deposit_hi
 
 pytest_plugins = ["tests.processes"]
 
+# Tests whose work happens in other processes (workers, gunicorn, Chromium, a killed process) or that
+# spend minutes in one loop (hypothesis, every page in Chinese, benchmark smoke runs): `make test` runs
+# them without coverage's tracer, which makes in-process Python about half again slower.
+UNTRACED_MODULES = {
+    "test_fuzz.py",
+    "test_benchmarks.py",
+    "test_chinese.py",
+    "test_production.py",
+    "test_stateful.py",
+    "test_worker.py",
+    "test_concurrency.py",
+    "test_lock_order.py",
+    "test_prepayment_crash.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in UNTRACED_MODULES or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.untraced)
+
 
 def pytest_configure(config):
     # Money and locking behave differently on SQLite and in eager Celery: refuse to run there.
