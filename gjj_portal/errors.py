@@ -1,10 +1,8 @@
 """The one base class of every business refusal.
 
-A service raises a `DomainError` subclass with a Chinese sentence a person can act on. Views show it in
-one of two ways, both here: inside the form the person filled in (`refusal_on(form)`, so what they typed
-stays), or, when a view does not catch it, as a page of its own (`DomainErrorMiddleware`): never a 500."""
-
-from contextlib import contextmanager
+A service raises a `DomainError` subclass with a Chinese sentence a person can act on. A view that holds
+a form catches `DomainError` and adds it to the form (what the person typed stays); one that does not
+catch it leaves it to `DomainErrorMiddleware`, which shows it as a page of its own: never a 500."""
 
 from django.shortcuts import render
 
@@ -17,15 +15,6 @@ class DomainError(Exception):
 
 class InvalidTransition(DomainError):
     """A state change that the entity's transition table does not allow."""
-
-
-@contextmanager
-def refusal_on(form):
-    """Run a service; a refusal becomes the form's error (kept input, a Chinese message at the top)."""
-    try:
-        yield
-    except DomainError as exc:
-        form.add_error(None, str(exc))
 
 
 class DomainErrorMiddleware:

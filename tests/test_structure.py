@@ -1,6 +1,6 @@
 """The shape of the code, read from its source: which app may import which, and who writes whose state.
 
-No database: these parse the files. Each check names the file and line that breaks it."""
+Most of these parse the files (no database); each check names the file and line that breaks it."""
 
 import ast
 import re
@@ -171,3 +171,19 @@ def test_every_state_write_is_recorded_where_it_happens():
                     continue
                 unrecorded.append(f"{path.relative_to(ROOT)}:{writes[0].lineno} {function.name}: {source[:80]}")
     assert not unrecorded, "state written without a change row:\n" + "\n".join(unrecorded)
+
+
+def test_a_refusal_no_view_caught_is_a_chinese_page_not_a_500(rf, db, policy):
+    """DomainErrorMiddleware: any DomainError that escapes a view is shown with its message (409)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from gjj_portal.errors import DomainError, DomainErrorMiddleware
+    from loans.services import LoanError
+
+    request = rf.post("/loans/repay/")
+    request.user = AnonymousUser()
+    middleware = DomainErrorMiddleware(lambda r: None)
+    response = middleware.process_exception(request, LoanError("该笔贷款不在还款中，不能办理提前还款。"))
+    assert response.status_code == 409 and "该笔贷款不在还款中" in response.content.decode()
+    assert issubclass(LoanError, DomainError)
+    assert middleware.process_exception(request, ValueError("x")) is None  # a bug stays a bug (500, logged)
