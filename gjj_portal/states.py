@@ -9,10 +9,32 @@ from django.utils import timezone
 from .errors import InvalidTransition
 
 
-def transition_check(transitions: dict, current: str, to: str, *, subject: str, labels) -> None:
-    """Refuse a move the table does not allow, in Chinese: “{subject}当前状态为“…”，不能变更为“…”。”"""
+def transition_check(
+    transitions: dict,
+    current: str,
+    to: str,
+    *,
+    subject: str,
+    labels,
+    error: type[InvalidTransition] = InvalidTransition,
+) -> None:
+    """Refuse a move the table does not allow, in Chinese: “{subject}当前状态为“…”，不能变更为“…”。”
+    `error` lets an app raise its own subclass (applications: one its callers catch as WithdrawalError)."""
     if to not in transitions.get(current, ()):
-        raise InvalidTransition(f"{subject}当前状态为“{labels(current).label}”，不能变更为“{labels(to).label}”。")
+        raise error(f"{subject}当前状态为“{labels(current).label}”，不能变更为“{labels(to).label}”。")
+
+
+def moves_record(change_model, transitions: dict, labels, moves, *, to: str, reason: str, actor=None) -> None:
+    """Check every move against the table, then write all their change rows in one INSERT. `moves` holds
+    (the fields naming the entity in `change_model`, its state before, how a refusal names it). The caller
+    writes the new state itself (one row or one UPDATE for a batch) in the same transaction."""
+    moves = list(moves)
+    for _entity, before, subject in moves:
+        transition_check(transitions, before, to, subject=subject, labels=labels)
+    change_model.objects.bulk_create(
+        change_model(**entity, from_status=before, to_status=to, actor=actor, reason=reason)
+        for entity, before, _subject in moves
+    )
 
 
 class StateChange(models.Model):

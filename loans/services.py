@@ -18,7 +18,7 @@ from django.utils import timezone
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
 from gjj_portal.errors import DomainError
 from gjj_portal.policy import current_policy, loan_rate_on
-from gjj_portal.states import transition_check
+from gjj_portal.states import moves_record
 from messages_center.services import message_send
 
 from . import rules
@@ -49,22 +49,14 @@ def contract_lock(contract_id: int) -> LoanContract:
 def contracts_record(*, moves: list[tuple[LoanContract, str]], to: str, reason: str, actor=None) -> None:
     """Check and record contracts moving from their state before (each `(contract, before)`) to `to`;
     the caller writes the status (one row or a bulk UPDATE) in the same transaction."""
-    for contract, before in moves:
-        transition_check(LOAN_TRANSITIONS, before, to, subject=f"合同{contract.contract_no}", labels=LoanStatus)
-    LoanContractChange.objects.bulk_create(
-        LoanContractChange(contract=c, from_status=before, to_status=to, actor=actor, reason=reason)
-        for c, before in moves
-    )
+    entries = (({"contract": c}, before, f"合同{c.contract_no}") for c, before in moves)
+    moves_record(LoanContractChange, LOAN_TRANSITIONS, LoanStatus, entries, to=to, reason=reason, actor=actor)
 
 
 def instalments_record(*, moves: list[tuple[Instalment, str]], to: str, reason: str) -> None:
     """Check and record instalments moving to `to` (each `(row, its state before)`), in one INSERT."""
-    for row, before in moves:
-        transition_check(INSTALMENT_TRANSITIONS, before, to, subject=f"第{row.period}期", labels=Instalment.State)
-    InstalmentChange.objects.bulk_create(
-        InstalmentChange(contract_id=r.contract_id, period=r.period, from_status=b, to_status=to, reason=reason)
-        for r, b in moves
-    )
+    entries = (({"contract_id": r.contract_id, "period": r.period}, before, f"第{r.period}期") for r, before in moves)
+    moves_record(InstalmentChange, INSTALMENT_TRANSITIONS, Instalment.State, entries, to=to, reason=reason)
 
 
 def loan_contract_open(**fields) -> LoanContract:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from deposits.models import EntryKind
 from deposits.services import account_lock, account_reopen, ledger_post
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
-from gjj_portal.states import transition_check
+from gjj_portal.states import moves_record
 
 from .models import PAYOUT_TRANSITIONS, Payout, PayoutChange, Status, WithdrawalApplication
 from .services import _transition, _transition_many
@@ -32,12 +32,8 @@ def payouts_record(*, moves: list[tuple[Payout | int, str]], to: str, reason: st
     """The change rows of payouts moved to `to` (each `(payout or id, its state before)`), in one INSERT,
     after checking every move against PAYOUT_TRANSITIONS. The caller writes the state itself (often as
     one UPDATE for the whole batch) in the same transaction."""
-    for _payout, before in moves:
-        transition_check(PAYOUT_TRANSITIONS, before, to, subject="付款", labels=Payout.State)
-    PayoutChange.objects.bulk_create(
-        PayoutChange(payout_id=getattr(p, "pk", p), from_status=before, to_status=to, actor=actor, reason=reason)
-        for p, before in moves
-    )
+    entries = (({"payout_id": getattr(p, "pk", p)}, before, "付款") for p, before in moves)
+    moves_record(PayoutChange, PAYOUT_TRANSITIONS, Payout.State, entries, to=to, reason=reason, actor=actor)
 
 
 class PayoutRetry(Exception):

@@ -18,6 +18,7 @@ from deposits.services import account_lock
 from gjj_portal import errors
 from gjj_portal.errors import DomainError
 from gjj_portal.policy import current_policy
+from gjj_portal.states import transition_check
 
 from . import rules
 from .models import TRANSITIONS, RentalDetail, Status, StatusChange, WithdrawalApplication, WithdrawalKind
@@ -42,10 +43,9 @@ class InvalidTransition(WithdrawalError, errors.InvalidTransition):
 
 
 def _transition_check(application: WithdrawalApplication, to: Status) -> None:
-    if to not in TRANSITIONS[application.status]:
-        raise InvalidTransition(
-            f"申请{application.number}当前状态为“{application.get_status_display()}”，不能变更为“{Status(to).label}”。"
-        )
+    transition_check(
+        TRANSITIONS, application.status, to, subject=f"申请{application.number}", labels=Status, error=InvalidTransition
+    )
 
 
 def _transition(*, application: WithdrawalApplication, to: Status, actor=None, reason: str = "") -> None:
