@@ -62,11 +62,12 @@ test: $(VENV)/.dev-installed browser lint
 
 ## Debian packages the tests use: chromium for Playwright (never `playwright install`: downloads are
 ## blocked), a CJK font for the deposit certificate, poppler-utils to render that PDF to PNG and
-## tesseract (with Chinese) to read the name and account number back off the picture; wrk, the load the page
+## tesseract (with Chinese) to read the name and account number back off the picture; zbarimg (zbar-tools) to read
+## the documents' QR codes as a phone would; wrk, the load the page
 ## benchmark puts on gunicorn.
-DEBIAN_TEST_PACKAGES := chromium fonts-wqy-microhei poppler-utils tesseract-ocr tesseract-ocr-chi-sim wrk
+DEBIAN_TEST_PACKAGES := chromium fonts-wqy-microhei poppler-utils tesseract-ocr tesseract-ocr-chi-sim wrk zbar-tools
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 || ! command -v zbarimg >/dev/null 2>&1 \
 	    || ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -q chi_sim \
 	    || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_TEST_PACKAGES); \

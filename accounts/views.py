@@ -2,13 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gjj_portal.context_processors import ELDER_COOKIE
-from gjj_portal.http import posted
+from gjj_portal.http import hits_allowed, posted
 from gjj_portal.identity import mask_phone
 from gjj_portal.policy import current_policy
 
@@ -124,12 +123,7 @@ REGISTER_CHECKS_PER_HOUR = 20  # identity checks one address may ask for (on top
 
 
 def _register_check_allowed(request) -> bool:
-    key = f"register-checks:{_ip(request)}"
-    cache.add(key, 0, 3600)
-    try:
-        return cache.incr(key) <= REGISTER_CHECKS_PER_HOUR
-    except ValueError:  # expired between add and incr
-        return True
+    return hits_allowed(f"register-checks:{_ip(request)}", limit=REGISTER_CHECKS_PER_HOUR, seconds=3600)
 
 
 def register_view(request):

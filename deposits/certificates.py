@@ -1,55 +1,17 @@
-"""打印缴存证明: the PDF, drawn with reportlab in an embedded CJK TrueType font (Debian's
-fonts-wqy-microhei by default; GJJ_PDF_FONT points elsewhere). Nothing is fetched at run time."""
+"""The depositor's documents as PDF: 缴存证明 and 结息对账单. Each carries its verification code and a QR
+code of the public verification page (gjj_portal.pdf)."""
 
-import io
-import os
-import secrets
-
-from django.conf import settings
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 
-from gjj_portal.errors import DomainError
+from gjj_portal.pdf import CertificateUnavailable, IssuedPdf, document_code
 
-FONT_NAME = "GjjCJK"
-_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
-
-
-class CertificateUnavailable(DomainError):
-    """The server has no CJK font: the certificate cannot be drawn."""
-
-
-def certificate_code() -> str:
-    raw = "".join(secrets.choice(_ALPHABET) for _ in range(16))
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
-
-
-def _font() -> str:
-    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        path = settings.GJJ_PDF_FONT
-        if not os.path.exists(path):
-            raise CertificateUnavailable(
-                f"服务器未安装中文字体（{path}），暂不能出具缴存证明。请管理员安装 fonts-wqy-microhei。"
-            )
-        pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=0))
-    return FONT_NAME
+__all__ = ["CertificateUnavailable", "certificate_pdf", "document_code", "interest_statement_pdf"]
 
 
 def certificate_pdf(snapshot: dict, *, code: str, verify_url: str) -> bytes:
-    font = _font()
-    buf = io.BytesIO()
-    pdf = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
-    pdf.setTitle(f"住房公积金缴存证明 {snapshot['grzh']}")
-    width, height = A4
-    pdf.setFont(font, 22)
-    pdf.drawCentredString(width / 2, height - 40 * mm, "住房公积金缴存证明")
-    pdf.setFont(font, 12)
-    y = height - 60 * mm
-    intro = f"兹证明 {snapshot['name']}（身份证号 {snapshot['id_number_masked']}）在我中心缴存住房公积金，情况如下："
-    pdf.drawString(25 * mm, y, intro)
+    doc = IssuedPdf(title="住房公积金缴存证明", pdf_title=f"住房公积金缴存证明 {snapshot['grzh']}")
+    doc.text(f"兹证明 {snapshot['name']}（身份证号 {snapshot['id_number_masked']}）在我中心缴存住房公积金，情况如下：")
+    doc.y -= 6 * mm
     rows = [
         ("个人账号", snapshot["grzh"]),
         ("单位名称", snapshot["employer"]),
@@ -60,23 +22,55 @@ def certificate_pdf(snapshot: dict, *, code: str, verify_url: str) -> bytes:
         ("缴存月数", f"{snapshot['deposit_months']}个月（{snapshot['first_period']} 至 {snapshot['last_period']}）"),
         ("账户余额（元）", snapshot["balance"]),
     ]
-    y -= 14 * mm
     for label, value in rows:
-        pdf.setStrokeColorRGB(0.8, 0.8, 0.8)
-        pdf.rect(25 * mm, y - 3 * mm, 160 * mm, 10 * mm, stroke=1, fill=0)
-        pdf.drawString(28 * mm, y, label)
-        pdf.drawString(80 * mm, y, str(value))
-        y -= 10 * mm
-    y -= 8 * mm
-    pdf.drawString(25 * mm, y, f"以上信息截至 {snapshot['as_of']}。")
-    y -= 8 * mm
-    pdf.drawString(25 * mm, y, f"验证码：{code}")
-    y -= 7 * mm
-    pdf.setFont(font, 10)
-    pdf.drawString(25 * mm, y, f"核验方式：访问 {verify_url} 输入验证码，可核验本证明真伪。")
-    pdf.setFont(font, 12)
-    pdf.drawRightString(185 * mm, 60 * mm, snapshot["center_name"])
-    pdf.drawRightString(185 * mm, 52 * mm, f"出具日期：{snapshot['issued_on']}")
-    pdf.showPage()
-    pdf.save()
-    return buf.getvalue()
+        doc.row([(28, label), (80, str(value))], size=12, step=10 * mm, boxed=True)
+    doc.y -= 4 * mm
+    doc.text(f"以上信息截至 {snapshot['as_of']}。")
+    return doc.finish(
+        code=code, verify_url=verify_url, center_name=snapshot["center_name"], issued_on=snapshot["issued_on"]
+    )
+
+
+def interest_statement_pdf(snapshot: dict, *, code: str, verify_url: str) -> bytes:
+    """结息对账单: the year's opening balance, every entry, how the interest was computed (runs of equal
+    balance and rate: days × balance = 积数, × rate / 360) and the closing balance."""
+    year = snapshot["year_label"]
+    doc = IssuedPdf(title="住房公积金结息对账单", pdf_title=f"住房公积金结息对账单 {snapshot['grzh']} {year}")
+    doc.text(f"姓名：{snapshot['name']}    个人账号：{snapshot['grzh']}    身份证号：{snapshot['id_number_masked']}")
+    doc.text(f"单位名称：{snapshot['employer']}")
+    doc.text(f"结息年度：{year}（{snapshot['start']} 至 {snapshot['end']}）")
+    doc.text(f"上年结转余额（元）：{snapshot['opening']}", size=12)
+    doc.row([(25, "日期"), (50, "业务类型"), (85, "摘要"), (-160, "发生额（元）"), (-185, "余额（元）")], size=10)
+    for entry in snapshot["entries"]:
+        doc.row(
+            [
+                (25, entry["date"]),
+                (50, entry["kind"]),
+                (85, entry["memo"][:14]),
+                (-160, entry["amount"]),
+                (-185, entry["balance"]),
+            ],
+            size=9,
+            step=5.5 * mm,
+        )
+    doc.y -= 3 * mm
+    doc.text("利息计算（积数法：每日余额 × 年利率 ÷ 360，期末四舍五入到分）：", size=11)
+    doc.row([(25, "起止日期"), (-110, "天数"), (-140, "余额（元）"), (-160, "年利率"), (-185, "积数（元·天）")])
+    for run in snapshot["runs"]:
+        doc.row(
+            [
+                (25, f"{run['start']} 至 {run['end']}"),
+                (-110, str(run["days"])),
+                (-140, run["balance"]),
+                (-160, run["rate"]),
+                (-185, run["product"]),
+            ],
+            size=9,
+            step=5.5 * mm,
+        )
+    doc.row([(25, "积数合计"), (-185, snapshot["products"])], size=9, step=7 * mm)
+    doc.text(f"本年度利息 = Σ（积数 × 年利率）÷ 360 = {snapshot['interest']} 元", size=12)
+    doc.text(f"本年末余额（元）：{snapshot['closing']}", size=12)
+    return doc.finish(
+        code=code, verify_url=verify_url, center_name=snapshot["center_name"], issued_on=snapshot["issued_on"]
+    )

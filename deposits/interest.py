@@ -4,6 +4,7 @@ The year runs from July 1 to June 30 (inclusive). An entry dated d changes the b
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,6 +27,53 @@ def rate_on(rates: tuple[tuple[date, Decimal], ...], day: date) -> Decimal:
     return current
 
 
+@dataclass(frozen=True)
+class BalanceRun:
+    """Days of equal balance and equal rate: what the 结息对账单 shows line by line."""
+
+    start: date
+    end: date
+    balance: Decimal
+    rate: Decimal
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def product(self) -> Decimal:
+        """积数: balance × days (yuan-days)."""
+        return self.balance * self.days
+
+
+def interest_runs(
+    *,
+    opening_balance: Decimal,
+    movements: Iterable[tuple[date, Decimal]],
+    start: date,
+    end: date,
+    rates: tuple[tuple[date, Decimal], ...],
+) -> list[BalanceRun]:
+    by_day: dict[date, Decimal] = {}
+    for day, amount in movements:
+        if start <= day <= end:
+            by_day[day] = by_day.get(day, Decimal("0")) + amount
+    # A year is at most a few dozen runs: a new one starts on each day with entries or a new rate.
+    change_days = sorted(set(by_day) | {f for f, _ in rates if start < f <= end} | {start})
+    balance = opening_balance
+    runs = []
+    for i, run_start in enumerate(change_days):
+        balance += by_day.get(run_start, Decimal("0"))
+        run_end = change_days[i + 1] - timedelta(days=1) if i + 1 < len(change_days) else end
+        runs.append(BalanceRun(run_start, run_end, balance, rate_on(rates, run_start)))
+    return runs
+
+
+def interest_of_runs(runs: Iterable[BalanceRun]) -> Decimal:
+    """Σ (积数 × annual rate) / 360, rounded half-up to the cent once."""
+    return (sum((run.product * run.rate for run in runs), Decimal("0")) / DAYS_PER_YEAR).quantize(CENT, ROUND_HALF_UP)
+
+
 def interest_for_period(
     *,
     opening_balance: Decimal,
@@ -35,20 +83,9 @@ def interest_for_period(
     rates: tuple[tuple[date, Decimal], ...],
 ) -> Decimal:
     """Σ (balance of each day × that day's annual rate / 360), rounded half-up to the cent."""
-    by_day: dict[date, Decimal] = {}
-    for day, amount in movements:
-        if start <= day <= end:
-            by_day[day] = by_day.get(day, Decimal("0")) + amount
-    # Walk the days in runs of equal balance and equal rate: a year is at most a few dozen runs.
-    change_days = sorted(set(by_day) | {f for f, _ in rates if start < f <= end} | {start})
-    balance = opening_balance
-    total = Decimal("0")
-    for i, run_start in enumerate(change_days):
-        balance += by_day.get(run_start, Decimal("0"))
-        run_end = change_days[i + 1] - timedelta(days=1) if i + 1 < len(change_days) else end
-        days = (run_end - run_start).days + 1
-        total += balance * days * rate_on(rates, run_start)
-    return (total / DAYS_PER_YEAR).quantize(CENT, ROUND_HALF_UP)
+    return interest_of_runs(
+        interest_runs(opening_balance=opening_balance, movements=movements, start=start, end=end, rates=rates)
+    )
 
 
 def day_weights(*, start: date, end: date, rates: tuple[tuple[date, Decimal], ...]) -> dict[date, Decimal]:

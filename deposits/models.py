@@ -248,10 +248,18 @@ class RemittanceBatchChange(models.Model):
         return change_label(self)
 
 
+class DocumentKind(models.TextChoices):
+    DEPOSIT = "deposit", "缴存证明"
+    INTEREST_STATEMENT = "interest_statement", "结息对账单"
+    LOAN_SETTLED = "loan_settled", "贷款结清证明"
+
+
 class DepositCertificate(models.Model):
-    """缴存证明: what was certified (masked, frozen at issue) and the code anyone can verify it by."""
+    """An issued document (缴存证明, 结息对账单, 贷款结清证明): what it said (masked, frozen at issue) and
+    the code anyone can verify it by, typed or read from its QR code."""
 
     code = models.CharField("验证码", max_length=19, unique=True)
+    kind = models.CharField("证明类型", max_length=20, choices=DocumentKind.choices, default=DocumentKind.DEPOSIT)
     account = models.ForeignKey(
         PersonalAccount, on_delete=models.PROTECT, related_name="certificates", verbose_name="个人账户"
     )
@@ -259,8 +267,8 @@ class DepositCertificate(models.Model):
     snapshot = models.JSONField("证明内容")
 
     class Meta:
-        verbose_name = "缴存证明"
-        verbose_name_plural = "缴存证明"
+        verbose_name = "电子证明"
+        verbose_name_plural = "电子证明"
         ordering = ["-issued_at"]
 
     def __str__(self):

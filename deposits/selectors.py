@@ -123,3 +123,48 @@ def account_ids(**lookup) -> list[int]:
     """The ids of the accounts an exact, indexed lookup finds (admin searches resolve them first, so
     the list's own query filters one table by an index instead of joining)."""
     return list(PersonalAccount.objects.filter(**lookup).values_list("pk", flat=True)[:1000])
+
+
+def interest_settled_years(*, account: PersonalAccount) -> list[date]:
+    """The settlement dates of the years whose 结息 has been posted to this account, newest first."""
+    return list(
+        LedgerEntry.objects.filter(account=account, kind=EntryKind.INTEREST)
+        .order_by("-occurred_on")
+        .values_list("occurred_on", flat=True)
+    )
+
+
+def interest_statement(*, account: PersonalAccount, settle_on: date, rates) -> dict | None:
+    """结息对账单 of the year ending `settle_on`: the opening balance, every entry, the runs the interest
+    was computed on (the same function 结息 uses) and the closing balance. None if that year's interest
+    was not posted to this account."""
+    from .interest import interest_of_runs, interest_period, interest_runs
+
+    posted = LedgerEntry.objects.filter(account=account, kind=EntryKind.INTEREST, occurred_on=settle_on).first()
+    if posted is None:
+        return None
+    start, end = interest_period(settle_on)
+    opening = LedgerEntry.objects.filter(account=account, occurred_on__lt=start).aggregate(s=Sum("amount"))["s"]
+    opening = opening or Decimal("0.00")
+    entries = list(
+        LedgerEntry.objects.filter(account=account, occurred_on__range=(start, end)).order_by("occurred_on", "id")
+    )
+    # The interest entry itself is dated on the last day; it earns nothing in the year it closes.
+    movements = [(e.occurred_on, e.amount) for e in entries if e.pk != posted.pk]
+    runs = interest_runs(opening_balance=opening, movements=movements, start=start, end=end, rates=rates)
+    # Each row's balance is the year's own running balance (opening + entries by date): an entry posted
+    # late with an earlier date (a backdated 结息) carries the balance of its posting day in the ledger.
+    running, rows = opening, []
+    for entry in entries:
+        running += entry.amount
+        rows.append((entry, running))
+    return {
+        "start": start,
+        "end": end,
+        "opening": opening,
+        "entries": rows,
+        "runs": runs,
+        "computed": interest_of_runs(runs),
+        "interest": posted.amount,
+        "closing": running,
+    }

@@ -327,8 +327,7 @@ def certificate_issue(*, account: PersonalAccount, center_name: str, today: date
     """Freeze what the certificate says (masked) under a fresh verification code."""
     from gjj_portal.identity import mask_id_number
 
-    from .certificates import certificate_code
-    from .models import DepositCertificate
+    from .models import DocumentKind
     from .selectors import account_deposit_periods
 
     periods = sorted(account_deposit_periods(account=account))
@@ -349,7 +348,16 @@ def certificate_issue(*, account: PersonalAccount, center_name: str, today: date
         "issued_on": f"{today:%Y年%m月%d日}",
         "center_name": center_name,
     }
-    return DepositCertificate.objects.create(code=certificate_code(), account=account, snapshot=snapshot)
+    return document_issue(account=account, kind=DocumentKind.DEPOSIT, snapshot=snapshot)
+
+
+def document_issue(*, account: PersonalAccount, kind: str, snapshot: dict):
+    """Record an issued document (结息对账单, 贷款结清证明) under a fresh verification code."""
+    from gjj_portal.pdf import document_code
+
+    from .models import DepositCertificate
+
+    return DepositCertificate.objects.create(code=document_code(), account=account, kind=kind, snapshot=snapshot)
 
 
 @dataclass(frozen=True)
@@ -443,3 +451,56 @@ def _balances_write(accounts: list[LockedAccount], also: dict) -> None:
             "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, balance) WHERE a.id = v.id",
             [*also.values(), [a.pk for a in accounts], [a.balance for a in accounts]],
         )
+
+
+@transaction.atomic
+def interest_statement_issue(*, account: PersonalAccount, settle_on: date, rates, center_name: str, today: date):
+    """结息对账单 of one settled year, frozen (masked where shown publicly) under a verification code.
+    None if that year's interest was not posted to the account."""
+    from gjj_portal.identity import mask_id_number
+
+    from .models import DocumentKind
+    from .selectors import interest_statement
+
+    statement = interest_statement(account=account, settle_on=settle_on, rates=rates)
+    if statement is None:
+        return None
+    money = "{:,.2f}".format
+    snapshot = {
+        "name": account.name,
+        "id_number_masked": mask_id_number(account.id_number),
+        "grzh": account.grzh,
+        "employer": account.employer.name,
+        "year_label": f"{statement['start']:%Y}—{statement['end']:%Y}年度",
+        "start": f"{statement['start']:%Y-%m-%d}",
+        "end": f"{statement['end']:%Y-%m-%d}",
+        "opening": money(statement["opening"]),
+        "entries": [
+            {
+                "date": f"{e.occurred_on:%Y-%m-%d}",
+                "kind": e.get_kind_display(),
+                "memo": e.memo,
+                "amount": money(e.amount),
+                "balance": money(balance),
+            }
+            for e, balance in statement["entries"]
+        ],
+        "runs": [
+            {
+                "start": f"{r.start:%Y-%m-%d}",
+                "end": f"{r.end:%Y-%m-%d}",
+                "days": r.days,
+                "balance": money(r.balance),
+                "rate": f"{r.rate * 100:.2f}%",
+                "product": money(r.product),
+            }
+            for r in statement["runs"]
+        ],
+        "products": money(sum((r.product for r in statement["runs"]), Decimal("0"))),
+        "interest": money(statement["interest"]),
+        "computed": money(statement["computed"]),
+        "closing": money(statement["closing"]),
+        "issued_on": f"{today:%Y年%m月%d日}",
+        "center_name": center_name,
+    }
+    return document_issue(account=account, kind=DocumentKind.INTEREST_STATEMENT, snapshot=snapshot)

@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from gjj_portal import charts
 from gjj_portal.access import depositor_required
+from gjj_portal.http import hits_allowed
 from gjj_portal.policy import current_policy
 
 from . import selectors, services
-from .certificates import CertificateUnavailable, certificate_pdf
+from .certificates import CertificateUnavailable, certificate_pdf, interest_statement_pdf
 from .forms import StatementRangeForm, default_range
 from .models import DepositCertificate
 
@@ -46,26 +47,55 @@ def statement(request):
     return render(request, "deposits/statement.html", context)
 
 
-@depositor_required
-def certificate(request):
-    """打印缴存证明: the page; the POST issues a new certificate and returns its PDF."""
-    account = _account(request)
-    if request.method != "POST":
-        return render(request, "deposits/certificate.html", {"account": account})
-    policy = current_policy()
-    issued = services.certificate_issue(account=account, center_name=policy.center_name, today=timezone.localdate())
-    verify_url = request.build_absolute_uri(reverse("deposits:verify"))
-    try:
-        pdf = certificate_pdf(issued.snapshot, code=issued.code, verify_url=verify_url)
-    except CertificateUnavailable as exc:
-        return render(request, "deposits/certificate.html", {"account": account, "error": str(exc)}, status=503)
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="deposit-certificate-{account.grzh}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
+@depositor_required
+def certificate(request):
+    """打印缴存证明 and 结息对账单: the page; a POST issues the document and returns its PDF."""
+    account = _account(request)
+    years = selectors.interest_settled_years(account=account)
+    context = {"account": account, "years": years}
+    if request.method != "POST":
+        return render(request, "deposits/certificate.html", context)
+    policy, today = current_policy(), timezone.localdate()
+    verify_url = request.build_absolute_uri(reverse("deposits:verify"))
+    try:
+        if "year" in request.POST:
+            settle_on = next((d for d in years if str(d.year) == request.POST["year"]), None)
+            if settle_on is None:
+                context["error"] = "该年度尚未结息，暂无结息对账单。"
+                return render(request, "deposits/certificate.html", context, status=400)
+            issued = services.interest_statement_issue(
+                account=account,
+                settle_on=settle_on,
+                rates=policy.interest_rates,
+                center_name=policy.center_name,
+                today=today,
+            )
+            pdf = interest_statement_pdf(issued.snapshot, code=issued.code, verify_url=verify_url)
+            return _pdf_response(pdf, f"interest-statement-{account.grzh}-{settle_on:%Y}.pdf")
+        issued = services.certificate_issue(account=account, center_name=policy.center_name, today=today)
+        pdf = certificate_pdf(issued.snapshot, code=issued.code, verify_url=verify_url)
+    except CertificateUnavailable as exc:
+        context["error"] = str(exc)
+        return render(request, "deposits/certificate.html", context, status=503)
+    return _pdf_response(pdf, f"deposit-certificate-{account.grzh}.pdf")
+
+
+VERIFY_LOOKUPS_PER_HOUR = 60  # per address: a person checks a few documents; a guesser gets nowhere
+
+
 def verify(request):
-    """Public: anyone holding the code sees what was certified (masked), and when."""
-    code = (request.GET.get("code") or "").strip().upper()
-    found = DepositCertificate.objects.filter(code=code).first() if code else None
-    return render(request, "deposits/verify.html", {"code": code, "certificate": found})
+    """Public: anyone holding the code (typed, or opened from the QR code) sees what was issued, masked."""
+    code = (request.GET.get("code") or "").strip().upper()[:19]
+    context: dict = {"code": code, "certificate": None}
+    if code:
+        if not hits_allowed(f"verify:{request.META.get('REMOTE_ADDR')}", limit=VERIFY_LOOKUPS_PER_HOUR, seconds=3600):
+            context["throttled"] = True
+            return render(request, "deposits/verify.html", context, status=429)
+        context["certificate"] = DepositCertificate.objects.filter(code=code).first()
+    return render(request, "deposits/verify.html", context)

@@ -9,3 +9,15 @@ def posted(request, *, files: bool = False):
     if request.method != "POST":
         return (None, None) if files else None
     return (request.POST, request.FILES) if files else request.POST
+
+
+def hits_allowed(key: str, *, limit: int, seconds: int) -> bool:
+    """Count one hit on `key` in the shared cache (Redis) and say whether it is within `limit` per
+    `seconds`. The window starts at the first hit; every process sees the same count."""
+    from django.core.cache import cache
+
+    cache.add(key, 0, seconds)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # expired between add and incr
+        return True

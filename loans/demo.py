@@ -66,3 +66,19 @@ def seed_loans(account, today: date) -> None:
         monthly_payment=Decimal("3820.41"),
         house_address="沈阳市和平区示例路88号1-2-301",
     )
+
+
+SETTLED_DISBURSED_ON = date(2023, 3, 15)
+
+
+def seed_settled_loan(account) -> None:
+    """李秀兰's paid-off loan (a 12-month loan of 2023, every instalment collected): what the
+    贷款结清证明 is issued for."""
+    if LoanContract.objects.filter(borrower=account).exists():
+        return
+    on = SETTLED_DISBURSED_ON
+    steps = [on - timedelta(days=d) for d in (30, 22, 15, 8)] + [on]
+    loan = _contract(account, "JK2101202303150001", Decimal("60000.00"), 12, on, steps)
+    loan_disburse(contract_id=loan.pk, on=on)
+    for month in range(1, 13):
+        instalments_collect(on=add_months(on, month))

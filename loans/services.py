@@ -630,3 +630,31 @@ def _reprice_locked(contracts: list[LoanContract], *, on: date, rates) -> int:
     Instalment.objects.bulk_create(rows, batch_size=2000)
     LoanContract.objects.bulk_update(repriced, ["annual_rate", "rate_effective_on"])
     return len(repriced)
+
+
+@transaction.atomic
+def settlement_certificate_issue(*, contract: LoanContract, center_name: str, today: date):
+    """贷款结清证明 of a settled loan, frozen (masked where shown publicly) under a verification code."""
+    from deposits.models import DocumentKind
+    from deposits.services import document_issue
+    from gjj_portal.identity import mask_id_number
+
+    if contract.status != LoanStatus.SETTLED:
+        raise LoanError("该贷款尚未结清，不能出具结清证明。")
+    # The business date: the last repayment's (the status change is stamped when it was recorded).
+    last = contract.repayments.order_by("-paid_on").values_list("paid_on", flat=True).first()
+    settled_on = last or today
+    borrower = contract.borrower
+    snapshot = {
+        "name": borrower.name,
+        "id_number_masked": mask_id_number(borrower.id_number),
+        "grzh": borrower.grzh,
+        "contract_no": contract.contract_no,
+        "principal": f"{contract.amount:,.2f}",
+        "term": f"{contract.term_months}个月",
+        "disbursed_on": f"{contract.disbursed_on:%Y年%m月%d日}" if contract.disbursed_on else "-",
+        "settled_on": f"{settled_on:%Y年%m月%d日}",
+        "issued_on": f"{today:%Y年%m月%d日}",
+        "center_name": center_name,
+    }
+    return document_issue(account=borrower, kind=DocumentKind.LOAN_SETTLED, snapshot=snapshot)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("repayments/", views.repayments, name="repayments"),
     path("plan/", views.plan, name="plan"),
     path("repay/", views.repay, name="repay"),
+    path("settled-certificate/", views.settlement_certificate, name="settlement_certificate"),
     path("calculator/", views.calculator, name="calculator"),
 ]

@@ -2,6 +2,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy, loan_rate_on
 
 from . import services
+from .certificates import settlement_pdf
 from .forms import CalculatorForm, PrepaymentForm
 from .models import LoanStatus
 from .schedule import add_months, build_schedule
@@ -74,6 +76,28 @@ def plan(request):
         return {"rows": page.object_list, "page": page, "chart": charts.stacked_bars(by_year)}
 
     return _page(request, "loans/plan.html", "plan", extra)
+
+
+@depositor_required
+def settlement_certificate(request):
+    """贷款结清证明 (POST): the PDF of one of the person's settled loans."""
+    _contracts, contract = contract_pick(user=request.user, contract_no=request.GET.get("contract"))
+    if request.method != "POST" or contract is None:
+        return redirect("loans:info")
+    policy = current_policy()
+    try:
+        issued = services.settlement_certificate_issue(
+            contract=contract, center_name=policy.center_name, today=timezone.localdate()
+        )
+        pdf = settlement_pdf(
+            issued.snapshot, code=issued.code, verify_url=request.build_absolute_uri(reverse("deposits:verify"))
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('loans:info')}?contract={contract.contract_no}")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="loan-settled-{contract.contract_no}.pdf"'
+    return response
 
 
 @guarded("prepayment")

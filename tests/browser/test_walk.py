@@ -121,7 +121,7 @@ def test_public_pages_and_the_employer_area(walker, width, height):
     page = walk.page
     page.goto(page.base_url + "/accounts/login/")
     walk.check("login")
-    for link in ("注册", "忘记密码", "贷款试算", "缴存证明核验"):
+    for link in ("注册", "忘记密码", "贷款试算", "证明核验"):
         walk.tap(link)
         page.goto(page.base_url + "/accounts/login/")
     page.get_by_role("link", name="单位登录").click()

@@ -14,7 +14,7 @@ from deposits.models import Employer, EntryKind, PersonalAccount, SealReason
 from deposits.rules import monthly_contribution
 from deposits.services import account_seal, account_user_link, ledger_post
 from gjj_portal.months import month_start
-from loans.demo import seed_loans
+from loans.demo import seed_loans, seed_settled_loan
 
 DEPOSITOR_PASSWORD = "demo1234"
 
@@ -79,6 +79,7 @@ class Command(BaseCommand):
         )
         created = sum(self._person(p, employer, today) for p in PEOPLE)
         seed_loans(PersonalAccount.objects.get(id_number="210204197108083010"), today)
+        seed_settled_loan(PersonalAccount.objects.get(id_number="210103196503150029"))
         groups = staff_groups_ensure()
         for username, password, group in STAFF:
             user, was_created = User.objects.get_or_create(
