@@ -1,3 +1,5 @@
+from typing import cast
+
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth import authenticate
@@ -149,3 +151,44 @@ class ChangePasswordForm(NewPasswordMixin):
         if cleaned.get("old_password") and cleaned.get("old_password") == cleaned.get("new_password1"):
             self.add_error("new_password1", "新密码不能与原密码相同。")
         return cleaned
+
+
+class _ReverifyForm(PortalForm):
+    """个人信息变更 asks for the login password again: a session left open is not enough."""
+
+    password = forms.CharField(label="登录密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError("登录密码不正确。")
+        return self.cleaned_data["password"]
+
+
+class PhoneChangeForm(_ReverifyForm):
+    old_code = SmsCodeField(label="原手机号短信验证码")
+    new_phone = forms.RegexField(label="新手机号", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号。"})
+    new_code = SmsCodeField(label="新手机号短信验证码")
+    field_order = ["password", "old_code", "new_phone", "new_code"]
+
+
+class CardChangeForm(_ReverifyForm):
+    bank = forms.ChoiceField(label="收款银行")
+    card_number = forms.CharField(
+        label="银行卡号码",
+        max_length=23,
+        help_text="须为本人名下Ⅰ类借记卡，16–19位数字；提交后由银行核验持卡人和账户类别。",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    sms_code = SmsCodeField()
+    field_order = ["bank", "card_number", "password", "sms_code"]
+
+    def __init__(self, *args, banks, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["bank"]).choices = [("", "请选择")] + [(b, b) for b in banks]
+
+    def clean_card_number(self):
+        return "".join(self.cleaned_data["card_number"].split())

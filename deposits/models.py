@@ -100,6 +100,11 @@ class PersonalAccount(models.Model):
     household_region = models.CharField("户籍所在地", max_length=30, blank=True)
     owns_house = models.BooleanField("名下有自有住房", default=False)
     online_enabled = models.BooleanField("已面签开通网上业务", default=True)
+    # 收款银行卡: where withdrawals are paid once the person has bound one (个人信息变更). A newly bound card
+    # receives nothing for the policy's cooling-off hours from `payee_card_since`.
+    payee_bank = models.CharField("收款银行", max_length=30, blank=True, db_default="")
+    payee_card = models.CharField("银行卡号码", max_length=19, blank=True, db_default="")
+    payee_card_since = models.DateTimeField("银行卡绑定时间", null=True, blank=True)
     job_category = models.CharField(
         "岗位类别（女职工退休年龄）",
         max_length=10,

@@ -154,6 +154,25 @@ def account_user_link(*, account_id: int, user, how: str, enable_online: bool = 
     return account
 
 
+def account_phone_set(*, account_id: int, phone: str) -> tuple[PersonalAccount, str]:
+    """预留手机号 of the account (accounts.profile records who changed it and why). Returns the old one."""
+    account = account_lock(account_id=account_id)
+    old = account.phone
+    account.phone = phone
+    account.save(update_fields=["phone"])
+    return account, old
+
+
+def account_payee_card_set(*, account_id: int, bank: str, card_number: str, at) -> tuple[PersonalAccount, str, str]:
+    """收款银行卡 of the account, bound from `at` (the cooling-off counts from then). Returns the old bank
+    and card."""
+    account = account_lock(account_id=account_id)
+    old_bank, old_card = account.payee_bank, account.payee_card
+    account.payee_bank, account.payee_card, account.payee_card_since = bank, card_number, at
+    account.save(update_fields=["payee_bank", "payee_card", "payee_card_since"])
+    return account, old_bank, old_card
+
+
 CLOSED_STATUSES = ("merged", "transferred_out", "withdrawn")
 
 

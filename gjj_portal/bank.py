@@ -17,6 +17,23 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.module_loading import import_string
 
 
+def card_number_problem(card: str) -> str | None:
+    if not card.isdigit() or not 16 <= len(card) <= 19:
+        return "银行卡号码应为16至19位数字，请核对本人名下一类卡卡号。"
+    return None
+
+
+def luhn_ok(card: str) -> bool:
+    """The Luhn check. Some real cards fail it, so a failure only warns."""
+    total = 0
+    for i, ch in enumerate(reversed(card)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
 class GatewayTimeout(Exception):
     """No answer from the bank: the transfer may or may not have happened."""
 
@@ -27,6 +44,15 @@ class TransferResult:
     reference: str
     message: str = ""
     duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class CardCheck:
+    """The bank's answer to 账户验证: is the card this person's (name and ID number match the holder),
+    and is it a Ⅰ类账户 (Ⅱ/Ⅲ类 accounts may not receive provident fund withdrawals)."""
+
+    own: bool
+    class_one: bool
 
 
 class BankGateway:
@@ -42,6 +68,9 @@ class BankGateway:
     def debit(
         self, *, idempotency_key, amount: Decimal, bank: str, card_number: str, payer_name: str
     ) -> TransferResult:
+        raise NotImplementedError
+
+    def card_check(self, *, bank: str, card_number: str, name: str, id_number: str) -> CardCheck:
         raise NotImplementedError
 
 
@@ -74,6 +103,21 @@ class SandboxBankGateway(BankGateway):
 
     def debit(self, *, idempotency_key, amount, bank, card_number, payer_name) -> TransferResult:
         return self._request("debit", idempotency_key, amount, bank, card_number, payer_name, "扣款账户余额不足")
+
+    NOT_OWN_CARD_SUFFIX = "1111"  # the holder is someone else
+    CLASS_TWO_CARD_SUFFIX = "2222"  # a Ⅱ类账户
+
+    def card_check(self, *, bank, card_number, name, id_number) -> CardCheck:
+        """Test numbers like a card processor's: …1111 belongs to someone else, …2222 is a Ⅱ类账户; a
+        check may time out (timeout_rate) and then nothing is known."""
+        if self.delay:
+            time.sleep(self.delay)
+        if self.rng.random() < self.timeout_rate:
+            raise GatewayTimeout("银行接口响应超时")
+        return CardCheck(
+            own=not card_number.endswith(self.NOT_OWN_CARD_SUFFIX),
+            class_one=not card_number.endswith(self.CLASS_TWO_CARD_SUFFIX),
+        )
 
     def _request(self, kind, idempotency_key, amount, bank, card_number, name, refusal) -> TransferResult:
         from .models import SandboxTransfer
@@ -141,6 +185,9 @@ class BatchFileGateway(BankGateway):
 
     def transfer(self, **kwargs) -> TransferResult:
         raise GatewayTimeout("批量文件通道不实时付款：请用 export_payouts 导出付款文件")
+
+    def card_check(self, **kwargs) -> CardCheck:
+        raise GatewayTimeout("批量文件通道不能实时核验银行卡：请到柜台办理")
 
 
 GATEWAYS = {"sandbox": "gjj_portal.bank.SandboxBankGateway", "batch": "gjj_portal.bank.BatchFileGateway"}

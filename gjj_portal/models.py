@@ -3,7 +3,7 @@ the sandbox bank's record of what it was asked to do."""
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -55,6 +55,12 @@ class CenterPolicy(models.Model):
     ratio_min = models.DecimalField("缴存比例下限", max_digits=4, decimal_places=2, default=Decimal("0.05"))
     ratio_max = models.DecimalField("缴存比例上限", max_digits=4, decimal_places=2, default=Decimal("0.12"))
     supplementary_max_months = models.PositiveSmallIntegerField("补缴最长追溯（月）", default=24)
+    card_cooling_hours = models.PositiveSmallIntegerField(
+        "新绑定银行卡冷静期（小时）", default=24, help_text="变更收款银行卡后，新卡在此时长内不能接收提取资金。"
+    )
+    standing_day = models.PositiveSmallIntegerField(
+        "委托提取每月执行日", default=5, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

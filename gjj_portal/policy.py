@@ -59,6 +59,8 @@ class PolicySnapshot:
     ratio_min: Decimal = Decimal("0.05")
     ratio_max: Decimal = Decimal("0.12")
     supplementary_max_months: int = 24
+    card_cooling_hours: int = 24
+    standing_day: int = 5
 
     def bank_problem(self, bank: str) -> str | None:
         """Why money may not go to (or come from) this bank: the center's allow-list (收款银行)."""
@@ -104,6 +106,8 @@ def _load(code: str) -> PolicySnapshot:
         ratio_min=p.ratio_min,
         ratio_max=p.ratio_max,
         supplementary_max_months=p.supplementary_max_months,
+        card_cooling_hours=p.card_cooling_hours,
+        standing_day=p.standing_day,
     )
 
 

@@ -59,6 +59,11 @@ class PayeeForm(PortalForm):
         bank = cast(forms.ChoiceField, self.fields["bank"])
         bank.choices = [("", "请选择")] + [(b, b) for b in policy.banks]
         bank.error_messages["invalid_choice"] = rules.bank_problem("", policy) or ""
+        if account is not None and account.payee_card:
+            # The bound 收款银行卡 (个人信息变更) is where the money goes: filled in for the person.
+            self.initial.setdefault("bank", account.payee_bank)
+            self.initial.setdefault("card_number", account.payee_card)
+            self.fields["card_number"].help_text = "已填入您绑定的收款银行卡；如需更换，请先在“个人信息变更”中变更。"
         for field in self.fields.values():
             # Every input joins the one POST form wherever it stands, so the 查询材料号 / 计算 mini-forms
             # can sit beside them without nesting forms. (Their "请填写/请选择…" messages: PortalForm.)
@@ -81,6 +86,19 @@ class PayeeForm(PortalForm):
         it, or ticks 卡号无误 and submits again (some real cards fail the check)."""
         cleaned = super().clean()
         card = self.cleaned_data.get("card_number")
+        if card and self.cleaned_data.get("bank") and self.account is not None:
+            from .services import bound_card
+
+            problem = rules.bound_card_problem(
+                bank=self.cleaned_data["bank"],
+                card_number=card,
+                bound=bound_card(self.account),
+                now=timezone.now(),
+                cooling_hours=self.policy.card_cooling_hours,
+            )
+            if problem:
+                self.add_error("card_number", problem)
+                return cleaned
         if card and not rules.luhn_ok(card) and not self.cleaned_data.get("card_confirmed"):
             self.luhn_warning = True
             self.add_error(

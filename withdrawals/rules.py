@@ -2,9 +2,13 @@
 says what to do. Forms call them for the user; services call them again before changing state."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
+from gjj_portal.bank import card_number_problem
+from gjj_portal.bank import luhn_ok as luhn_ok  # the withdrawal forms and services use it from here
 from gjj_portal.months import whole_months
 from gjj_portal.policy import PolicySnapshot
 
@@ -90,21 +94,33 @@ def payee_problem(*, bank: str, card_number: str, policy: PolicySnapshot) -> str
     return bank_problem(bank, policy) or card_number_problem(card_number)
 
 
-def card_number_problem(card: str) -> str | None:
-    if not card.isdigit() or not 16 <= len(card) <= 19:
-        return "银行卡号码应为16至19位数字，请核对本人名下一类卡卡号。"
+@dataclass(frozen=True)
+class BoundCard:
+    """The account's 收款银行卡 (个人信息变更), if one is bound."""
+
+    bank: str
+    card_number: str
+    since: datetime | None
+
+
+def bound_card_problem(*, bank: str, card_number: str, bound: BoundCard, now: datetime, cooling_hours: int):
+    """Once a card is bound, withdrawals go to that card only, and not before its cooling-off has passed:
+    someone who took over a login cannot send the money to a card of theirs."""
+    if not bound.card_number:
+        return None
+    if (bank, card_number) != (bound.bank, bound.card_number):
+        return (
+            f"提取资金只能转入您绑定的收款银行卡（{bound.bank} 尾号{bound.card_number[-4:]}）。"
+            "如需更换，请先在“个人信息变更”中变更收款银行卡。"
+        )
+    ready = bound.since + timedelta(hours=cooling_hours) if bound.since else now
+    if ready > now:
+        local = timezone.localtime(ready)
+        return (
+            f"为保障资金安全，新绑定的收款银行卡须满{cooling_hours}小时后方可接收提取资金，"
+            f"请于{local:%Y-%m-%d %H:%M}后再提交申请。"
+        )
     return None
-
-
-def luhn_ok(card: str) -> bool:
-    """The Luhn check. Some real cards fail it, so a failure only warns."""
-    total = 0
-    for i, ch in enumerate(reversed(card)):
-        d = int(ch)
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
 
 
 # --- Closing withdrawals and loan repayment withdrawals -------------------------------------------

@@ -82,8 +82,23 @@ class Payee:
     card_number: str
 
 
-def _payee_problem(payee: Payee) -> str | None:
-    return rules.payee_problem(bank=payee.bank, card_number=payee.card_number, policy=current_policy())
+def bound_card(account) -> rules.BoundCard:
+    return rules.BoundCard(account.payee_bank, account.payee_card, account.payee_card_since)
+
+
+def _payee_problem(payee: Payee, account=None) -> str | None:
+    """The bank and card; with the account, also its bound card and that card's cooling-off."""
+    policy = current_policy()
+    problem = rules.payee_problem(bank=payee.bank, card_number=payee.card_number, policy=policy)
+    if problem or account is None:
+        return problem
+    return rules.bound_card_problem(
+        bank=payee.bank,
+        card_number=payee.card_number,
+        bound=bound_card(account),
+        now=timezone.now(),
+        cooling_hours=policy.card_cooling_hours,
+    )
 
 
 def _open(*, user, account, kind, amount, payee: Payee, needs_materials: bool, **links) -> WithdrawalApplication:
@@ -134,7 +149,7 @@ def rent_withdrawal_create(*, user, account: PersonalAccount, request: RentReque
         or rules.rent_period_problem(
             year=request.year, start_month=request.start_month, end_month=request.end_month, today=today
         )
-        or _payee_problem(Payee(request.bank, request.card_number))
+        or _payee_problem(Payee(request.bank, request.card_number), account)
         or rules.amount_problem(
             amount=request.amount,
             limit=rules.rent_withdrawable(
@@ -196,7 +211,7 @@ def closing_withdrawal_create(*, user, account: PersonalAccount, kind: str, paye
     """完全丧失劳动能力 / 退休 / 外地销户提取: the whole balance plus interest; the account closes on approval."""
     today = today or timezone.localdate()
     account = account_lock(account_id=account.pk)
-    problem = closing_problem(kind=kind, account=account, today=today) or _payee_problem(payee)
+    problem = closing_problem(kind=kind, account=account, today=today) or _payee_problem(payee, account)
     if problem:
         raise WithdrawalError(problem)
     application = _open(
@@ -241,7 +256,7 @@ def loan_withdrawal_create(
     today = today or timezone.localdate()
     account = account_lock(account_id=account.pk)
     problem, limit = loan_withdrawal_limit(account=account, kind=kind, loan=loan, today=today)
-    problem = problem or _payee_problem(payee) or rules.amount_problem(amount=amount, limit=limit)
+    problem = problem or _payee_problem(payee, account) or rules.amount_problem(amount=amount, limit=limit)
     if problem:
         raise WithdrawalError(problem)
     links = {"commercial_loan": loan} if kind == WithdrawalKind.COMMERCIAL_LOAN else {"loan_contract": loan}
