@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deposits.tasks.interest_settle_yearly",
         "schedule": crontab(minute=30, hour=23, day_of_month=30, month_of_year=6),
     },
+    # 委托提取: daily, so a missed day catches up; each instruction pays once a month from the policy's day.
+    "standing-withdrawals": {
+        "task": "withdrawals.tasks.standing_withdrawals_run",
+        "schedule": crontab(minute=30, hour=6),
+    },
     "loans-prepayments-settle": {"task": "loans.tasks.prepayments_settle", "schedule": 60.0},
     "loans-collect-daily": {"task": "loans.tasks.instalments_collect_daily", "schedule": crontab(minute=0, hour=6)},
     "loans-reprice-yearly": {

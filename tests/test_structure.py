@@ -126,6 +126,7 @@ RECORDERS = {
     "payouts_record",
     "contracts_record",
     "instalments_record",
+    "moves_record",
     "account_opened",
     "transition_check",
 }

@@ -10,6 +10,7 @@ from gjj_portal.forms import PortalForm
 from gjj_portal.policy import PolicySnapshot
 
 from . import rules
+from .models import WithdrawalKind
 from .selectors import rent_facts
 from .services import RentRequest
 
@@ -262,3 +263,56 @@ class ReviewForm(PortalForm):
         if cleaned.get("decision") == "materials" and not opinion:
             self.add_error("opinion", "要求补件时必须写明需补充的材料。")
         return cleaned
+
+
+class StandingForm(PayeeForm):
+    """签订委托提取协议: what for (rent, or one of the person's loans), the rent's terms, the payee."""
+
+    purpose = forms.ChoiceField(label="委托事项")
+    monthly_rent = forms.DecimalField(
+        label="月租金（元）", required=False, min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+    )
+    region = forms.ChoiceField(label="租房地区", required=False)
+    address = forms.CharField(label="房屋详细地址", required=False, max_length=200)
+    pledge = forms.BooleanField(
+        label="本人授权中心每月按本协议从本人住房公积金账户提取，并承诺所填信息真实",
+        error_messages={"required": "请阅读并勾选授权承诺后再签订。"},
+    )
+    field_order = ["purpose", "monthly_rent", "region", "address", "bank", "card_number", "card_confirmed", "pledge"]
+
+    def __init__(self, *args, loans: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loans = loans  # "hpf:<合同号>" / "com:<材料号>" → the loan
+        purpose = cast(forms.ChoiceField, self.fields["purpose"])
+        purpose.choices = [("", "请选择"), ("rent", "按月租房提取（每月提取当月房租）")] + [
+            (key, label) for key, (label, _loan) in loans.items()
+        ]
+        region = cast(forms.ChoiceField, self.fields["region"])
+        region.choices = [("", "请选择")] + [(r, r) for r in self.policy.rental_regions]
+        for field in self.fields.values():
+            field.widget.attrs.pop("form", None)  # one form on this page
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("purpose") == "rent":
+            for name in ("monthly_rent", "region", "address"):
+                if not cleaned.get(name):
+                    self.add_error(name, f"按月租房提取请填写{self.fields[name].label}。")
+        return cleaned
+
+    def to_terms(self):
+        from .standing import StandingTerms
+
+        c = self.cleaned_data
+        if c["purpose"] == "rent":
+            return StandingTerms(
+                kind=WithdrawalKind.RENT,
+                bank=c["bank"],
+                card_number=c["card_number"],
+                monthly_rent=c["monthly_rent"],
+                region=c["region"],
+                address=c["address"],
+            )
+        _label, loan = self.loans[c["purpose"]]
+        kind = WithdrawalKind.HPF_LOAN if c["purpose"].startswith("hpf:") else WithdrawalKind.COMMERCIAL_LOAN
+        return StandingTerms(kind=kind, bank=c["bank"], card_number=c["card_number"], loan=loan)

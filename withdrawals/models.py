@@ -275,3 +275,117 @@ class PayoutChange(StateChange):
     class Meta(StateChange.Meta):
         verbose_name = "付款状态变更"
         verbose_name_plural = "付款状态变更"
+
+
+# --- 委托提取: a monthly standing instruction -------------------------------------------------------
+
+STANDING_KINDS = (WithdrawalKind.RENT, WithdrawalKind.HPF_LOAN, WithdrawalKind.COMMERCIAL_LOAN)
+
+
+def _new_standing_number() -> str:
+    return f"WT{timezone.localtime():%Y%m%d}{secrets.randbelow(10**6):06d}"
+
+
+class StandingInstruction(models.Model):
+    """委托提取协议: each month (on the policy's day) a withdrawal of this kind is made through the same
+    rules and payout path as a one-off application: the month's rent, or the month's loan instalment."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "生效中"
+        CANCELLED = "cancelled", "已撤销"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField("协议编号", max_length=20, unique=True, default=_new_standing_number, editable=False)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="standing_instructions", verbose_name="签约人"
+    )
+    account = models.ForeignKey(
+        "deposits.PersonalAccount",
+        on_delete=models.PROTECT,
+        related_name="standing_instructions",
+        verbose_name="个人账户",
+    )
+    kind = models.CharField("委托类型", max_length=20, choices=[(k.value, k.label) for k in STANDING_KINDS])
+    state = models.CharField("协议状态", max_length=10, choices=State.choices, default=State.ACTIVE)
+    bank = models.CharField("收款银行", max_length=30)
+    card_number = models.CharField("银行卡号码", max_length=19)
+    monthly_rent = models.DecimalField("月租金（元）", max_digits=10, decimal_places=2, null=True, blank=True)
+    region = models.CharField("租房地区", max_length=30, blank=True)
+    address = models.CharField("房屋详细地址", max_length=200, blank=True)
+    commercial_loan = models.ForeignKey(
+        "loans.CommercialLoan", on_delete=models.PROTECT, null=True, blank=True, verbose_name="商贷记录"
+    )
+    loan_contract = models.ForeignKey(
+        "loans.LoanContract", on_delete=models.PROTECT, null=True, blank=True, verbose_name="公积金贷款合同"
+    )
+    signed_at = models.DateTimeField("签约时间", auto_now_add=True)
+    cancelled_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "委托提取协议"
+        verbose_name_plural = "委托提取协议"
+        ordering = ["-signed_at"]
+        constraints = [
+            # One live instruction of a kind per account: two could pay one month's rent twice.
+            models.UniqueConstraint(
+                fields=["account", "kind"], condition=Q(state="active"), name="standing_one_active_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.get_kind_display()}"
+
+
+STANDING_TRANSITIONS: dict[str, set[str]] = {
+    StandingInstruction.State.ACTIVE: {StandingInstruction.State.CANCELLED},
+    StandingInstruction.State.CANCELLED: set(),
+}
+
+
+class StandingInstructionChange(StateChange):
+    """Who signed or cancelled an instruction, when and why."""
+
+    instruction = models.ForeignKey(
+        StandingInstruction, on_delete=models.CASCADE, related_name="changes", verbose_name="委托提取协议"
+    )
+    from_status = models.CharField("原状态", max_length=10, choices=StandingInstruction.State.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=10, choices=StandingInstruction.State.choices)
+
+    class Meta(StateChange.Meta):
+        verbose_name = "协议状态变更"
+        verbose_name_plural = "协议状态变更"
+
+
+class StandingRun(models.Model):
+    """One month of one instruction: paid (its application) or skipped (why). Unique per month, so the
+    monthly job run twice, or on two workers at once, pays once."""
+
+    class Outcome(models.TextChoices):
+        PAID = "paid", "已提取"
+        SKIPPED = "skipped", "未提取"
+
+    instruction = models.ForeignKey(
+        StandingInstruction, on_delete=models.PROTECT, related_name="runs", verbose_name="委托提取协议"
+    )
+    month = models.DateField("执行月份")
+    outcome = models.CharField("执行结果", max_length=10, choices=Outcome.choices)
+    amount = models.DecimalField("提取金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    application = models.OneToOneField(
+        WithdrawalApplication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="standing_run",
+        verbose_name="提取申请",
+    )
+    reason = models.CharField("说明", max_length=300, blank=True)
+    ran_at = models.DateTimeField("执行时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "委托提取执行记录"
+        verbose_name_plural = "委托提取执行记录"
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["instruction", "month"], name="standing_once_a_month")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.get_outcome_display()}"

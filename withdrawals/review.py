@@ -140,7 +140,8 @@ def payout_release(*, application_id: int, releaser, send: bool = True) -> Payou
     payout = Payout.objects.select_for_update().filter(application=application).first()
     if payout is None or payout.state != Payout.State.HELD:
         raise WithdrawalError(f"申请{application.number}没有待复核的付款。")
-    if application.reviewed_by_id == releaser.pk:
+    # releaser None: the system, under a signed 委托提取协议 (withdrawals.standing), never a person.
+    if releaser is not None and application.reviewed_by_id == releaser.pk:
         raise WithdrawalError("审核人不能复核放款自己审核通过的申请，须由另一名复核/财务人员放款。")
     payouts_record(moves=[(payout, payout.state)], to=Payout.State.PENDING, reason="复核放款", actor=releaser)
     payout.state = Payout.State.PENDING

@@ -207,6 +207,35 @@ def loan_withdrawal_problem(
     return None
 
 
+def standing_loan_problem(*, facts: AccountFacts, overdue: bool) -> str | None:
+    """委托提取 for a loan, each month: the account as for a one-off 还贷提取; the instruction itself is
+    the authorization, so the yearly count and the last year's repayments do not apply."""
+    if problem := closed_problem(facts):
+        return problem
+    if facts.status != "normal":
+        return "还贷提取须账户为正常缴存状态。"
+    if overdue:
+        return "您的公积金贷款有逾期未还款项，请先归还逾期款项；委托提取将在下月继续执行。"
+    return None
+
+
+def standing_rent_problem(
+    *, region: str, monthly_rent: Decimal | None, needs_materials: bool, policy: PolicySnapshot
+) -> str | None:
+    if region not in policy.rental_regions:
+        return "请选择租房地区。"
+    if monthly_rent is None or monthly_rent <= 0:
+        return "请填写月租金。"
+    if needs_materials:
+        return "异地租房须上传租房材料，不能办理按月委托提取，请按次申请租房提取。"
+    return None
+
+
+def standing_amount(*, due: Decimal, balance: Decimal, policy: PolicySnapshot) -> Decimal:
+    """A month of 委托提取: the month's rent (within the cap) or instalment, never below the reserve."""
+    return max(Decimal("0.00"), min(due, balance - policy.min_balance_after_withdrawal))
+
+
 def loan_withdrawable(*, repaid: Decimal, balance: Decimal, policy: PolicySnapshot) -> Decimal:
     return max(Decimal("0.00"), min(repaid, balance - policy.min_balance_after_withdrawal))
 

@@ -41,7 +41,10 @@ def account_facts(*, account: PersonalAccount, today: date) -> AccountFacts:
 
 
 def withdrawals_this_year(*, account: PersonalAccount, kind: str, today: date, excluding=None) -> int:
-    found = WithdrawalApplication.objects.active().filter(account=account, kind=kind, created_at__year=today.year)
+    # The months of a 委托提取协议 are not one-off applications: they do not count against the year's limit.
+    found = WithdrawalApplication.objects.active().filter(
+        account=account, kind=kind, created_at__year=today.year, standing_run__isnull=True
+    )
     return (found.exclude(pk=excluding.pk) if excluding else found).count()
 
 

@@ -24,3 +24,12 @@ def payout_send_many(self, payout_ids: list[int]) -> dict:
 @shared_task
 def payout_sweep() -> int:
     return len(payouts.payout_sweep())
+
+
+@shared_task
+def standing_withdrawals_run() -> dict:
+    """委托提取: beat runs it daily; from the policy's day on, each active instruction is paid once a month."""
+    from .standing import standing_withdrawals_run as run
+
+    result = run()
+    return {"paid": result.paid, "skipped": result.skipped, "already": result.already}

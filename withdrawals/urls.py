@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import standing_views, views
 
 app_name = "withdrawals"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("rent/", views.rent_new, name="rent_new"),
     path("apply/<str:kind>/", views.apply, name="apply"),
     path("mine/", views.mine, name="mine"),
+    path("standing/", standing_views.standing, name="standing"),
+    path("standing/<uuid:public_id>/cancel/", standing_views.standing_cancel_view, name="standing_cancel"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/materials/", views.materials, name="materials"),
     path("<uuid:public_id>/done/", views.done, name="done"),

@@ -59,6 +59,13 @@ def index(request):
         }
         for kind, name, hint in KINDS
     ]
+    tiles.append(
+        {
+            "label": "委托提取（按月）",
+            "hint": "签订协议后每月自动提取，用于付房租或还公积金贷款、商业贷款；可随时撤销",
+            "url": reverse("withdrawals:standing"),
+        }
+    )
     return render(request, "withdrawals/index.html", {"account": _account_or_404(request), "tiles": tiles})
 
 
