@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, StatusHistoryInline
 from gjj_portal.errors import DomainError
-from gjj_portal.identity import mask_id_number, mask_phone
+from gjj_portal.identity import ID_TYPE_CODES, RESIDENT_ID_CARD, mask_card, mask_id_number, mask_phone
 
 from . import remittance
 from .models import AccountChange, Employer, LedgerEntry, PersonalAccount, RemittanceBatch, RemittanceBatchChange
@@ -16,8 +16,12 @@ def _employer_ids(dwzh: str) -> list[int]:
 
 @admin.register(Employer)
 class EmployerAdmin(ScaledAdmin):
-    list_display = ["dwzh", "name", "region", "status"]
+    list_display = ["dwzh", "name", "region", "status_with_code"]
     search_fields = ["dwzh", "name", "credit_code"]
+
+    @admin.display(description="单位状态（DWZHZT）", ordering="status")
+    def status_with_code(self, obj):
+        return f"{obj.get_status_display()}（{obj.status_code}）"
 
 
 class AccountChangeInline(StatusHistoryInline):
@@ -27,7 +31,7 @@ class AccountChangeInline(StatusHistoryInline):
 
 @admin.register(PersonalAccount)
 class PersonalAccountAdmin(ReadOnlyAdmin):
-    list_display = ["grzh", "name", "masked_id_number", "masked_phone", "employer", "status", "balance"]
+    list_display = ["grzh", "name", "masked_id_number", "masked_phone", "employer", "status_with_code", "balance"]
     # By employer: search its 单位账号 (a list of two thousand employers is no filter).
     list_filter = ["status"]
     search_fields = ["grzh", "name", "id_number", "employer__dwzh"]
@@ -37,9 +41,21 @@ class PersonalAccountAdmin(ReadOnlyAdmin):
         (ID_NUMBER, lambda t: Q(id_number=t)),
         (NAME, lambda t: Q(name=t)),
     ]
-    exclude = ["id_number", "phone"]
-    readonly_fields = ["masked_id_number", "masked_phone"]
+    exclude = ["id_number", "phone", "payee_card"]
+    readonly_fields = ["masked_id_number", "id_type", "masked_phone", "masked_payee_card"]
     inlines = [AccountChangeInline]
+
+    @admin.display(description="账户状态（GRZHZT）", ordering="status")
+    def status_with_code(self, obj):
+        return f"{obj.get_status_display()}（{obj.status_code}）"
+
+    @admin.display(description="证件类型（ZJLX）")
+    def id_type(self, obj):
+        return f"{ID_TYPE_CODES[RESIDENT_ID_CARD]}（{RESIDENT_ID_CARD}）"
+
+    @admin.display(description="收款银行卡")
+    def masked_payee_card(self, obj):
+        return f"{obj.payee_bank} {mask_card(obj.payee_card)}" if obj.payee_card else "未绑定"
 
     @admin.display(description="身份证号")
     def masked_id_number(self, obj):

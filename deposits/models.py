@@ -15,6 +15,9 @@ class Employer(models.Model):
         SEALED = "sealed", "封存"
         CLOSED = "closed", "销户"
 
+    # The national DWZHZT code of each status (01 正常, 02 开户, 03 缓缴, 04 销户, 05 封存, 99 其他).
+    STATUS_CODES = {"normal": "01", "sealed": "05", "closed": "04"}
+
     dwzh = models.CharField("单位账号", max_length=20, unique=True)
     name = models.CharField("单位名称", max_length=100)
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
@@ -28,6 +31,10 @@ class Employer(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def status_code(self) -> str:
+        return self.STATUS_CODES[self.status]
 
 
 class AccountStatus(models.TextChoices):

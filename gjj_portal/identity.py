@@ -58,3 +58,9 @@ def mask_account(value: str) -> str:
 
 def mask_card(value: str) -> str:
     return f"{value[:4]} **** **** {value[-4:]}" if value and len(value) >= 8 else "****"
+
+
+# ZJLX, the national ID type code. The portal takes the resident ID card (身份证) only: every stored ID
+# number is one (the GB 11643 check above), so every record's code is 01.
+ID_TYPE_CODES = {"01": "身份证", "02": "军官证", "03": "护照", "04": "外国人永久居留证", "99": "其他"}
+RESIDENT_ID_CARD = "01"

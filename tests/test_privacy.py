@@ -24,7 +24,27 @@ OWNED = {
     "messages_center:detail": lambda owner: message_send(recipient=owner, business="测试", title="t", body="b"),
     "messages_center:mark_read": lambda owner: message_send(recipient=owner, business="测试", title="t", body="b"),
     "messages_center:delete": lambda owner: message_send(recipient=owner, business="测试", title="t", body="b"),
+    "withdrawals:standing_cancel": lambda owner: _standing(owner),
 }
+
+
+def _standing(owner):
+    from decimal import Decimal
+
+    from withdrawals.models import WithdrawalKind
+    from withdrawals.standing import StandingTerms, standing_sign
+
+    terms = StandingTerms(
+        kind=WithdrawalKind.RENT,
+        bank="建设银行",
+        card_number="6217000010001234",
+        monthly_rent=Decimal("1000.00"),
+        region="沈阳市",
+        address="沈阳市和平区南京北街1号",
+    )
+    return standing_sign(user=owner, account=owner.account, terms=terms)
+
+
 PUBLIC_OR_STAFF = {"admin", "captcha"}
 # URLs whose parameter names no one's object (say why)
 NOT_AN_OBJECT = {"withdrawals:apply": "the withdrawal type"}

@@ -16,7 +16,16 @@ from gjj_portal.policy import current_policy, working_day_after
 
 from . import payouts, review
 from .forms import ReviewForm
-from .models import Payout, PayoutChange, Status, StatusChange, WithdrawalApplication
+from .models import (
+    Payout,
+    PayoutChange,
+    StandingInstruction,
+    StandingInstructionChange,
+    StandingRun,
+    Status,
+    StatusChange,
+    WithdrawalApplication,
+)
 from .workbench import review_deadline, review_deadlines, review_workbench
 
 
@@ -85,7 +94,7 @@ class QueueFilter(admin.SimpleListFilter):
 class WithdrawalApplicationAdmin(ScaledAdmin):
     list_display = [
         "number",
-        "kind",
+        "kind_with_code",
         "applicant_name",
         "amount",
         "status",
@@ -129,6 +138,10 @@ class WithdrawalApplicationAdmin(ScaledAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="提取类型（提取原因代码）", ordering="kind")
+    def kind_with_code(self, obj):
+        return f"{obj.get_kind_display()}（{obj.reason_code}）"
 
     @admin.display(description="审核时限")
     def deadline(self, obj):
@@ -334,6 +347,38 @@ class PayoutAdmin(ReadOnlyAdmin):
     readonly_fields = [f.name for f in Payout._meta.fields if f.name != "card_number"] + ["masked_card"]
     exclude = ["card_number"]
     inlines = [PayoutChangeInline]
+
+    @admin.display(description="银行卡号码")
+    def masked_card(self, obj):
+        return mask_card(obj.card_number)
+
+
+class StandingChangeInline(StatusHistoryInline):
+    model = StandingInstructionChange
+    verbose_name_plural = "协议状态变更"
+
+
+class StandingRunInline(admin.TabularInline):
+    model = StandingRun
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("month", "outcome", "amount", "application", "reason", "ran_at")
+    verbose_name_plural = "按月执行记录"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StandingInstruction)
+class StandingInstructionAdmin(ReadOnlyAdmin):
+    """委托提取协议: signed and cancelled by depositors, run monthly by the system; staff read them."""
+
+    list_display = ["number", "account", "kind", "state", "bank", "masked_card", "signed_at", "cancelled_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["number"]
+    readonly_fields = [f.name for f in StandingInstruction._meta.fields if f.name != "card_number"] + ["masked_card"]
+    exclude = ["card_number"]
+    inlines = [StandingRunInline, StandingChangeInline]
 
     @admin.display(description="银行卡号码")
     def masked_card(self, obj):

@@ -17,7 +17,8 @@ from gjj_portal.errors import DomainError
 from .models import Payout
 from .payouts import _payouts_claim, payout_complete, payout_fail
 
-HEADER = ["流水号", "收款人", "收款银行", "银行卡号码", "金额", "用途"]
+# 提取原因 is the national TQYY code of the withdrawal (贯标), beside the 用途 a person reads.
+HEADER = ["流水号", "收款人", "收款银行", "银行卡号码", "金额", "用途", "提取原因"]
 RETURN_HEADER = ["流水号", "结果", "银行流水号", "失败原因"]
 OK, FAILED = "成功", "失败"
 
@@ -39,6 +40,7 @@ def _write(path: Path, payouts) -> None:
                 p.card_number,
                 f"{p.amount:.2f}",
                 f"公积金{p.application.get_kind_display()}",
+                p.application.reason_code,
             ]
             writer.writerow([formula_safe(c) for c in cells])  # nothing in it runs in the bank's Excel
     os.replace(tmp, path)  # the bank's pickup never sees half a file

@@ -48,6 +48,7 @@ def test_export_writes_each_transfer_once_and_the_return_file_settles_them(relea
     with file.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [r["金额"] for r in rows] == ["3600.00", "1000.00"] and rows[0]["收款银行"] == "建设银行"
+    assert rows[0]["用途"] == "公积金租房提取" and rows[0]["提取原因"] == "07"  # the national TQYY code
     first, second = (Payout.objects.get(application=a) for a in released)
     assert first.state == Payout.State.SENDING and first.batch_file == file.name
     ret = write_return(
