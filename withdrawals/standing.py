@@ -283,6 +283,8 @@ def standing_withdrawals_run(*, today: date | None = None, progress=None) -> Sta
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    if progress is not None:
+        progress.reset(total=len(due))
     for instruction_id in due:
         run = standing_run_month(instruction_id=instruction_id, month=month, today=today)
         if run is None:
@@ -291,6 +293,6 @@ def standing_withdrawals_run(*, today: date | None = None, progress=None) -> Sta
             result.paid += 1
         else:
             result.skipped += 1
-        if progress:
+        if progress is not None:
             progress.update(1)
     return result

@@ -23,34 +23,6 @@ from .test_rent_withdrawal import fill_rent_form, login_as
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def worker(start_worker):
-    return start_worker()
-
-
-@pytest.fixture
-def open_page(browser, production_server, captcha_test_mode, demo_world, shots):
-    contexts, blocked = [], []
-
-    def open_page(width=1280, height=900, locale="zh-CN"):
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, locale=locale, ignore_https_errors=True
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        page.base_url = production_server.url
-        # Anything the Content-Security-Policy blocks shows in the console: a button that would do nothing.
-        page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
-        page.shot = lambda name: shots(page, name, width)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not blocked, f"the CSP blocked: {blocked}"
-
-
 def staff_login(page, username, password):
     page.goto(page.base_url + "/admin/")
     page.get_by_label("用户名").fill(username)
