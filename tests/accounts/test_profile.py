@@ -171,3 +171,22 @@ def test_attempts_are_limited_per_person(client_zw, depositor):
         )
     page = client_zw.post(CARD_URL, {"action": "change", "password": "demo1234"}).content.decode()
     assert "操作过于频繁" in page
+
+
+def test_a_lost_old_phone_is_changed_at_the_counter_with_the_clerk_recorded(depositor, reviewer):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command(
+        "change_phone_at_counter", depositor.id_number, "13912345678", "--clerk", reviewer.username, stdout=out
+    )
+    assert "139****5678" in out.getvalue() and "柜台办理" in out.getvalue()
+    change = ProfileChange.objects.get()
+    assert change.channel == "counter" and change.actor == reviewer and change.user == depositor
+    assert User.objects.get(pk=depositor.pk).phone == "13912345678"
+    with pytest.raises(CommandError, match="无需变更"):
+        call_command("change_phone_at_counter", depositor.id_number, "13912345678", "--clerk", reviewer.username)
+    with pytest.raises(CommandError, match="没有名为"):
+        call_command("change_phone_at_counter", depositor.id_number, "13912345670", "--clerk", "nobody")
