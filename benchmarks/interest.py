@@ -88,10 +88,9 @@ def command_seconds(settle_on: date) -> tuple[float, str]:
 def check(settle_on: date, sample: int) -> list[str]:
     from django.db import connection
 
-    from deposits.interest import interest_for_period, interest_period
+    from deposits.interest import interest_for_period, interest_period, interest_reference
     from deposits.models import EntryKind, LedgerEntry
     from deposits.selectors import ledger_mismatches
-    from deposits.services import interest_reference
     from gjj_portal.policy import current_policy
 
     start, end = interest_period(settle_on)
@@ -128,7 +127,7 @@ def undo(settle_on: date) -> None:
     """Take the 09 entries out again (the ledger refuses DELETE: its trigger is switched off for it)."""
     from django.db import connection, transaction
 
-    from deposits.services import interest_reference
+    from deposits.interest import interest_reference
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("ALTER TABLE deposits_ledgerentry DISABLE TRIGGER deposits_ledger_append_only")

@@ -12,6 +12,11 @@ CENT = Decimal("0.01")
 DAYS_PER_YEAR = 360
 
 
+def interest_reference(settle_on: date) -> str:
+    """The yearly settlement's reference (业务流水): one per account and year, so posting twice is impossible."""
+    return f"JX{settle_on:%Y%m%d}"
+
+
 def interest_period(settle_on: date) -> tuple[date, date]:
     """The period that ends on the settlement date: July 1 of the year before to `settle_on`."""
     return date(settle_on.year - 1, 7, 1), settle_on

@@ -127,8 +127,16 @@ def account_ids(**lookup) -> list[int]:
 
 def interest_settled_years(*, account: PersonalAccount) -> list[date]:
     """The settlement dates of the years whose 结息 has been posted to this account, newest first."""
+    # Only the yearly settlement (reference JX + its date, on June 30): a closing withdrawal's 销户结息 is
+    # an interest entry too, on its own day, and has no year of its own.
     return list(
-        LedgerEntry.objects.filter(account=account, kind=EntryKind.INTEREST)
+        LedgerEntry.objects.filter(
+            account=account,
+            kind=EntryKind.INTEREST,
+            occurred_on__month=6,
+            occurred_on__day=30,
+            reference__regex=r"^JX\d{8}$",
+        )
         .order_by("-occurred_on")
         .values_list("occurred_on", flat=True)
     )
@@ -138,9 +146,10 @@ def interest_statement(*, account: PersonalAccount, settle_on: date, rates) -> d
     """结息对账单 of the year ending `settle_on`: the opening balance, every entry, the runs the interest
     was computed on (the same function 结息 uses) and the closing balance. None if that year's interest
     was not posted to this account."""
-    from .interest import interest_of_runs, interest_period, interest_runs
+    from .interest import interest_of_runs, interest_period, interest_reference, interest_runs
 
-    posted = LedgerEntry.objects.filter(account=account, kind=EntryKind.INTEREST, occurred_on=settle_on).first()
+    reference = interest_reference(settle_on)
+    posted = LedgerEntry.objects.filter(account=account, kind=EntryKind.INTEREST, reference=reference).first()
     if posted is None:
         return None
     start, end = interest_period(settle_on)

@@ -13,6 +13,7 @@ from gjj_portal.db import copy_insert
 from gjj_portal.errors import DomainError
 from gjj_portal.states import transition_check
 
+from .interest import interest_reference
 from .models import (
     ACCOUNT_TRANSITIONS,
     AccountChange,
@@ -174,10 +175,6 @@ def account_payee_card_set(*, account_id: int, bank: str, card_number: str, at) 
 
 
 CLOSED_STATUSES = ("merged", "transferred_out", "withdrawn")
-
-
-def interest_reference(settle_on: date) -> str:
-    return f"JX{settle_on:%Y%m%d}"
 
 
 @transaction.atomic

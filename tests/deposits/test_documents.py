@@ -158,3 +158,21 @@ def test_codes_are_long_and_unpredictable():
     assert len(codes) == 2000
     assert all(re.fullmatch(r"[A-HJ-NP-Z2-9]{4}(-[A-HJ-NP-Z2-9]{4}){3}", c) for c in codes)
     assert Decimal(32) ** 16 > Decimal(10) ** 24  # 80 bits
+
+
+def test_a_closing_withdrawals_interest_is_not_a_statement_year(depositor, today):
+    from deposits.selectors import interest_settled_years
+    from deposits.services import ledger_post
+
+    account = depositor.account
+    ledger_post(
+        account=account,
+        kind=EntryKind.INTEREST,
+        amount=Decimal("12.34"),
+        reference="JXTQ2026111200000001",
+        occurred_on=today,
+        memo="销户结息",
+    )
+    assert interest_settled_years(account=account) == []
+    settle_on, _ = _settle(account, today)
+    assert interest_settled_years(account=account) == [settle_on]
