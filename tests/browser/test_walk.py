@@ -96,6 +96,7 @@ def test_depositor_reaches_every_section_by_tapping(walker, width, height):
             ):
                 walk.tap(kind, exact=False)
                 open_section(page, "提取")
+            walk.tap("委托提取（按月）", check_as="委托提取", exact=False)
         if section == "我的贷款":
             for tab in ("贷款进度查询", "还款明细", "还款计划", "我要还款", "贷款信息", "贷款试算"):
                 walk.tap(tab, check_as=f"loan-{tab}")
@@ -103,6 +104,11 @@ def test_depositor_reaches_every_section_by_tapping(walker, width, height):
             for tab in ("待办", "我发起的", "已阅", "消息"):
                 page.locator("main").get_by_role("link", name=tab).first.click()
                 walk.check(f"messages-{tab}")
+    # 个人基本信息 → 个人信息变更 and its two forms.
+    walk.tap("个人信息变更")
+    walk.tap("变更收款银行卡")
+    page.go_back()
+    walk.tap("变更手机号")
     open_section(page, "修改密码")
     walk.check("修改密码")
     # 关闭音效: the chime is off for this person (remembered on the account), and the button says how to undo it.
