@@ -170,7 +170,12 @@ class _ReverifyForm(PortalForm):
 
 class PhoneChangeForm(_ReverifyForm):
     old_code = SmsCodeField(label="原手机号短信验证码")
-    new_phone = forms.RegexField(label="新手机号", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号。"})
+    new_phone = forms.RegexField(
+        label="新手机号",
+        regex=r"^1\d{10}$",
+        error_messages={"invalid": "请输入11位手机号。"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
     new_code = SmsCodeField(label="新手机号短信验证码")
     field_order = ["password", "old_code", "new_phone", "new_code"]
 

@@ -22,8 +22,7 @@ def certificate_pdf(snapshot: dict, *, code: str, verify_url: str) -> bytes:
         ("缴存月数", f"{snapshot['deposit_months']}个月（{snapshot['first_period']} 至 {snapshot['last_period']}）"),
         ("账户余额（元）", snapshot["balance"]),
     ]
-    for label, value in rows:
-        doc.row([(28, label), (80, str(value))], size=12, step=10 * mm, boxed=True)
+    doc.table(rows)
     doc.y -= 4 * mm
     doc.text(f"以上信息截至 {snapshot['as_of']}。")
     return doc.finish(

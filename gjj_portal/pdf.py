@@ -111,6 +111,11 @@ class IssuedPdf:
                 self.pdf.drawString(x * mm, self.y, value)
         self.y -= step
 
+    def table(self, rows: list[tuple[str, object]]) -> None:
+        """Label and value in boxed rows (the certificates' facts)."""
+        for label, value in rows:
+            self.row([(28, label), (80, str(value))], size=12, step=10 * mm, boxed=True)
+
     def finish(self, *, code: str, verify_url: str, center_name: str, issued_on: str) -> bytes:
         """The foot of the last page: code, QR code, how to verify, the issuer and the date."""
         link = verification_link(verify_url, code)

@@ -18,8 +18,7 @@ def settlement_pdf(snapshot: dict, *, code: str, verify_url: str) -> bytes:
         ("结清日期", snapshot["settled_on"]),
         ("贷款余额（元）", "0.00"),
     ]
-    for label, value in rows:
-        doc.row([(28, label), (80, str(value))], size=12, step=10 * mm, boxed=True)
+    doc.table(rows)
     return doc.finish(
         code=code, verify_url=verify_url, center_name=snapshot["center_name"], issued_on=snapshot["issued_on"]
     )

@@ -376,8 +376,11 @@ class StandingInstructionAdmin(ReadOnlyAdmin):
     list_display = ["number", "account", "kind", "state", "bank", "masked_card", "signed_at", "cancelled_at"]
     list_filter = ["kind", "state"]
     search_fields = ["number"]
-    readonly_fields = [f.name for f in StandingInstruction._meta.fields if f.name != "card_number"] + ["masked_card"]
-    exclude = ["card_number"]
+    # Not the row's id or UUID (internal, and unlabelled in Chinese); the card only masked.
+    readonly_fields = [
+        f.name for f in StandingInstruction._meta.fields if f.name not in ("id", "public_id", "card_number")
+    ] + ["masked_card"]
+    exclude = ["card_number", "public_id"]
     inlines = [StandingRunInline, StandingChangeInline]
 
     @admin.display(description="银行卡号码")

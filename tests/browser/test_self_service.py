@@ -10,12 +10,15 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import SmsCode
 from deposits.models import PersonalAccount
 from deposits.services import account_interest_settle
 from gjj_portal.models import SandboxTransfer
 from gjj_portal.policy import current_policy
+from tests.english import english_in
 from tests.processes import wait_for
 from withdrawals.models import Payout, StandingRun, Status, WithdrawalApplication
 from withdrawals.review import payout_release, withdrawal_approve
@@ -23,6 +26,7 @@ from withdrawals.review import payout_release, withdrawal_approve
 from .conftest import ARTIFACTS
 from .nav import open_section
 from .test_rent_withdrawal import login_as, next_step
+from .test_staff import staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -113,6 +117,29 @@ def test_zhang_wei_changes_his_card_and_the_next_payout_goes_there_after_the_coo
     page.get_by_text("收款银行卡已变更").first.wait_for()
     page.shot("card-change-message")
 
+    # 变更手机号: the password, a code to the old phone, a code to the new one. (A minute later: the phone
+    # had a code for the card change, and a second one within 60 s is refused.)
+    SmsCode.objects.update(created_at=F("created_at") - timedelta(seconds=61))
+    page.goto(page.base_url + "/accounts/profile/")
+    page.get_by_role("link", name="变更手机号").click()
+    page.get_by_label("登录密码").fill("demo1234")
+    page.get_by_role("button", name="发送验证码").first.click()
+    page.get_by_text("验证码已发送至 138****0001").wait_for()
+    page.get_by_label("原手机号短信验证码").fill(sms_code("13800000001"))
+    page.locator("#id_new_phone").fill("13912345678")  # its label "新手机号" also begins the next one
+    page.get_by_role("button", name="发送验证码").nth(1).click()
+    page.get_by_text("验证码已发送至 139****5678").wait_for()
+    assert page.get_by_label("原手机号短信验证码").input_value(), "the first code stays while the second is sent"
+    page.get_by_label("登录密码").fill("demo1234")  # a password field is never sent back filled in
+    page.get_by_label("新手机号短信验证码").fill(sms_code("13912345678"))
+    both_widths(page, "phone-change-form")
+    page.get_by_role("button", name="确认变更").click()
+    page.get_by_text("预留手机号已变更为 139****5678").wait_for()
+    assert "139****5678" in page.get_by_test_id("phone").inner_text()
+    rows = page.get_by_test_id("changes").locator("li")
+    assert rows.count() == 2 and "预留手机号" in rows.first.inner_text() and "网上办理" in rows.first.inner_text()
+    both_widths(page, "profile-changes")
+
 
 def test_liu_qiang_signs_a_monthly_loan_withdrawal_and_two_runs_pay_once(open_page, worker):
     page = open_page(width=1280, height=900)
@@ -142,6 +169,24 @@ def test_liu_qiang_signs_a_monthly_loan_withdrawal_and_two_runs_pay_once(open_pa
     rows = page.get_by_test_id("instruction").locator("tbody tr")
     assert rows.count() == 1 and "已提取" in rows.first.inner_text() and "已到账" in rows.first.inner_text()
     both_widths(page, "standing-paid")
+
+    # Staff read it in admin: the instruction, its month and its state changes.
+    staff = open_page(locale="en-US")
+    staff_login(staff, "reviewer", "review1234")
+    staff.goto(staff.base_url + "/admin/withdrawals/standinginstruction/")
+    staff.locator("#result_list tbody th a").first.click()
+    staff.locator(".inline-group", has_text="按月执行记录").get_by_text("已提取", exact=True).wait_for()
+    assert "签订委托提取协议" in staff.locator(".inline-group", has_text="协议状态变更").inner_text()
+    assert "6217000010001234" not in staff.content()  # the card is masked
+    assert "Public id" not in staff.content() and "ID:" not in staff.locator("#content").inner_text()
+    assert not english_in(staff.content()), "standing instruction in admin"
+    staff.shot("staff-standing-instruction")
+
+    # 撤销协议: no later month is paid.
+    page.get_by_role("button", name="撤销协议").click()
+    page.get_by_text("已撤销。").wait_for()
+    assert "已撤销" in page.get_by_test_id("instruction").inner_text()
+    page.shot("standing-cancelled")
 
 
 def qr_link(pdf_bytes, tmp_path, name):
