@@ -38,6 +38,18 @@ STAFF_GROUPS = {
         "deposits.view_remittancebatchchange",
         "deposits.confirm_funds",
     ],
+    # 跨省通办专窗: registers 两地联办 cases for other centers' depositors, reviews 转移接续 as the old center.
+    "跨省通办专窗": [
+        "crosscenter.handle_crosscenter",
+        "crosscenter.view_jointcase",
+        "crosscenter.add_jointcase",
+        "crosscenter.view_transfercase",
+        "crosscenter.view_partnercenter",
+        "crosscenter.view_outboxmessage",
+        "crosscenter.view_inboxmessage",
+        "deposits.view_personalaccount",
+        "deposits.view_ledgerentry",
+    ],
 }
 
 

@@ -50,8 +50,19 @@ class AccountStatus(models.TextChoices):
 
 # The only moves of an account's status; `deposits.services` refuses anything else and records each move.
 ACCOUNT_TRANSITIONS: dict[str, set[str]] = {
-    AccountStatus.NORMAL: {AccountStatus.SEALED, AccountStatus.WITHDRAWN, AccountStatus.FROZEN},
-    AccountStatus.SEALED: {AccountStatus.NORMAL, AccountStatus.WITHDRAWN, AccountStatus.FROZEN},
+    # 转移接续: closed (04) only once the new center has acknowledged crediting the money.
+    AccountStatus.NORMAL: {
+        AccountStatus.SEALED,
+        AccountStatus.WITHDRAWN,
+        AccountStatus.FROZEN,
+        AccountStatus.TRANSFERRED_OUT,
+    },
+    AccountStatus.SEALED: {
+        AccountStatus.NORMAL,
+        AccountStatus.WITHDRAWN,
+        AccountStatus.FROZEN,
+        AccountStatus.TRANSFERRED_OUT,
+    },
     # A closing withdrawal whose payment failed: the account reopens as it was before.
     AccountStatus.WITHDRAWN: {AccountStatus.NORMAL, AccountStatus.SEALED},
     AccountStatus.FROZEN: {AccountStatus.NORMAL, AccountStatus.SEALED},
@@ -300,6 +311,9 @@ class EntryKind(models.TextChoices):
     WITHDRAWAL_REVERSAL = "withdrawal_reversal", "提取冲正"
     FREEZE = "freeze", "冻结"
     UNFREEZE = "unfreeze", "解冻"
+    TRANSFER_IN = "transfer_in", "转移接续转入"
+    TRANSFER_OUT = "transfer_out", "转移接续转出"
+    TRANSFER_REVERSAL = "transfer_reversal", "转出冲正"
 
 
 ENTRY_KIND_CODES: dict[str, str] = {
@@ -315,6 +329,9 @@ ENTRY_KIND_CODES: dict[str, str] = {
     EntryKind.WITHDRAWAL_REVERSAL: "13",
     EntryKind.FREEZE: "14",
     EntryKind.UNFREEZE: "15",
+    EntryKind.TRANSFER_IN: "16",
+    EntryKind.TRANSFER_OUT: "17",
+    EntryKind.TRANSFER_REVERSAL: "18",
 }
 
 

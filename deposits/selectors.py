@@ -100,6 +100,11 @@ def ledger_mismatches() -> list[Mismatch]:
         return [Mismatch(*row) for row in cursor.fetchall()]
 
 
+# Checks other apps add to `manage.py reconcile` (each returns its problems as Chinese lines): crosscenter's
+# 转移接续 against the ledger. Registered in their AppConfig.ready, so this app imports none of them.
+LEDGER_CHECKS: list = []
+
+
 def account_interest_to_date(*, account: PersonalAccount, today: date, rates) -> Decimal:
     """Interest earned since the last settlement (July 1) up to yesterday, for closing withdrawals."""
     from datetime import timedelta

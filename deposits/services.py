@@ -132,6 +132,11 @@ def account_close(*, account: PersonalAccount, actor=None, reason: str) -> str:
     return before
 
 
+def account_transferred_out(*, account: PersonalAccount, reason: str) -> None:
+    """外部转出销户 (04): the money is at the new center, which acknowledged crediting it."""
+    _account_move(account, AccountStatus.TRANSFERRED_OUT, actor=None, reason=reason)
+
+
 def account_reopen(*, account: PersonalAccount, to: str, actor=None, reason: str) -> None:
     """The closing withdrawal's money came back (付款失败): the account is open again, as it was."""
     if account.status != AccountStatus.WITHDRAWN:

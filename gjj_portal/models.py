@@ -61,6 +61,12 @@ class CenterPolicy(models.Model):
     standing_day = models.PositiveSmallIntegerField(
         "委托提取每月执行日", default=5, validators=[MinValueValidator(1), MaxValueValidator(28)]
     )
+    # 跨省通办: the center's 6-digit code (first part of every 联系函 number) and the working-day deadlines.
+    center_code = models.CharField(
+        "中心代码", max_length=6, default="000000", help_text="6位中心代码，用于联系函编号和跨省报文。"
+    )
+    cross_send_days = models.PositiveSmallIntegerField("跨省通办受理后发送时限（工作日）", default=5)
+    transfer_step_days = models.PositiveSmallIntegerField("转移接续每环节办理时限（工作日）", default=5)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -116,6 +116,15 @@ class IssuedPdf:
         for label, value in rows:
             self.row([(28, label), (80, str(value))], size=12, step=10 * mm, boxed=True)
 
+    def close(self, *, center_name: str, issued_on: str) -> bytes:
+        """The foot of a receipt that has no verification code (回执): the issuer and the date."""
+        self.y -= 10 * mm
+        self.row([(-185, center_name)], size=12, step=8 * mm)
+        self.row([(-185, f"出具日期：{issued_on}")], size=12, step=8 * mm)
+        self.pdf.showPage()
+        self.pdf.save()
+        return self.buf.getvalue()
+
     def finish(self, *, code: str, verify_url: str, center_name: str, issued_on: str) -> bytes:
         """The foot of the last page: code, QR code, how to verify, the issuer and the date."""
         link = verification_link(verify_url, code)

@@ -61,6 +61,9 @@ class PolicySnapshot:
     supplementary_max_months: int = 24
     card_cooling_hours: int = 24
     standing_day: int = 5
+    center_code: str = "000000"
+    cross_send_days: int = 5
+    transfer_step_days: int = 5
 
     def bank_problem(self, bank: str) -> str | None:
         """Why money may not go to (or come from) this bank: the center's allow-list (收款银行)."""
@@ -108,6 +111,9 @@ def _load(code: str) -> PolicySnapshot:
         supplementary_max_months=p.supplementary_max_months,
         card_cooling_hours=p.card_cooling_hours,
         standing_day=p.standing_day,
+        center_code=p.center_code,
+        cross_send_days=p.cross_send_days,
+        transfer_step_days=p.transfer_step_days,
     )
 
 

@@ -34,6 +34,7 @@ PREPAYMENT_WINDOW = ("prepayment", "workdays", time(7, 0), time(17, 0))
 
 PROFILES = {
     "liaoning": {
+        "center_code": "219900",
         "center_name": "辽宁省省直住房资金管理中心",
         "local_region": "沈阳市",
         "rental_regions": LIAONING_REGIONS,
@@ -49,6 +50,7 @@ PROFILES = {
         "windows": [("withdrawal", "daily", time(8, 0), time(22, 0)), PREPAYMENT_WINDOW],
     },
     "ningbo": {
+        "center_code": "330200",
         "center_name": "宁波市住房公积金管理中心",
         "login_requires_sms": True,
         "login_requires_enrollment": True,
@@ -66,6 +68,7 @@ PROFILES = {
         "windows": [("withdrawal", "daily", time(8, 0), time(22, 0)), PREPAYMENT_WINDOW],
     },
     "liuzhou": {
+        "center_code": "450200",
         "center_name": "柳州市住房公积金管理中心",
         "local_region": "柳州市",
         "rental_regions": ["柳州市", "区内其他城市", "区外"],
@@ -84,6 +87,7 @@ PROFILES = {
         ],
     },
     "taiyuan": {
+        "center_code": "140100",
         "center_name": "太原住房公积金管理中心",
         "local_region": "太原市",
         "rental_regions": ["太原市", "省内其他城市", "省外"],
@@ -108,7 +112,9 @@ def load_profiles(CenterPolicy, PolicyBank, BusinessWindow, InterestRate, LoanRa
     """Create (or, with overwrite, reset) each profile. Takes the model classes so a migration can call it."""
     created = 0
     for code, data in PROFILES.items():
-        fields = {k: v for k, v in data.items() if k not in RELATED}
+        # A migration's historical model may predate some fields (center_code came later, with its own migration).
+        known = {f.name for f in CenterPolicy._meta.get_fields()}
+        fields = {k: v for k, v in data.items() if k not in RELATED and k in known}
         policy, was_created = CenterPolicy.objects.get_or_create(code=code, defaults=fields)
         if not was_created and not overwrite:
             continue

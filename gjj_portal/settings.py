@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "withdrawals",
     "loans",
     "messages_center",
+    "crosscenter",
 ]
 
 MIDDLEWARE = [
@@ -102,7 +103,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
+            "NAME": BASE_DIR / env("GJJ_SQLITE_NAME", default="db.sqlite3"),  # make run CENTER=… has its own
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -256,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "withdrawals.tasks.standing_withdrawals_run",
         "schedule": crontab(minute=30, hour=6),
     },
+    # 跨省通办: messages whose partner was down go out again once their back-off has passed.
+    "crosscenter-outbox-sweep": {
+        "task": "crosscenter.tasks.outbox_sweep",
+        "schedule": env.float("GJJ_OUTBOX_SWEEP_SECONDS", default=30.0),
+    },
     "loans-prepayments-settle": {"task": "loans.tasks.prepayments_settle", "schedule": 60.0},
     "loans-collect-daily": {"task": "loans.tasks.instalments_collect_daily", "schedule": crontab(minute=0, hour=6)},
     "loans-reprice-yearly": {
@@ -279,6 +285,15 @@ GJJ_PAYOUT_PENDING_STALE_SECONDS = env.int("GJJ_PAYOUT_PENDING_STALE_SECONDS", d
 # Payouts per task when many leave at once (a bulk release, the sweep): claimed and recorded in one
 # transaction each, the bank still asked once per payout with its own key.
 GJJ_PAYOUT_BATCH = env.int("GJJ_PAYOUT_BATCH", default=100)
+
+# 跨省通办 (crosscenter): this center's Ed25519 signing key (Base64 of 32 bytes; `manage.py center_key
+# --generate`), the CA bundle that signs partners' TLS certificates (empty: the system's), how long a
+# message's timestamp stays acceptable, and the back-off of a partner that does not answer.
+GJJ_CENTER_SIGNING_KEY = env("GJJ_CENTER_SIGNING_KEY", default="")
+GJJ_PARTNER_CA_BUNDLE = env("GJJ_PARTNER_CA_BUNDLE", default="")
+GJJ_MESSAGE_MAX_AGE = env.int("GJJ_MESSAGE_MAX_AGE", default=300)
+GJJ_OUTBOX_BACKOFF_BASE = env.float("GJJ_OUTBOX_BACKOFF_BASE", default=2.0)
+GJJ_OUTBOX_BACKOFF_MAX = env.float("GJJ_OUTBOX_BACKOFF_MAX", default=300.0)
 
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
 

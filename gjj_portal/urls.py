@@ -17,6 +17,7 @@ urlpatterns = [
     path("messages/", include("messages_center.urls")),
     path("loans/", include("loans.urls")),
     path("unit/", include("deposits.unit_urls")),
+    path("", include("crosscenter.urls")),
     path("", include("accounts.home_urls")),
     path("", include("deposits.urls")),
 ]

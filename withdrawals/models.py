@@ -32,6 +32,12 @@ WITHDRAWAL_REASON_CODES: dict[str, str] = {
 CLOSING_KINDS = {WithdrawalKind.DISABILITY, WithdrawalKind.RETIREMENT, WithdrawalKind.LEAVING}
 
 
+class Channel(models.TextChoices):
+    ONLINE = "online", "网上申请"
+    STANDING = "standing", "委托提取"
+    JOINT = "joint", "跨省通办（两地联办）"
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已提交"
@@ -74,11 +80,20 @@ class WithdrawalApplicationQuerySet(models.QuerySet):
 class WithdrawalApplication(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField("申请编号", max_length=20, unique=True, default=_new_number, editable=False)
+    # The online user who applied; empty for a 两地联办 case of a depositor with no online account here.
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="withdrawals", verbose_name="申请人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="withdrawals",
+        verbose_name="申请人",
     )
     account = models.ForeignKey(
         "deposits.PersonalAccount", on_delete=models.PROTECT, related_name="withdrawals", verbose_name="个人账户"
+    )
+    channel = models.CharField(
+        "申请渠道", max_length=10, choices=Channel.choices, default=Channel.ONLINE, db_default=Channel.ONLINE
     )
     kind = models.CharField("提取类型", max_length=20, choices=WithdrawalKind.choices)
     status = models.CharField("状态", max_length=30, choices=Status.choices, default=Status.DRAFT)

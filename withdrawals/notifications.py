@@ -25,6 +25,8 @@ def materials_todo_key(application) -> str:
 
 
 def application_notify(*, application, to_status: str, reason: str = "") -> None:
+    if application.applicant_id is None:
+        return  # a 两地联办 case of a depositor with no online account here: the accepting center tells them
     if to_status in (Status.SUBMITTED, Status.REJECTED):
         todo_close(recipient=application.applicant, key=materials_todo_key(application))
     if (
@@ -66,7 +68,9 @@ def applications_notify_many(*, applications, to_status: str, reasons: dict[int,
         for application in applications:
             application_notify(application=application, to_status=to_status, reason=reasons[application.pk])
         return
-    message_send_many(notices=[_notice(a, to_status, reasons[a.pk]) for a in applications])
+    message_send_many(
+        notices=[_notice(a, to_status, reasons[a.pk]) for a in applications if a.applicant_id is not None]
+    )
 
 
 def _notice(application, to_status: str, reason: str) -> Notice:

@@ -21,7 +21,16 @@ from gjj_portal.policy import current_policy
 from gjj_portal.states import transition_check
 
 from . import rules
-from .models import TRANSITIONS, RentalDetail, Status, StatusChange, WithdrawalApplication, WithdrawalKind
+from .models import (
+    TRANSITIONS,
+    Channel,
+    Material,
+    RentalDetail,
+    Status,
+    StatusChange,
+    WithdrawalApplication,
+    WithdrawalKind,
+)
 from .notifications import application_notify, applications_notify_many
 from .selectors import (
     account_facts,
@@ -57,6 +66,19 @@ def _transition(*, application: WithdrawalApplication, to: Status, actor=None, r
     application.status = to
     application.save(update_fields=["status"])
     application_notify(application=application, to_status=to, reason=reason)
+    _partner_follow([application], to, {application.pk: reason})
+
+
+# Who must hear of every move of a 两地联办 application, in its transaction: crosscenter registers the
+# function that reports it to the center that accepted it (crosscenter.apps; this app does not import it).
+JOINT_FOLLOWERS: list = []
+
+
+def _partner_follow(applications: list[WithdrawalApplication], to: str, reasons: dict[int, str]) -> None:
+    joint = [a for a in applications if a.channel == Channel.JOINT]
+    if joint:
+        for follow in JOINT_FOLLOWERS:
+            follow(applications=joint, to=to, reasons=reasons)
 
 
 def _transition_many(*, applications: list[WithdrawalApplication], to: Status, reasons: dict[int, str]) -> None:
@@ -74,6 +96,7 @@ def _transition_many(*, applications: list[WithdrawalApplication], to: Status, r
     for application in applications:
         application.status = to
     applications_notify_many(applications=applications, to_status=to, reasons=reasons)
+    _partner_follow(applications, to, reasons)
 
 
 @dataclass(frozen=True)
@@ -101,7 +124,9 @@ def _payee_problem(payee: Payee, account=None) -> str | None:
     )
 
 
-def _open(*, user, account, kind, amount, payee: Payee, needs_materials: bool, **links) -> WithdrawalApplication:
+def _open(
+    *, user, account, kind, amount, payee: Payee, needs_materials: bool, channel: str = Channel.ONLINE, **links
+) -> WithdrawalApplication:
     """Create the application as a draft; without materials to upload it is submitted at once."""
     application = WithdrawalApplication.objects.create(
         applicant=user,
@@ -112,6 +137,7 @@ def _open(*, user, account, kind, amount, payee: Payee, needs_materials: bool, *
         card_number=payee.card_number,
         card_luhn_ok=rules.luhn_ok(payee.card_number),
         needs_materials=needs_materials,
+        channel=channel,
         **links,
     )
     return application
@@ -139,7 +165,9 @@ class RentRequest:
 
 
 @transaction.atomic
-def rent_withdrawal_create(*, user, account: PersonalAccount, request: RentRequest, today: date | None = None):
+def rent_withdrawal_create(
+    *, user, account: PersonalAccount, request: RentRequest, today: date | None = None, channel: str = Channel.ONLINE
+):
     """租房提取: submitted at once, or a draft awaiting materials (本地上传)."""
     today = today or timezone.localdate()
     policy = current_policy()
@@ -174,6 +202,7 @@ def rent_withdrawal_create(*, user, account: PersonalAccount, request: RentReque
         needs_materials=rules.rent_needs_materials(
             rent_region=request.region, employer_region=account.employer.region, policy=policy
         ),
+        channel=channel,
     )
     RentalDetail.objects.create(
         application=application,
@@ -266,6 +295,20 @@ def loan_withdrawal_create(
         user=user, account=account, kind=kind, amount=amount, payee=payee, needs_materials=False, **links
     )
     return _after_open(application, user)
+
+
+@transaction.atomic
+def materials_add(*, application: WithdrawalApplication, checked: list) -> int:
+    """本地上传: files already checked by `uploads.material_check`, as (original name, clean file, type)."""
+    for name, content, content_type in checked:
+        Material.objects.create(
+            application=application,
+            file=content,
+            original_name=name[:200],
+            content_type=content_type,
+            size=content.size,
+        )
+    return len(checked)
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from . import rules
 from .models import (
     STANDING_KINDS,
     STANDING_TRANSITIONS,
+    Channel,
     RentalDetail,
     StandingInstruction,
     StandingInstructionChange,
@@ -200,6 +201,7 @@ def _pay(instruction: StandingInstruction, account, amount: Decimal, month: date
         amount=amount,
         payee=Payee(instruction.bank, instruction.card_number),
         needs_materials=False,
+        channel=Channel.STANDING,
         **links,
     )
     if instruction.kind == WithdrawalKind.RENT:

@@ -3,7 +3,6 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -190,15 +189,7 @@ def materials(request, public_id):
         except ValidationError as exc:
             form.add_error("files", exc)
         else:
-            with transaction.atomic():
-                for upload, content, content_type in checked:
-                    Material.objects.create(
-                        application=application,
-                        file=content,
-                        original_name=upload.name[:200],
-                        content_type=content_type,
-                        size=content.size,
-                    )
+            services.materials_add(application=application, checked=[(u.name, c, t) for u, c, t in checked])
             messages.success(request, f"已上传{len(checked)}个文件。全部材料上传后请点击“确定”。")
             return redirect("withdrawals:materials", public_id=application.public_id)
     asked = None

@@ -1,5 +1,6 @@
 """The demo world of SPEC §11, the same in every environment. Safe to run twice."""
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -60,7 +61,35 @@ PEOPLE = [
     ),
 ]
 HISTORY_MONTHS = 24
-STAFF = [("reviewer", "review1234", "初审"), ("releaser", "release1234", "复核/财务")]
+STAFF = [
+    ("reviewer", "review1234", "初审"),
+    ("releaser", "release1234", "复核/财务"),
+    ("window", "window1234", "跨省通办专窗"),
+]
+
+
+def demo_partners_register() -> str:
+    """GJJ_DEMO_PARTNERS="liuzhou=http://127.0.0.1:8001": the other demo center, known by its demo key
+    (development only: production registers partners with `manage.py register_partner_center`)."""
+    from django.conf import settings
+
+    from crosscenter.models import PartnerCenter
+    from crosscenter.signing import demo_public_key
+    from gjj_portal.profiles import PROFILES
+
+    if not settings.DEBUG:
+        return ""
+    names = []
+    for item in filter(None, os.environ.get("GJJ_DEMO_PARTNERS", "").split(",")):
+        profile, _, url = item.partition("=")
+        data = PROFILES[profile.strip()]
+        code, name = str(data["center_code"]), str(data["center_name"])
+        PartnerCenter.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "base_url": url.strip(), "public_key": demo_public_key(code)},
+        )
+        names.append(name)
+    return f"; partner centers: {'、'.join(names)}" if names else ""
 
 
 def months_before(d: date, n: int) -> date:
@@ -95,7 +124,8 @@ class Command(BaseCommand):
             User.objects.create_user(
                 "unit001", password="unit1234", role=Role.UNIT, employer=employer, full_name=employer.name
             )
-        self.stdout.write(f"demo world ready: {created} depositors created, {len(PEOPLE)} in all")
+        partners = demo_partners_register()
+        self.stdout.write(f"demo world ready: {created} depositors created, {len(PEOPLE)} in all{partners}")
 
     def _person(self, p: Person, employer: Employer, today: date) -> bool:
         if PersonalAccount.objects.filter(id_number=p.id_number).exists():

@@ -1,0 +1,244 @@
+"""Signed messages between centers.
+
+Sending: `message_post` writes an outbox row in the caller's transaction and, after COMMIT, a Celery task
+delivers the partner's pending rows oldest first (`outbox_flush`), each signed afresh (Ed25519 over the
+exact body, which carries sender, receiver, a timestamp and the message's unique id). A partner that is
+down or answers 5xx is retried with back-off, by the task and by the sweep beat runs; a row is done only
+when the partner answered 200 (accepted, or already done). Messages to one partner leave in order, so a
+case's steps arrive as they happened.
+
+Receiving: `message_receive` refuses an unknown sender, a bad signature, a message for another center or
+a stale timestamp; a repeated id with the same content is answered "already done" without doing it again,
+a repeated id with other content is refused. The message's work (`HANDLERS`) runs in the same
+transaction as its inbox row."""
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gjj_portal.policy import current_policy
+
+from . import signing
+from .models import InboxMessage, OutboxMessage, PartnerCenter
+
+log = logging.getLogger(__name__)
+PATH = "/interop/messages/"
+
+
+def own_code() -> str:
+    return current_policy().center_code
+
+
+def message_post(*, partner: PartnerCenter, kind: str, case_number: str, payload: dict) -> OutboxMessage:
+    """Queue a message to `partner` (sent after COMMIT; nothing is sent if the caller rolls back)."""
+    from .tasks import outbox_deliver
+
+    message = OutboxMessage.objects.create(partner=partner, kind=kind, case_number=case_number, payload=payload)
+    transaction.on_commit(lambda: outbox_deliver.delay(partner.pk))
+    return message
+
+
+def envelope(message: OutboxMessage, *, sender: str, sent_at: datetime | None = None) -> bytes:
+    return json.dumps(
+        {
+            "id": str(message.message_id),
+            "sender": sender,
+            "receiver": message.partner.code,
+            "sent_at": (sent_at or timezone.now()).isoformat(),
+            "kind": message.kind,
+            "case_number": message.case_number,
+            "payload": message.payload,
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+def backoff_seconds(attempts: int) -> float:
+    return min(settings.GJJ_OUTBOX_BACKOFF_BASE * 2 ** max(attempts - 1, 0), settings.GJJ_OUTBOX_BACKOFF_MAX)
+
+
+def _deliver(message: OutboxMessage, sender: str) -> tuple[bool, bool, str]:
+    """(delivered, refused for good, error). Never raises for the network or the partner's answer."""
+    body = envelope(message, sender=sender)
+    headers = {
+        "Content-Type": "application/json",
+        "X-GJJ-Sender": sender,
+        "X-GJJ-Signature": signing.sign(body, sender),
+    }
+    try:
+        response = requests.post(
+            message.partner.base_url.rstrip("/") + PATH,
+            data=body,
+            headers=headers,
+            timeout=(5, 20),
+            verify=settings.GJJ_PARTNER_CA_BUNDLE or True,
+            allow_redirects=False,
+        )
+    except requests.RequestException as exc:
+        return False, False, f"连接失败：{type(exc).__name__}"
+    if response.status_code == 200:
+        return True, False, ""
+    text = response.text[:200]
+    # 4xx: the partner read it and said no (bad key, unknown kind); resending the same bytes cannot help.
+    refused = 400 <= response.status_code < 500 and response.status_code not in (408, 425, 429)
+    return False, refused, f"HTTP {response.status_code} {text}"
+
+
+@dataclass
+class Flush:
+    delivered: int = 0
+    refused: int = 0
+    retry_in: float | None = None  # seconds until the partner's next due message, if one failed or waits
+
+
+def outbox_flush(*, partner_id: int, limit: int = 50) -> Flush:
+    """Deliver the partner's pending messages, oldest first, stopping at the first that fails. The
+    partner's row is locked for the flush, so two workers never send the same partner's queue at once."""
+    result = Flush()
+    sender = own_code()
+    with transaction.atomic():
+        partner = PartnerCenter.objects.select_for_update(skip_locked=True).filter(pk=partner_id).first()
+        if partner is None or not partner.active:
+            return result
+        pending = list(
+            OutboxMessage.objects.filter(partner=partner, state=OutboxMessage.State.PENDING).order_by("id")[:limit]
+        )
+        now = timezone.now()
+        for message in pending:
+            message.partner = partner
+            if message.next_attempt_at > now:
+                result.retry_in = (message.next_attempt_at - now).total_seconds()
+                break
+            delivered, refused, error = _deliver(message, sender)
+            message.attempts += 1
+            message.last_error = error
+            if delivered:
+                message.state, message.delivered_at = OutboxMessage.State.DELIVERED, timezone.now()
+                result.delivered += 1
+            elif refused:
+                message.state = OutboxMessage.State.REFUSED
+                result.refused += 1
+                log.error("partner %s refused message %s: %s", partner.code, message.message_id, error)
+            else:
+                delay = backoff_seconds(message.attempts)
+                message.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+                result.retry_in = delay
+            message.save(update_fields=["state", "attempts", "last_error", "next_attempt_at", "delivered_at"])
+            if not (delivered or refused):
+                break
+    return result
+
+
+def outbox_due_partners() -> list[int]:
+    """Partners with a pending message due now (the sweep's work)."""
+    return list(
+        OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=timezone.now())
+        .values_list("partner_id", flat=True)
+        .distinct()
+    )
+
+
+def message_resend(*, message_id: uuid.UUID) -> OutboxMessage:
+    """An operator's resend: the same message (same id) again, whatever its state. The partner answers
+    "already done" if it had it; a refused message goes out again after its cause was fixed."""
+    from .tasks import outbox_deliver
+
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().get(message_id=message_id)
+        message.state = OutboxMessage.State.PENDING
+        message.next_attempt_at = timezone.now()
+        message.save(update_fields=["state", "next_attempt_at"])
+        transaction.on_commit(lambda: outbox_deliver.delay(message.partner_id))
+    return message
+
+
+class Refused(Exception):
+    def __init__(self, http_status: int, reason: str):
+        super().__init__(reason)
+        self.http_status = http_status
+        self.reason = reason
+
+
+def _parse(body: bytes, sender_header: str, signature: str) -> tuple[PartnerCenter, dict]:
+    partner = PartnerCenter.objects.filter(code=sender_header, active=True).first()
+    if partner is None:
+        raise Refused(403, "unknown sender")
+    if not signature or not signing.signature_ok(body, signature, partner.public_key):
+        raise Refused(403, "bad signature")
+    try:
+        data = json.loads(body)
+        sent_at = datetime.fromisoformat(data["sent_at"])
+        message_id = uuid.UUID(data["id"])
+        kind, payload = data["kind"], data["payload"]
+        if not isinstance(payload, dict) or not isinstance(kind, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Refused(400, "malformed message") from exc
+    if data.get("sender") != partner.code or data.get("receiver") != own_code():
+        raise Refused(400, "wrong sender or receiver")
+    if sent_at.tzinfo is None or abs((timezone.now() - sent_at).total_seconds()) > settings.GJJ_MESSAGE_MAX_AGE:
+        raise Refused(400, "stale timestamp")
+    if kind not in HANDLERS:
+        raise Refused(400, f"unknown kind {kind}")
+    data["id"] = message_id
+    return partner, data
+
+
+def message_receive(*, body: bytes, sender: str, signature: str) -> tuple[int, str]:
+    """(HTTP status, result) for one delivery."""
+    try:
+        partner, data = _parse(body, sender, signature)
+    except Refused as refusal:
+        log.warning("refused a message claiming to be from %r: %s", sender[:10], refusal.reason)
+        return refusal.http_status, refusal.reason
+    try:
+        return _receive_once(partner, data)
+    except Refused as refusal:  # the handler's: the inbox row rolled back with everything else
+        log.warning("refused %s from %s: %s", data["kind"], partner.code, refusal.reason)
+        return refusal.http_status, refusal.reason
+
+
+@transaction.atomic
+def _receive_once(partner: PartnerCenter, data: dict) -> tuple[int, str]:
+    digest = signing.payload_digest(data["kind"], data["payload"])
+    seen = InboxMessage.objects.select_for_update().filter(partner=partner, message_id=data["id"]).first()
+    if seen is not None:
+        if seen.digest != digest:
+            log.warning("partner %s reused message id %s with other content", partner.code, data["id"])
+            return 409, "message id already used for other content"
+        seen.repeats += 1
+        seen.save(update_fields=["repeats"])
+        return 200, "duplicate"
+    try:
+        with transaction.atomic():
+            InboxMessage.objects.create(
+                partner=partner,
+                message_id=data["id"],
+                kind=data["kind"],
+                case_number=str(data.get("case_number", ""))[:20],
+                payload=data["payload"],
+                digest=digest,
+            )
+    except IntegrityError:
+        return 200, "duplicate"  # the same message, delivered twice at once: the other delivery does it
+    HANDLERS[data["kind"]](partner=partner, payload=data["payload"])
+    return 200, "accepted"
+
+
+# kind → handler(partner=, payload=); filled by joint.py and transfer.py (crosscenter.apps imports them).
+HANDLERS: dict = {}
+
+
+def handles(kind: str):
+    def register(function):
+        HANDLERS[kind] = function
+        return function
+
+    return register
