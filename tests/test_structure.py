@@ -154,7 +154,8 @@ def test_every_state_write_is_recorded_where_it_happens():
     """A function that writes an entity's status also checks and records the move (a change row), in the
     same function: applications, payouts, remittance lists, accounts, loan contracts and instalments.
     The exceptions are the demo world (seed_demo), prepayment requests and the partner centers' message
-    outbox (outboxes whose own columns — attempts, last error, delivered at — are their record) and the sweepers that only touch `updated_at` of rows whose state stays the same."""
+    outbox (outboxes whose own columns — attempts, last error, delivered at — are their record) and the
+    sweepers that only touch `updated_at` of rows whose state stays the same."""
     unrecorded = []
     for app in APPS:
         for path in _sources(app):
