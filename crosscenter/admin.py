@@ -166,12 +166,21 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several scans in one field (Django's documented pattern); each is checked again by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return super().clean(data, initial)
+
+
 class ScanForm(forms.Form):
-    scans = forms.FileField(
-        label="补充扫描材料（可多选）",
-        widget=MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
-        required=False,
-    )
+    scans = MultipleFileField(label="补充扫描材料（可多选）", required=False)
 
 
 class JointRegisterForm(forms.Form):
@@ -192,10 +201,8 @@ class JointRegisterForm(forms.Form):
     monthly_rent = forms.DecimalField(
         label="月租金（元）", required=False, max_digits=10, decimal_places=2, min_value=0.01
     )
-    scans = forms.FileField(
-        label="扫描材料（身份证、租房合同或借款合同、还款明细、银行卡等，可多选）",
-        widget=MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
-        required=False,
+    scans = MultipleFileField(
+        label="扫描材料（身份证、租房合同或借款合同、还款明细、银行卡等，可多选）", required=False
     )
 
     def to_request(self) -> joint.JointRequest:
