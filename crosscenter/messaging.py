@@ -145,7 +145,7 @@ def outbox_due_partners() -> list[int]:
     )
 
 
-def message_resend(*, message_id: uuid.UUID) -> OutboxMessage:
+def message_resend(*, message_id: uuid.UUID, enqueue: bool = True) -> OutboxMessage:
     """An operator's resend: the same message (same id) again, whatever its state. The partner answers
     "already done" if it had it; a refused message goes out again after its cause was fixed."""
     from .tasks import outbox_deliver
@@ -155,7 +155,8 @@ def message_resend(*, message_id: uuid.UUID) -> OutboxMessage:
         message.state = OutboxMessage.State.PENDING
         message.next_attempt_at = timezone.now()
         message.save(update_fields=["state", "next_attempt_at"])
-        transaction.on_commit(lambda: outbox_deliver.delay(message.partner_id))
+        if enqueue:  # else the caller flushes the partner's queue itself (manage.py resend_message)
+            transaction.on_commit(lambda: outbox_deliver.delay(message.partner_id))
     return message
 
 

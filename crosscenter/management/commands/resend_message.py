@@ -19,7 +19,7 @@ class Command(BaseCommand):
             partners = OutboxMessage.objects.filter(state="pending").values_list("partner_id", flat=True).distinct()
         else:
             try:
-                message = message_resend(message_id=uuid.UUID(message_id))
+                message = message_resend(message_id=uuid.UUID(message_id), enqueue=False)
             except (ValueError, OutboxMessage.DoesNotExist) as exc:
                 raise CommandError(f"no such message: {message_id}") from exc
             partners = [message.partner_id]
