@@ -23,19 +23,28 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 	touch $@ $(VENV)/.run-installed
 
 ## make run: the demo portal. SQLite and eager Celery unless DATABASE_URL / CELERY_BROKER_URL are set.
+## make run CENTER=liuzhou: a second center beside it (柳州, port 8001, its own SQLite file); each knows the
+## other as a 跨省通办 partner, so 转移接续 and 两地联办 go between the two (README: two centers).
+CENTER ?=
+ifeq ($(CENTER),)
+RUN_ENV := GJJ_DEMO_PARTNERS=liuzhou=http://127.0.0.1:8001
+else
+PORT := 8001
+RUN_ENV := GJJ_CENTER=$(CENTER) GJJ_SQLITE_NAME=db-$(CENTER).sqlite3 GJJ_DEMO_PARTNERS=liaoning=http://127.0.0.1:8000
+endif
 run: $(VENV)/.run-installed
 	@# A development .env (git ignores it) so plain `manage.py` commands work afterwards too.
 	@[ -f .env ] || printf 'DJANGO_DEBUG=true\n' > .env
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
+	$(RUN_ENV) DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
+	$(RUN_ENV) DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
 	@echo ""
 	@echo "公积金个人网厅: http://127.0.0.1:$(PORT)/   (审核后台: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  depositors (password demo1234): 张伟 210102199001011237 / 13800000001, 李秀兰 210103196503150029,"
 	@echo "    王芳 21010219860620204X, 刘强 210204197108083010, 陈刚 330203198805120011"
 	@echo "  staff: reviewer / review1234 (初审), releaser / release1234 (复核/财务), operator / operator1234"
-	@echo "  employer user: unit001 / unit1234"
+	@echo "  employer user: unit001 / unit1234;  跨省通办专窗: window / window1234"
 	@echo ""
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver 0.0.0.0:$(PORT)
+	$(RUN_ENV) DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 ## make worker: a real Celery worker with the scheduler embedded (-B), so the payout sweep (lost messages
 ## re-enqueued within a minute), 年终结息 and loan collection run in a one-machine set-up too. Compose runs

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gjj_portal.policy import current_policy
@@ -30,6 +31,7 @@ from .models import InboxMessage, OutboxMessage, PartnerCenter
 
 log = logging.getLogger(__name__)
 PATH = "/interop/messages/"
+LEASE_SECONDS = 180  # one flush's hold on a partner's queue (a call takes at most 25 s)
 
 
 def own_code() -> str:
@@ -99,41 +101,53 @@ class Flush:
 
 
 def outbox_flush(*, partner_id: int, limit: int = 50) -> Flush:
-    """Deliver the partner's pending messages, oldest first, stopping at the first that fails. The
-    partner's row is locked for the flush, so two workers never send the same partner's queue at once."""
+    """Deliver the partner's pending messages, oldest first, stopping at the first that fails. The flush
+    holds the partner's queue by a lease (`sending_until`), so two workers never send it at once, and no
+    database transaction stays open while the partner is being called."""
     result = Flush()
     sender = own_code()
-    with transaction.atomic():
-        partner = PartnerCenter.objects.select_for_update(skip_locked=True).filter(pk=partner_id).first()
-        if partner is None or not partner.active:
-            return result
-        pending = list(
-            OutboxMessage.objects.filter(partner=partner, state=OutboxMessage.State.PENDING).order_by("id")[:limit]
-        )
-        now = timezone.now()
-        for message in pending:
+    now = timezone.now()
+    lease = now + timedelta(seconds=LEASE_SECONDS)
+    free = Q(sending_until__isnull=True) | Q(sending_until__lt=now)
+    if not PartnerCenter.objects.filter(free, pk=partner_id, active=True).update(sending_until=lease):
+        return result
+    try:
+        partner = PartnerCenter.objects.get(pk=partner_id)
+        pending = OutboxMessage.objects.filter(partner=partner, state=OutboxMessage.State.PENDING).order_by("id")
+        for message in pending[:limit]:
             message.partner = partner
+            now = timezone.now()
             if message.next_attempt_at > now:
                 result.retry_in = (message.next_attempt_at - now).total_seconds()
                 break
-            delivered, refused, error = _deliver(message, sender)
-            message.attempts += 1
-            message.last_error = error
-            if delivered:
-                message.state, message.delivered_at = OutboxMessage.State.DELIVERED, timezone.now()
-                result.delivered += 1
-            elif refused:
-                message.state = OutboxMessage.State.REFUSED
-                result.refused += 1
-                log.error("partner %s refused message %s: %s", partner.code, message.message_id, error)
-            else:
-                delay = backoff_seconds(message.attempts)
-                message.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-                result.retry_in = delay
-            message.save(update_fields=["state", "attempts", "last_error", "next_attempt_at", "delivered_at"])
-            if not (delivered or refused):
+            if now > lease - timedelta(seconds=30):  # the lease must outlast the call: the rest next time
+                result.retry_in = 0
                 break
+            if not _send_one(message, sender, result):
+                break
+    finally:
+        PartnerCenter.objects.filter(pk=partner_id).update(sending_until=None)
     return result
+
+
+def _send_one(message: OutboxMessage, sender: str, result: Flush) -> bool:
+    """One delivery and its record; False when the queue must wait (the partner did not take it)."""
+    delivered, refused, error = _deliver(message, sender)
+    message.attempts += 1
+    message.last_error = error
+    if delivered:
+        message.state, message.delivered_at = OutboxMessage.State.DELIVERED, timezone.now()
+        result.delivered += 1
+    elif refused:
+        message.state = OutboxMessage.State.REFUSED
+        result.refused += 1
+        log.error("partner %s refused message %s: %s", message.partner.code, message.message_id, error)
+    else:
+        delay = backoff_seconds(message.attempts)
+        message.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+        result.retry_in = delay
+    message.save(update_fields=["state", "attempts", "last_error", "next_attempt_at", "delivered_at"])
+    return delivered or refused
 
 
 def outbox_due_partners() -> list[int]:

@@ -22,6 +22,9 @@ class PartnerCenter(models.Model):
     base_url = models.URLField("接口地址", help_text="对方网厅的根地址，例如 https://gjj.example.gov.cn")
     public_key = models.CharField("签名公钥（Ed25519，Base64）", max_length=64)
     active = models.BooleanField("启用", default=True)
+    # While a worker sends this partner's queue it holds the queue until then (no transaction is held open
+    # across the network, so the partner's answer — which may call back — never waits on it).
+    sending_until = models.DateTimeField("发送占用至", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
