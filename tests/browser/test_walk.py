@@ -109,6 +109,22 @@ def test_depositor_reaches_every_section_by_tapping(walker, width, height):
     walk.tap("变更收款银行卡")
     page.go_back()
     walk.tap("变更手机号")
+    # 转移接续: the form, a refusal kept on the form, then a 联系函 and its page (the partner's answer is not
+    # needed to read it).
+    from crosscenter.models import PartnerCenter
+    from crosscenter.signing import key_pair_new
+
+    partner = {"name": "柳州市住房公积金管理中心", "base_url": "https://127.0.0.1:9", "public_key": key_pair_new()[1]}
+    PartnerCenter.objects.get_or_create(code="450200", defaults=partner)
+    open_section(page, "转移接续")
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_text("请确认申请事项。").wait_for()
+    walk.check("转移接续-refused")
+    page.get_by_label("转出地中心").select_option(label="柳州市住房公积金管理中心（450200）")
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_test_id("transfer-status").wait_for()
+    walk.check("转移接续-letter")
     open_section(page, "修改密码")
     walk.check("修改密码")
     # 关闭音效: the chime is off for this person (remembered on the account), and the button says how to undo it.
