@@ -106,6 +106,11 @@ def eligibility_checks(*, application: WithdrawalApplication, today: date) -> tu
         checks.append(_check("销户提取条件", problem, "符合条件"))
         if application.status in (Status.SUBMITTED, Status.MATERIALS_REQUESTED):
             limit = closing_amount(account=account, today=today)
+    elif application.commercial_loan is None and application.loan_contract is None:
+        # 两地联办 偿还异地贷款: the loan is held elsewhere; the reviewer 核定 from the scanned contract and
+        # repayments, within the balance the approval will check again.
+        checks.append(Check("异地贷款", True, "贷款不在本中心：按扫描的借款合同、还款明细核定提取额度"))
+        limit = account.balance - current_policy().min_balance_after_withdrawal
     else:
         loan = application.commercial_loan or application.loan_contract
         problem, limit = loan_withdrawal_limit(

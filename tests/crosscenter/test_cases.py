@@ -247,3 +247,32 @@ def test_other_peoples_cases_are_404(client, depositor, other_depositor):
     assert client.get(reverse("crosscenter:transfer_detail", args=[case.public_id])).status_code == 404
     assert client.post(reverse("crosscenter:transfer_cancel", args=[case.public_id])).status_code == 404
     assert joint  # imported for the module's handlers
+
+
+def test_remote_loan_for_a_depositor_with_no_online_account_is_reviewed_and_paid_here(
+    client, reviewer, releaser, today
+):
+    """偿还异地贷款提取 for someone who never registered online at the home center: the application has no
+    applicant user, the reviewer 核定 from the scans on the usual workbench, and the release pays it."""
+    from deposits.models import PersonalAccount
+    from tests.factories import PersonalAccountFactory, deposit_history
+
+    partner, private = partner_with_key()
+    account = PersonalAccountFactory(name="赵敏", id_number="110101199003077774")
+    PersonalAccount.objects.filter(pk=account.pk).update(user=None)
+    account.refresh_from_db()
+    deposit_history(account, months=24, today=today)
+    payload = {**_joint_payload(account), "kind": "remote_loan", "amount": "5000.00", "rent": {}}
+    assert post(client, *signed(private, kind="joint.submit", payload=payload)).status_code == 200
+    case = JointCase.objects.get(role="home")
+    application = case.application
+    assert application is not None, case.result_reason
+    assert (case.status, application.kind, application.applicant, application.status) == (
+        "received", "commercial_loan", None, "submitted")  # fmt: skip
+    client.force_login(reviewer)
+    workbench = client.get(reverse("admin:withdrawals_withdrawalapplication_change", args=[application.pk]))
+    assert workbench.status_code == 200 and "赵敏" in workbench.content.decode()
+    review.withdrawal_approve(application_id=application.pk, reviewer=reviewer, opinion="核定提取5000元")
+    review.payout_release(application_id=application.pk, releaser=releaser, send=False)
+    case.refresh_from_db()
+    assert case.status == "approved" and [p["outcome"] for p in _sent("joint.result")] == ["approved"]
