@@ -25,7 +25,31 @@ OWNED = {
     "messages_center:mark_read": lambda owner: message_send(recipient=owner, business="测试", title="t", body="b"),
     "messages_center:delete": lambda owner: message_send(recipient=owner, business="测试", title="t", body="b"),
     "withdrawals:standing_cancel": lambda owner: _standing(owner),
+    "crosscenter:transfer_detail": lambda owner: _transfer(owner),
+    "crosscenter:transfer_cancel": lambda owner: _transfer(owner),
+    "crosscenter:joint_detail": lambda owner: _joint(owner),
+    "crosscenter:joint_receipt": lambda owner: _joint(owner),
 }
+
+
+def _transfer(owner):
+    from crosscenter.transfer import transfer_in_start
+    from tests.crosscenter.helpers import partner_with_key
+
+    return transfer_in_start(account=owner.account, partner=partner_with_key()[0])
+
+
+def _joint(owner):
+    from decimal import Decimal
+
+    from crosscenter.models import JointCase
+    from tests.crosscenter.helpers import partner_with_key
+
+    return JointCase.objects.create(
+        number="2199002611230001", role="acceptance", partner=partner_with_key()[0], name=owner.account.name,
+        id_number=owner.account.id_number, phone="13800000001", amount=Decimal("100.00"), bank="建设银行",
+        card_number="6217000010001234", account=owner.account,
+    )  # fmt: skip
 
 
 def _standing(owner):
