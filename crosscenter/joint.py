@@ -10,6 +10,7 @@ Messages: joint.submit / joint.materials (acceptance → home), joint.received /
 acceptance)."""
 
 import base64
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -60,6 +61,12 @@ class JointRequest:
     rent_end_month: int | None = None
     monthly_rent: Decimal | None = None
 
+    def case_fields(self) -> dict:
+        """What the case keeps of the request (the same fields on both centers)."""
+        fields = dataclasses.asdict(self)
+        fields["id_number"] = self.id_number.upper()
+        return fields
+
 
 def _request_problem(request: JointRequest) -> str | None:
     if request.amount is None or request.amount <= 0:
@@ -96,19 +103,7 @@ def joint_register(*, partner, request: JointRequest, scans: list, staff) -> Joi
         number=case_number_next(),
         role=Role.ACCEPTANCE,
         partner=partner,
-        kind=request.kind,
-        name=request.name,
-        id_number=request.id_number.upper(),
-        phone=request.phone,
-        amount=request.amount,
-        bank=request.bank,
-        card_number=request.card_number,
-        rent_region=request.rent_region,
-        rent_address=request.rent_address,
-        rent_year=request.rent_year,
-        rent_start_month=request.rent_start_month,
-        rent_end_month=request.rent_end_month,
-        monthly_rent=request.monthly_rent,
+        **request.case_fields(),
         account=local,
         due_on=due_after(current_policy().cross_send_days),
         registered_by=staff,
@@ -382,19 +377,7 @@ def on_submit(*, partner, payload) -> None:
         role=Role.HOME,
         partner=partner,
         status=JointStatus.SENT,
-        kind=request.kind,
-        name=request.name,
-        id_number=request.id_number,
-        phone=request.phone,
-        amount=request.amount,
-        bank=request.bank,
-        card_number=request.card_number,
-        rent_region=request.rent_region,
-        rent_address=request.rent_address,
-        rent_year=request.rent_year,
-        rent_start_month=request.rent_start_month,
-        rent_end_month=request.rent_end_month,
-        monthly_rent=request.monthly_rent,
+        **request.case_fields(),
         account=account,
     )
     JointCaseChange.objects.create(case=case, to_status=case.status, reason=f"收到{partner.name}发来的跨省通办申请")

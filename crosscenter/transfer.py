@@ -21,8 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deposits.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount
-from deposits.selectors import account_interest_to_date
-from deposits.services import account_lock, account_transferred_out, ledger_post
+from deposits.services import account_lock, account_transferred_out, interest_to_date_post, ledger_post
 from gjj_portal.errors import DomainError
 from gjj_portal.months import month_start
 from gjj_portal.policy import current_policy
@@ -340,16 +339,8 @@ def transfer_out_review(*, case_id: int, staff) -> TransferCase:
         return case
     account, today = case.account, timezone.localdate()
     principal = account.balance
-    interest = account_interest_to_date(account=account, today=today, rates=current_policy().interest_rates)
-    if interest > 0:
-        ledger_post(
-            account=account,
-            kind=EntryKind.INTEREST,
-            amount=interest,
-            reference=f"ZYJX{case.letter_number}",
-            occurred_on=today,
-            memo="转移接续结息",
-        )
+    interest = interest_to_date_post(account=account, reference=f"ZYJX{case.letter_number}", memo="转移接续结息",
+                                     today=today, rates=current_policy().interest_rates)  # fmt: skip
     total = account.balance
     ledger_post(
         account=account,

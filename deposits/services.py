@@ -132,6 +132,19 @@ def account_close(*, account: PersonalAccount, actor=None, reason: str) -> str:
     return before
 
 
+def interest_to_date_post(*, account: PersonalAccount, reference: str, memo: str, today: date, rates) -> Decimal:
+    """Interest since the last 年终结息 up to yesterday, as its own 09 entry, before the whole balance leaves
+    the account (a closing withdrawal, a 转移接续). `account` is locked by the caller."""
+    from .selectors import account_interest_to_date
+
+    interest = account_interest_to_date(account=account, today=today, rates=rates)
+    if interest > 0:
+        ledger_post(
+            account=account, kind=EntryKind.INTEREST, amount=interest, reference=reference, occurred_on=today, memo=memo
+        )
+    return interest
+
+
 def account_transferred_out(*, account: PersonalAccount, reason: str) -> None:
     """外部转出销户 (04): the money is at the new center, which acknowledged crediting it."""
     _account_move(account, AccountStatus.TRANSFERRED_OUT, actor=None, reason=reason)

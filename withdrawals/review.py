@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deposits.models import EntryKind, PersonalAccount
-from deposits.selectors import account_interest_to_date
-from deposits.services import InsufficientBalance, account_close, account_lock, ledger_post
+from deposits.services import InsufficientBalance, account_close, account_lock, interest_to_date_post, ledger_post
 from gjj_portal.policy import current_policy
 
 from . import rules
@@ -38,16 +37,13 @@ def _take_closing(account: PersonalAccount, application: WithdrawalApplication, 
     problem = closing_problem(kind=application.kind, account=account, today=today, excluding=application)
     if problem:
         raise WithdrawalError(f"申请人已不符合条件：{problem}")
-    interest = account_interest_to_date(account=account, today=today, rates=current_policy().interest_rates)
-    if interest > 0:
-        ledger_post(
-            account=account,
-            kind=EntryKind.INTEREST,
-            amount=interest,
-            reference=f"JX{application.number}",
-            occurred_on=today,
-            memo="销户结息",
-        )
+    interest_to_date_post(
+        account=account,
+        reference=f"JX{application.number}",
+        memo="销户结息",
+        today=today,
+        rates=current_policy().interest_rates,
+    )
     application.amount = account.balance
     ledger_post(
         account=account,
