@@ -276,3 +276,17 @@ def test_remote_loan_for_a_depositor_with_no_online_account_is_reviewed_and_paid
     review.payout_release(application_id=application.pk, releaser=releaser, send=False)
     case.refresh_from_db()
     assert case.status == "approved" and [p["outcome"] for p in _sent("joint.result")] == ["approved"]
+
+
+def test_a_case_with_no_money_or_too_many_scans_is_refused(client, depositor, today):
+    partner, private = partner_with_key()
+    payload = {**_joint_payload(depositor.account, year=today.year), "amount": "0.00"}
+    assert post(client, *signed(private, kind="joint.submit", payload=payload)).status_code == 400
+    assert not JointCase.objects.exists()
+    big = SimpleUploadedFile("big.png", b"\x89PNG" + b"0" * (joint.SCANS_MAX_BYTES + 1), content_type="image/png")
+    request = joint.JointRequest(kind="rent", name="张伟", id_number=depositor.account.id_number, phone="13800000001",
+                                 amount=Decimal("100.00"), bank="建设银行", card_number="6217000010001234",
+                                 rent_region="柳州市", rent_year=today.year, rent_start_month=1, rent_end_month=1,
+                                 monthly_rent=Decimal("100.00"))  # fmt: skip
+    with pytest.raises(joint.JointError, match="不能超过8MB"):
+        joint.joint_register(partner=partner, request=request, scans=[big], staff=StaffUserFactory())
