@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,12 +12,16 @@ from django.utils import timezone
 
 from gjj_portal.admin import ReadOnlyAdmin
 from gjj_portal.errors import DomainError
+from gjj_portal.forms import MultipleFileField, MultipleFileInput
+from gjj_portal.http import pdf_response
 from gjj_portal.identity import mask_card, mask_id_number
 
 from . import joint, selectors, transfer
 from .cases import deadline_state
 from .messaging import message_resend
 from .models import (
+    JOINT_FINAL,
+    TRANSFER_FINAL,
     InboxMessage,
     JointCase,
     JointKind,
@@ -33,6 +36,7 @@ from .models import (
 from .signing import public_key_check
 
 PERM = "crosscenter.handle_crosscenter"
+SCAN_TYPES = {"accept": "image/jpeg,image/png,application/pdf"}
 
 
 class PartnerCenterForm(forms.ModelForm):
@@ -73,17 +77,7 @@ class DeadlineFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        finals = (
-            [JointStatus.PAID, JointStatus.REJECTED, JointStatus.FAILED]
-            if queryset.model is JointCase
-            else [
-                TransferStatus.DONE,
-                TransferStatus.CANCELLED,
-                TransferStatus.OUT_REFUSED,
-                TransferStatus.DONE_AFTER_NEGOTIATION,
-                TransferStatus.OUT_FAILED,
-            ]
-        )
+        finals = JOINT_FINAL if queryset.model is JointCase else TRANSFER_FINAL
         live = queryset.exclude(status__in=finals)
         if self.value() == "overdue":
             return live.filter(due_on__lt=today)
@@ -162,25 +156,10 @@ class CaseAdmin(admin.ModelAdmin):
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", pk)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several scans in one field (Django's documented pattern); each is checked again by the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return super().clean(data, initial)
-
-
 class ScanForm(forms.Form):
-    scans = MultipleFileField(label="补充扫描材料（可多选）", required=False)
+    scans = MultipleFileField(
+        label="补充扫描材料（可多选）", required=False, widget=MultipleFileInput(attrs=SCAN_TYPES)
+    )
 
 
 class JointRegisterForm(forms.Form):
@@ -227,6 +206,7 @@ class JointRegisterForm(forms.Form):
 @admin.register(JointCase)
 class JointCaseAdmin(CaseAdmin):
     list_display = ["number", "role", "kind", "name", "masked_id", "partner", "status", "deadline"]
+    list_select_related = ["partner"]
     list_filter = [DeadlineFilter, "role", "status", "kind"]
 
     def has_add_permission(self, request):
@@ -326,21 +306,13 @@ class JointCaseAdmin(CaseAdmin):
         case = get_object_or_404(JointCase, pk=pk, role=Role.ACCEPTANCE)
         if not self.has_view_permission(request, case):
             raise PermissionDenied
-        return _pdf(selectors.joint_receipt_pdf(case=case), f"受理回执-{case.number}.pdf")
+        return pdf_response(selectors.joint_receipt_pdf(case=case), f"受理回执-{case.number}.pdf")
 
     def result_view(self, request, pk):
         case = get_object_or_404(JointCase, pk=pk)
         if not self.has_view_permission(request, case) or not case.is_final:
             raise PermissionDenied
-        return _pdf(selectors.joint_result_pdf(case=case), f"办理回执-{case.number}.pdf")
-
-
-def _pdf(data: bytes, name: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+        return pdf_response(selectors.joint_result_pdf(case=case), f"办理回执-{case.number}.pdf")
 
 
 class ReasonForm(forms.Form):
@@ -350,6 +322,7 @@ class ReasonForm(forms.Form):
 @admin.register(TransferCase)
 class TransferCaseAdmin(CaseAdmin):
     list_display = ["letter_number", "direction", "name", "masked_id", "partner", "status", "deadline"]
+    list_select_related = ["partner"]
     list_filter = [DeadlineFilter, "direction", "status"]
     search_fields = ["=letter_number", "=id_number", "=name"]
 
@@ -436,6 +409,7 @@ class TransferCaseAdmin(CaseAdmin):
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["message_id", "partner", "kind", "case_number", "state", "attempts", "last_error", "created_at"]
+    list_select_related = ["partner"]
     list_filter = ["state", "kind"]
     search_fields = ["=case_number"]
     exclude = ["payload"]  # scans and personal data: the case pages show what staff need
@@ -451,6 +425,7 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 @admin.register(InboxMessage)
 class InboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["message_id", "partner", "kind", "case_number", "received_at", "repeats"]
+    list_select_related = ["partner"]
     list_filter = ["kind"]
     search_fields = ["=case_number"]
     exclude = ["payload"]

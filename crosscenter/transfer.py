@@ -33,6 +33,7 @@ from withdrawals.models import WithdrawalApplication
 from .cases import case_move, case_number_next, due_after
 from .messaging import Refused, handles, message_post
 from .models import (
+    TRANSFER_FINAL,
     TRANSFER_TRANSITIONS,
     TransferCase,
     TransferCaseChange,
@@ -105,7 +106,7 @@ def transfer_in_start(*, account: PersonalAccount, partner, old_account_number: 
         raise TransferError("转出中心不能是本中心。")
     if (
         TransferCase.objects.filter(account=account, direction=TransferDirection.IN)
-        .exclude(status__in=[S.DONE, S.CANCELLED, S.OUT_REFUSED, S.DONE_AFTER_NEGOTIATION, S.OUT_FAILED])
+        .exclude(status__in=TRANSFER_FINAL)
         .exists()
     ):
         raise TransferError("您已有一笔转移接续正在办理，请在办理完结后再申请。")
@@ -146,15 +147,20 @@ def transfer_cancel(*, case_id: int, actor=None, reason: str = "申请人撤销"
     return case
 
 
-def _in_case(partner, payload) -> TransferCase:
+def _case_of(partner, payload, direction: str) -> TransferCase:
+    """The locked case a partner's message is about; 404 to the partner for a letter this center never had."""
     case = (
         TransferCase.objects.select_for_update()
-        .filter(partner=partner, direction=TransferDirection.IN, letter_number=str(payload.get("letter_number", "")))
+        .filter(partner=partner, direction=direction, letter_number=str(payload.get("letter_number", "")))
         .first()
     )
     if case is None:
         raise Refused(404, "unknown letter")
     return case
+
+
+def _in_case(partner, payload) -> TransferCase:
+    return _case_of(partner, payload, TransferDirection.IN)
 
 
 @handles("transfer.received")
@@ -245,14 +251,7 @@ def on_funds(*, partner, payload) -> None:
 
 
 def _out_case(partner, payload) -> TransferCase:
-    case = (
-        TransferCase.objects.select_for_update()
-        .filter(partner=partner, direction=TransferDirection.OUT, letter_number=str(payload.get("letter_number", "")))
-        .first()
-    )
-    if case is None:
-        raise Refused(404, "unknown letter")
-    return case
+    return _case_of(partner, payload, TransferDirection.OUT)
 
 
 @handles("transfer.letter")

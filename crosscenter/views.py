@@ -2,14 +2,14 @@
 partner centers' message endpoint."""
 
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from gjj_portal.access import depositor_required
 from gjj_portal.errors import DomainError
-from gjj_portal.http import posted
+from gjj_portal.http import pdf_response, posted
 
 from . import selectors
 from .forms import TransferInForm
@@ -86,10 +86,4 @@ def joint_detail(request, public_id):
 @depositor_required
 def joint_receipt(request, public_id):
     case = get_object_or_404(JointCase, public_id=public_id, role=Role.ACCEPTANCE, account__user=request.user)
-    return _pdf(selectors.joint_receipt_pdf(case=case), f"{case.number}.pdf")
-
-
-def _pdf(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return pdf_response(selectors.joint_receipt_pdf(case=case), f"{case.number}.pdf")

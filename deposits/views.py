@@ -1,12 +1,12 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from gjj_portal import charts
 from gjj_portal.access import depositor_required
-from gjj_portal.http import hits_allowed
+from gjj_portal.http import hits_allowed, pdf_response
 from gjj_portal.policy import current_policy
 
 from . import selectors, services
@@ -47,12 +47,6 @@ def statement(request):
     return render(request, "deposits/statement.html", context)
 
 
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @depositor_required
 def certificate(request):
     """打印缴存证明 and 结息对账单: the page; a POST issues the document and returns its PDF."""
@@ -77,13 +71,13 @@ def certificate(request):
                 today=today,
             )
             pdf = interest_statement_pdf(issued.snapshot, code=issued.code, verify_url=verify_url)
-            return _pdf_response(pdf, f"interest-statement-{account.grzh}-{settle_on:%Y}.pdf")
+            return pdf_response(pdf, f"interest-statement-{account.grzh}-{settle_on:%Y}.pdf")
         issued = services.certificate_issue(account=account, center_name=policy.center_name, today=today)
         pdf = certificate_pdf(issued.snapshot, code=issued.code, verify_url=verify_url)
     except CertificateUnavailable as exc:
         context["error"] = str(exc)
         return render(request, "deposits/certificate.html", context, status=503)
-    return _pdf_response(pdf, f"deposit-certificate-{account.grzh}.pdf")
+    return pdf_response(pdf, f"deposit-certificate-{account.grzh}.pdf")
 
 
 VERIFY_LOOKUPS_PER_HOUR = 60  # per address: a person checks a few documents; a guesser gets nowhere

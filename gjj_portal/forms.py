@@ -78,3 +78,17 @@ class PortalForm(forms.Form):
     def full_clean(self):
         precise_errors(self)
         super().full_clean()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern): cleans to a list (材料本地上传, 专窗扫描)."""
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data] or single(None, initial)
+        return [single(data, initial)]

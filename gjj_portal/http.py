@@ -21,3 +21,15 @@ def hits_allowed(key: str, *, limit: int, seconds: int) -> bool:
         return cache.incr(key) <= limit
     except ValueError:  # expired between add and incr
         return True
+
+
+def pdf_response(data: bytes, filename: str):
+    """A PDF to download under `filename` (Chinese names too: RFC 5987, with an ASCII fallback)."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type="application/pdf")
+    fallback = filename.encode("ascii", "ignore").decode() or "document.pdf"
+    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -2,7 +2,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +9,7 @@ from django.utils import timezone
 from gjj_portal import charts
 from gjj_portal.access import depositor_required
 from gjj_portal.errors import DomainError
-from gjj_portal.http import posted
+from gjj_portal.http import pdf_response, posted
 from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy, loan_rate_on
 
@@ -95,9 +94,7 @@ def settlement_certificate(request):
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(f"{reverse('loans:info')}?contract={contract.contract_no}")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="loan-settled-{contract.contract_no}.pdf"'
-    return response
+    return pdf_response(pdf, f"loan-settled-{contract.contract_no}.pdf")
 
 
 @guarded("prepayment")

@@ -6,7 +6,7 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 
-from gjj_portal.forms import PortalForm
+from gjj_portal.forms import MultipleFileField, MultipleFileInput, PortalForm
 from gjj_portal.policy import PolicySnapshot
 
 from . import rules
@@ -222,20 +222,6 @@ class LoanWithdrawalForm(PayeeForm):
         ):
             self.add_error("amount", problem)
         return cleaned
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern): cleans to a list."""
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data] or single(None, initial)
-        return [single(data, initial)]
 
 
 class MaterialUploadForm(PortalForm):

@@ -125,6 +125,11 @@ def test_depositor_reaches_every_section_by_tapping(walker, width, height):
     page.get_by_role("button", name="提交申请").click()
     page.get_by_test_id("transfer-status").wait_for()
     walk.check("转移接续-letter")
+    page.get_by_role("button", name="撤销联系函").click()  # allowed at 01 only, and it is 01 here
+    page.get_by_text("已撤销。").wait_for()
+    assert page.get_by_test_id("transfer-status").inner_text() == "05 转入撤销办结"
+    assert page.get_by_role("button", name="撤销联系函").count() == 0
+    walk.check("转移接续-cancelled")
     open_section(page, "修改密码")
     walk.check("修改密码")
     # 关闭音效: the chime is off for this person (remembered on the account), and the button says how to undo it.

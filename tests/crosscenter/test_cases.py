@@ -246,7 +246,6 @@ def test_other_peoples_cases_are_404(client, depositor, other_depositor):
     client.force_login(other_depositor)
     assert client.get(reverse("crosscenter:transfer_detail", args=[case.public_id])).status_code == 404
     assert client.post(reverse("crosscenter:transfer_cancel", args=[case.public_id])).status_code == 404
-    assert joint  # imported for the module's handlers
 
 
 def test_remote_loan_for_a_depositor_with_no_online_account_is_reviewed_and_paid_here(
