@@ -12,4 +12,5 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && chown -R gjj /app/private_media /app/bank_files
 USER gjj
 EXPOSE 8000
-CMD ["gunicorn", "gjj_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+# Workers, bind address and timeout: gunicorn.conf.py.
+CMD ["gunicorn", "gjj_portal.wsgi:application"]

@@ -1,0 +1,12 @@
+"""gunicorn's settings for the portal. gunicorn reads ./gunicorn.conf.py by itself, so the image, compose and
+the page benchmark (benchmarks/pages.py) serve with the same ones; flags on the command line win.
+
+Workers: gunicorn's own rule, two per core plus one (GUNICORN_WORKERS to change it). A page waits on
+PostgreSQL and Redis several times; with more workers than cores another request runs meanwhile."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
+timeout = 60

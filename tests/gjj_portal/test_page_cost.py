@@ -1,0 +1,79 @@
+"""What every personal page pays (#14, faster pages): the person, the account and its employer in one
+query; the inbox counted once; links without arguments reversed once per process; one Redis client
+per pool. benchmarks/pages.py measures the effect; these keep its causes from coming undone."""
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.template import Context, Template
+from django.test import override_settings
+from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+from gjj_portal.templatetags import memo_url
+
+PAGES_AND_QUERIES = [  # session in Redis; the rest: person+account+employer, inbox counts, the page's own
+    ("/", 7),
+    ("/statement/", 6),
+    ("/profile/", 2),
+    ("/messages/", 3),
+    ("/withdrawals/mine/", 5),
+    ("/loans/", 3),
+]
+
+
+@pytest.mark.parametrize(("path", "most"), PAGES_AND_QUERIES)
+def test_a_personal_page_runs_few_queries(client, depositor, path, most, django_assert_max_num_queries):
+    client.force_login(depositor, backend="accounts.backends.DepositorBackend")
+    client.get(path)  # the policy is cached after the first page
+    with django_assert_max_num_queries(most):
+        answer = client.get(path)
+    assert answer.status_code == 200
+    assert depositor.account.grzh in answer.content.decode() or path != "/"
+
+
+def test_the_header_shows_the_account_and_employer_read_with_the_person(client, depositor):
+    client.force_login(depositor, backend="accounts.backends.DepositorBackend")
+    page = client.get("/profile/").content.decode()
+    assert depositor.account.grzh in page and depositor.account.employer.name in page
+
+
+def test_a_remembered_link_is_the_link_reverse_gives(rf):
+    memo_url._reversed.clear()
+    request = rf.get("/")
+    template = Template("{% url 'home' %}|{% url 'deposits:statement' %}|{% url 'messages_center:detail' pk %}")
+    one, two = uuid.uuid4(), uuid.uuid4()
+    first = template.render(Context({"request": request, "pk": one}))
+    again = template.render(Context({"request": request, "pk": two}))
+    assert first == f"{reverse('home')}|{reverse('deposits:statement')}|{reverse('messages_center:detail', args=[one])}"
+    assert again.endswith(reverse("messages_center:detail", args=[two])), "links with arguments are not remembered"
+    assert ("home", None, "/", "gjj_portal.urls") in memo_url._reversed
+
+
+def test_a_remembered_link_follows_the_script_prefix_and_the_urlconf(rf):
+    template = Template("{% url 'deposits:statement' %}")
+    set_script_prefix("/gjj/")
+    try:
+        assert template.render(Context({})) == "/gjj/statement/"
+    finally:
+        clear_script_prefix()
+    assert template.render(Context({})) == "/statement/"
+    with override_settings(ROOT_URLCONF="benchmarks.site.urls"):
+        assert not memo_url._reversed, "a new URLconf forgets what was remembered"
+        assert template.render(Context({})) == "/statement/"
+
+
+def test_a_link_that_does_not_exist_still_fails():
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        Template("{% url 'no-such-page' %}").render(Context({}))
+
+
+def test_the_cache_keeps_one_redis_client_per_pool():
+    backend = cache._cache
+    if not hasattr(backend, "_clients"):
+        pytest.skip("the tests' cache is not Redis")
+    assert backend.get_client() is backend.get_client(write=True)
+    cache.set("gjj:test:client", 1)
+    assert cache.get("gjj:test:client") == 1
