@@ -16,6 +16,7 @@ from django.utils.html import conditional_escape
 
 register = Library()
 _reversed: dict[tuple, str] = {}
+_WHERE = "gjj_url_where"
 
 
 class MemoURLNode(URLNode):
@@ -23,14 +24,21 @@ class MemoURLNode(URLNode):
         name = self.view_name.var
         if self.args or self.kwargs or self.asvar or self.view_name.filters or not isinstance(name, str):
             return super().render(context)
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None)
-        if current_app is None:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        key = (name, current_app, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        where = context.render_context.get(_WHERE)  # asked once per template, not once per link
+        if where is None:
+            request = getattr(context, "request", None)
+            current_app = getattr(request, "current_app", None)
+            if current_app is None:
+                current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+            where = context.render_context[_WHERE] = (
+                current_app,
+                get_script_prefix(),
+                get_urlconf() or settings.ROOT_URLCONF,
+            )
+        key = (name, *where)
         url = _reversed.get(key)
         if url is None:
-            url = _reversed[key] = reverse(name, current_app=current_app)
+            url = _reversed[key] = reverse(name, current_app=where[0])
         return conditional_escape(url) if context.autoescape else url
 
 

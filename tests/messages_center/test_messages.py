@@ -79,3 +79,31 @@ def test_my_applications_tab_lists_business_status_and_opinion(client_zw, deposi
     withdrawal_reject(application_id=application.pk, reviewer=reviewer, opinion="材料不全")
     page = client_zw.get(reverse("messages_center:mine")).content.decode()
     assert "租房提取" in page and "审核不通过" in page and "材料不全" in page and application.number in page
+
+
+def test_the_counts_every_page_shows_equal_the_orm_aggregate(depositor, other_depositor):
+    """inbox_counts is SQL written once (it runs on every page); the ORM's aggregate is the reference."""
+    import random
+
+    from django.utils import timezone
+
+    from messages_center.selectors import inbox_counts, inbox_counts_orm
+
+    rng = random.Random(14)
+    for n in range(40):
+        kind = rng.choice([Message.Kind.NOTICE, Message.Kind.TODO])
+        Message.objects.create(
+            recipient=rng.choice([depositor, other_depositor]),
+            kind=kind,
+            business="提取",
+            title=f"第{n}条",
+            key=f"k{n}",
+            body="",
+            read_at=timezone.now() if rng.random() < 0.4 else None,
+            done_at=timezone.now() if kind == Message.Kind.TODO and rng.random() < 0.5 else None,
+            deleted_at=timezone.now() if rng.random() < 0.15 else None,
+        )
+    for user in (depositor, other_depositor):
+        user.refresh_from_db()  # forget the counts remembered for the request
+        expected = inbox_counts_orm(user=user)
+        assert inbox_counts(user=user) == expected and sum(expected.values()) > 0
