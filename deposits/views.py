@@ -37,10 +37,11 @@ def statement(request):
     page = chart = None
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        entries = selectors.account_entries_between(account=account, start=start, end=end)
+        # At most two years of one account (a few dozen entries): read once for the page, its count and the chart.
+        entries = list(selectors.account_entries_between(account=account, start=start, end=end))
         page = Paginator(entries, 20).get_page(request.GET.get("page"))
         opening = selectors.account_balance_on(account=account, day=start.fromordinal(start.toordinal() - 1))
-        movements = sorted(entries.values_list("occurred_on", "amount"))
+        movements = sorted((entry.occurred_on, entry.amount) for entry in entries)
         chart = charts.line_chart(charts.balance_series(opening=opening, movements=movements, start=start, end=end))
     query = f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
     context = {"account": account, "form": form, "page": page, "chart": chart, "query": query}

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.shortcuts import get_object_or_404
 from django.utils.module_loading import import_string
 
@@ -54,8 +54,10 @@ def home_tasks(*, user, latest: int = 3) -> dict:
     """个人任务管理 on the home page (seed 004 §1.3): the four lists' counts, in one query, and the newest
     open items (待办 first: a 补件 request must not hide behind a number)."""
     counts = {**inbox_counts(user=user), "mine": initiated_by(user=user).count()}
-    todos = list(Message.objects.of_user(user).open_todos().order_by("-created_at")[:latest])
-    notices = list(
-        Message.objects.of_user(user).unread_notices().order_by("-created_at")[: max(latest - len(todos), 0)]
-    )
-    return {"counts": counts, "todos": todos, "notices": notices}
+    newest = list(
+        Message.objects.of_user(user)
+        .filter(Q(kind=Message.Kind.TODO, done_at__isnull=True) | Q(kind=Message.Kind.NOTICE, read_at__isnull=True))
+        .order_by(Case(When(kind=Message.Kind.TODO, then=0), default=1), "-created_at")[:latest]
+    )  # one query: the open 待办 first, then unread notices, newest first in each
+    todos = [m for m in newest if m.kind == Message.Kind.TODO]
+    return {"counts": counts, "todos": todos, "notices": [m for m in newest if m.kind == Message.Kind.NOTICE]}

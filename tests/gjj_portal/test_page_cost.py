@@ -13,8 +13,8 @@ from django.urls import clear_script_prefix, reverse, set_script_prefix
 from gjj_portal.templatetags import memo_url
 
 PAGES_AND_QUERIES = [  # session in Redis; the rest: person+account+employer, inbox counts, the page's own
-    ("/", 7),
-    ("/statement/", 6),
+    ("/", 6),
+    ("/statement/", 4),
     ("/profile/", 2),
     ("/messages/", 3),
     ("/withdrawals/mine/", 5),
