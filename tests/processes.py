@@ -169,6 +169,7 @@ class Server:
     url: str
     log: Path
     certificate: Path
+    process: subprocess.Popen | None = None
 
     def session(self) -> requests.Session:
         """An HTTP client that trusts this server's certificate and keeps cookies, like a browser."""
@@ -178,12 +179,14 @@ class Server:
         return http
 
 
-@pytest.fixture
-def production_server(transactional_db, production_static, tls_certificate, tmp_path):
-    """gunicorn serving the production build on the test database (see the module docstring)."""
+@pytest.fixture(scope="session")
+def _production_gunicorn(django_db_setup, production_static, tls_certificate, tmp_path_factory):
+    """One gunicorn for the whole run (starting one took seconds per test). It keeps nothing between tests:
+    database connections close after each request (CONN_MAX_AGE=0), the test database is emptied after each
+    test, and its cache is the tests' Redis database, which every test starts by clearing."""
     cert, key = tls_certificate
     port = _free_port()
-    log = tmp_path / "gunicorn.log"
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     env = production_env(
         DJANGO_STATIC_ROOT=str(production_static),
         # Automated browsers answer the image captcha with PASSED (README); the system check warns.
@@ -225,6 +228,13 @@ def production_server(transactional_db, production_static, tls_certificate, tmp_
 
     wait_for(up, timeout=60, what="gunicorn")
     assert proc.poll() is None, f"gunicorn died:\n{log.read_text()[-3000:]}"
-    yield Server(url=url, log=log, certificate=cert)
+    yield Server(url=url, log=log, certificate=cert, process=proc)
     _stop([proc])
+
+
+@pytest.fixture
+def production_server(transactional_db, _production_gunicorn):
+    """gunicorn serving the production build on the test database (see the module docstring)."""
+    assert _production_gunicorn.process.poll() is None, _production_gunicorn.log.read_text()[-3000:]
+    yield _production_gunicorn
     connection.close()
