@@ -100,6 +100,20 @@ def test_dockerfile_and_compose_run_what_this_test_proves():
     assert "manage.py migrate --noinput" in compose and "gunicorn gjj_portal.wsgi:application" in compose
     for service in ("worker:", "beat:", "postgres:", "redis:"):
         assert service in compose
+    # Both leave workers, bind and timeout to gunicorn.conf.py, which gunicorn reads from the working directory.
+    assert "--workers" not in dockerfile and "--workers" not in compose
+
+
+def test_gunicorn_conf_gives_two_workers_per_core_plus_one_unless_told(monkeypatch):
+    import multiprocessing
+    import runpy
+
+    monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["workers"] == 2 * multiprocessing.cpu_count() + 1 and conf["timeout"] == 60
+    assert conf["bind"] == "0.0.0.0:8000"
+    monkeypatch.setenv("GUNICORN_WORKERS", "3")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 3
 
 
 def test_a_million_row_xlsx_is_refused_by_the_production_build_within_the_reading_budget(production_server, demo_world):
