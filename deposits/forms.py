@@ -13,9 +13,13 @@ def default_range(today: date) -> tuple[date, date]:
     return month_start(today, -11), today
 
 
+DATE_ATTRS = {"type": "date", "class": "form-control"}
+
+
 class StatementRangeForm(PortalForm):
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
-    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    # A date input only takes YYYY-MM-DD; the Chinese locale's format (2025/12/01) left it empty on screen.
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(format="%Y-%m-%d", attrs=DATE_ATTRS))
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(format="%Y-%m-%d", attrs=DATE_ATTRS))
 
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,7 +25,11 @@ def test_panel_profile_and_a_date_range_query(page):
     page.get_by_role("heading", name="个人基本信息").wait_for()
     assert "2101**********1237" in page.content() and "210102199001011237" not in page.content()
     open_section(page, "缴存支取信息")
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    # The default range (the last 12 months) is shown in the date inputs, not left blank.
+    assert page.get_by_label("结束日期").input_value() == today.isoformat()
+    assert page.get_by_label("开始日期").input_value().endswith("-01")
+    year = today.year
     page.get_by_label("开始日期").fill(f"{year}-01-01")
     page.get_by_label("结束日期").fill(f"{year}-06-30")
     page.get_by_role("button", name="查询").click()

@@ -36,6 +36,8 @@ def test_statement_defaults_to_the_last_twelve_months(client_zw):
     assert response.context["chart"] is not None
     assert "余额变化" in response.content.decode()
     assert response.context["form"].initial == {} and today.strftime("%Y-%m-%d") in response.context["query"]
+    # The date inputs show the range in the only format a date input takes.
+    assert f'name="end" value="{today:%Y-%m-%d}"' in response.content.decode()
 
 
 def test_statement_for_a_chosen_range_pages_through_the_entries(client_zw):
