@@ -26,20 +26,26 @@ class MemoURLNode(URLNode):
             return super().render(context)
         where = context.render_context.get(_WHERE)  # asked once per template, not once per link
         if where is None:
-            request = getattr(context, "request", None)
-            current_app = getattr(request, "current_app", None)
-            if current_app is None:
-                current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-            where = context.render_context[_WHERE] = (
-                current_app,
-                get_script_prefix(),
-                get_urlconf() or settings.ROOT_URLCONF,
-            )
-        key = (name, *where)
-        url = _reversed.get(key)
-        if url is None:
-            url = _reversed[key] = reverse(name, current_app=where[0])
+            where = context.render_context[_WHERE] = where_of(getattr(context, "request", None))
+        url = remembered_reverse(name, where)
         return conditional_escape(url) if context.autoescape else url
+
+
+def where_of(request) -> tuple:
+    """What reverse() depends on besides the name: the current application, the script prefix, the URLconf."""
+    current_app = getattr(request, "current_app", None)
+    if current_app is None:
+        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    return (current_app, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+def remembered_reverse(name: str, where: tuple) -> str:
+    """reverse(name) without arguments, once per process for each `where` (also the Jinja2 layout's url())."""
+    key = (name, *where)
+    url = _reversed.get(key)
+    if url is None:
+        url = _reversed[key] = reverse(name, current_app=where[0])
+    return url
 
 
 @register.tag

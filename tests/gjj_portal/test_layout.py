@@ -1,0 +1,78 @@
+"""The layout around every page is Jinja2 (jinja2/layout.html, gjj_portal/jinja_env.py); templates/base.html
+hands a Django page's blocks to it. These hold what a page relied on when the layout was a Django template."""
+
+import re
+
+from django.template import engines
+from django.template.loader import render_to_string
+from django.test import override_settings
+from django.urls import reverse
+
+from gjj_portal.templatetags.layout import csrf_input
+
+
+def test_a_page_and_its_layout_post_with_the_same_csrf_token(client, depositor):
+    client.force_login(depositor, backend="accounts.backends.DepositorBackend")
+    page = client.get(reverse("loans:calculator")).content.decode()  # forms in the page and in the header
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    assert len(re.findall(r'name="csrfmiddlewaretoken"', page)) >= 4
+    assert len(tokens) == 1, "one masked token per page, as {% csrf_token %} gave"
+
+
+def test_the_blocks_of_a_page_land_in_the_layout(client, depositor):
+    client.force_login(depositor, backend="accounts.backends.DepositorBackend")
+    page = client.get(reverse("deposits:profile")).content.decode()
+    assert "<title>个人基本信息 - " in page
+    main = page.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    assert '<h1 class="h5 mb-3">个人基本信息</h1>' in main, "the content block is inside <main>"
+    assert 'class="nav-link active" href="/profile/"' in page.replace("nav-link active ", "nav-link active"), (
+        "the menu marks the page"
+    )
+
+
+def test_a_page_for_nobody_has_the_public_layout(client, policy):
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert "个人网上服务大厅" in page and 'id="gjj-menu"' not in page
+    assert page.count('<main id="main"') == 1
+
+
+def test_a_depositor_on_a_missing_page_gets_the_layout_without_a_menu_mark(client, depositor):
+    client.force_login(depositor, backend="accounts.backends.DepositorBackend")
+    answer = client.get("/no-such-page/")
+    assert answer.status_code == 404
+    assert 'id="gjj-menu"' in answer.content.decode() and "nav-link active" not in answer.content.decode()
+
+
+def test_a_page_rendered_without_a_request_still_renders(policy):
+    html = render_to_string("closed.html", {})  # e.g. a page built outside a request: no menu mark, no next
+    assert "</html>" in html
+
+
+def test_messages_show_above_the_page(client, depositor):
+    client.force_login(depositor, backend="accounts.backends.DepositorBackend")
+    answer = client.post(reverse("accounts:display"), {"set": "sound_on", "next": "/profile/"}, follow=True)
+    assert answer.status_code == 200
+    assert 'data-sound="' in answer.content.decode(), "the layout reads the choice just saved"
+
+
+def test_jinja_url_and_static_match_django():
+    env = engines["jinja2"].env
+    out = env.from_string(
+        "{{ url('home') }}|{{ url('messages_center:detail', '00000000-0000-0000-0000-000000000000') }}"
+    )
+    assert out.render() == "/|" + reverse("messages_center:detail", args=["00000000-0000-0000-0000-000000000000"])
+    with override_settings(STATIC_URL="/s/"):
+        assert env.from_string("{{ static('css/portal.css') }}").render() == "/s/css/portal.css"
+
+
+def test_csrf_input_is_what_the_django_tag_writes():
+    assert csrf_input("NOTPROVIDED") == "" and csrf_input(None) == ""
+    assert csrf_input('a"b') == '<input type="hidden" name="csrfmiddlewaretoken" value="a&quot;b">'
+
+
+def test_the_layout_escapes_what_people_typed(client, depositor):
+    depositor.full_name = "<b>张</b>"
+    depositor.save(update_fields=["full_name"])
+    client.force_login(depositor, backend="accounts.backends.DepositorBackend")
+    page = client.get(reverse("deposits:profile")).content.decode()
+    assert "&lt;b&gt;张&lt;/b&gt;" in page and "<b>张</b>" not in page
