@@ -9,9 +9,13 @@ page's whole context (the context processors' values included) and the page's CS
 forms and the page's carry the same one.
 """
 
+from typing import cast
+
 from django import template
 from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from markupsafe import Markup
 
 register = template.Library()
@@ -27,15 +31,25 @@ class LayoutNode(template.Node):
         self.public_nodes = public_nodes
 
     def render(self, context):
-        values = context.flatten()
+        values = jinja_context(context)
         values.update(
             # NodeList.render gives SafeStrings, whose __html__ tells Jinja2 they are escaped already
             dtl_title=self.title_nodes.render(context),
             dtl_content=self.content_nodes.render(context),
             dtl_public_content=self.public_nodes.render(context),
-            csrf_input=csrf_input(context.get("csrf_token")),
         )
-        return engines["jinja2"].env.get_template("layout.html").render(values)
+        return jinja_template("layout.html").render(values)
+
+
+def jinja_template(name: str):
+    return cast(Jinja2, engines["jinja2"]).env.get_template(name)
+
+
+def jinja_context(context) -> dict:
+    """A Django template's context for a Jinja2 template: every value, and the page's CSRF field."""
+    values = context.flatten()
+    values["csrf_input"] = csrf_input(context.get("csrf_token"))
+    return values
 
 
 def csrf_input(token) -> Markup:
@@ -43,6 +57,12 @@ def csrf_input(token) -> Markup:
     if not token or token == _NOT_PROVIDED:
         return Markup("")
     return Markup('<input type="hidden" name="csrfmiddlewaretoken" value="{}">').format(conditional_escape(token))
+
+
+@register.simple_tag(takes_context=True)
+def jinja_include(context, name: str):
+    """A Jinja2 part shared with Jinja2 pages (e.g. loans/_tabs.html), in a Django page, with its context."""
+    return mark_safe(jinja_template(name).render(jinja_context(context)))  # noqa: S308 — escaped by Jinja2
 
 
 @register.tag

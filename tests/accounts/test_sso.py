@@ -33,7 +33,7 @@ def sign_in(client, provider, claims):
 def test_a_depositor_signs_in_with_the_government_account_matched_by_id_number(client, provider, depositor):
     response = sign_in(client, provider, {"sub": "gov-001", "id_card_no": depositor.id_number, "name": "张伟"})
     assert response.status_code == 302
-    assert client.get(reverse("home")).context["user"] == depositor
+    assert client.get(reverse("home")).wsgi_request.user == depositor
 
 
 def test_a_known_but_unregistered_depositor_is_linked_on_first_sign_in(client, provider, colleague):  # noqa: F811
