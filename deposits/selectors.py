@@ -7,6 +7,7 @@ from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from gjj_portal.months import month_index, period_index
+from gjj_portal.sql import fetch_models, fetch_value
 
 from .models import EntryKind, LedgerEntry, PersonalAccount
 
@@ -38,16 +39,30 @@ def account_continuous_deposit_months(*, account: PersonalAccount, today: date) 
     return count
 
 
-def account_recent_entries(*, account: PersonalAccount, limit: int = 10):
-    return LedgerEntry.objects.for_account(account)[:limit]
+# The home page and 缴存支取信息 read these on every visit: SQL written once (gjj_portal/sql.py), in the order
+# of LedgerEntry.objects.for_account (newest first); tests hold them equal to the ORM's queries.
+def account_recent_entries(*, account: PersonalAccount, limit: int = 10) -> list[LedgerEntry]:
+    return fetch_models(
+        LedgerEntry,
+        "SELECT * FROM deposits_ledgerentry WHERE account_id = %s ORDER BY occurred_on DESC, id DESC LIMIT %s",
+        [account.pk, limit],
+    )
 
 
-def account_entries_between(*, account: PersonalAccount, start: date, end: date):
-    return LedgerEntry.objects.for_account(account).filter(occurred_on__range=(start, end))
+def account_entries_between(*, account: PersonalAccount, start: date, end: date) -> list[LedgerEntry]:
+    return fetch_models(
+        LedgerEntry,
+        "SELECT * FROM deposits_ledgerentry WHERE account_id = %s AND occurred_on BETWEEN %s AND %s"
+        " ORDER BY occurred_on DESC, id DESC",
+        [account.pk, start, end],
+    )
 
 
-def account_balance_on(*, account: PersonalAccount, day: date):
-    return LedgerEntry.objects.filter(account=account, occurred_on__lte=day).aggregate(s=Sum("amount"))["s"] or 0
+def account_balance_on(*, account: PersonalAccount, day: date) -> Decimal:
+    return fetch_value(
+        "SELECT coalesce(sum(amount), 0) FROM deposits_ledgerentry WHERE account_id = %s AND occurred_on <= %s",
+        [account.pk, day],
+    )
 
 
 def account_ledger_sum(*, account: PersonalAccount):

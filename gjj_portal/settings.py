@@ -216,6 +216,7 @@ GJJ_IMPORT_MAX_ROWS = env.int("GJJ_IMPORT_MAX_ROWS", default=500_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # 我发起的 in the message center: the selector (of the app that owns applications) listing a person's own.
 GJJ_INITIATED_BY = "withdrawals.selectors.applications_of_user"
+GJJ_INITIATED_COUNT = "withdrawals.selectors.application_count_of_user"
 # Functions the Jinja2 pages call by name (gjj_portal/jinja_env.py): 我发起的 lists the person's 跨省通办 cases.
 GJJ_TEMPLATE_GLOBALS = {"cross_cases_of": "crosscenter.selectors.cases_of_user"}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

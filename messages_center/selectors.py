@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, Q, When
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.module_loading import import_string
+
+from gjj_portal.sql import fetch_models
 
 from .models import Message
 
@@ -50,14 +52,21 @@ def inbox_counts_orm(*, user) -> dict:
     )
 
 
+# The open 待办 first, then unread notices, newest first in each; SQL written once (gjj_portal/sql.py), as
+# Message.objects.of_user(user).filter(open).order_by(Case(When(kind=todo, then=0), default=1), "-created_at", "-id").
+_NEWEST_OPEN_SQL = (
+    "SELECT * FROM messages_center_message WHERE recipient_id = %s AND deleted_at IS NULL"
+    " AND ((kind = %s AND done_at IS NULL) OR (kind = %s AND read_at IS NULL))"
+    " ORDER BY kind = %s DESC, created_at DESC, id DESC LIMIT %s"
+)
+
+
 def home_tasks(*, user, latest: int = 3) -> dict:
     """个人任务管理 on the home page (seed 004 §1.3): the four lists' counts, in one query, and the newest
     open items (待办 first: a 补件 request must not hide behind a number)."""
-    counts = {**inbox_counts(user=user), "mine": initiated_by(user=user).count()}
-    newest = list(
-        Message.objects.of_user(user)
-        .filter(Q(kind=Message.Kind.TODO, done_at__isnull=True) | Q(kind=Message.Kind.NOTICE, read_at__isnull=True))
-        .order_by(Case(When(kind=Message.Kind.TODO, then=0), default=1), "-created_at")[:latest]
-    )  # one query: the open 待办 first, then unread notices, newest first in each
+    counts = {**inbox_counts(user=user), "mine": import_string(settings.GJJ_INITIATED_COUNT)(user=user)}
+    newest = fetch_models(
+        Message, _NEWEST_OPEN_SQL, [user.pk, Message.Kind.TODO, Message.Kind.NOTICE, Message.Kind.TODO, latest]
+    )
     todos = [m for m in newest if m.kind == Message.Kind.TODO]
     return {"counts": counts, "todos": todos, "notices": [m for m in newest if m.kind == Message.Kind.NOTICE]}

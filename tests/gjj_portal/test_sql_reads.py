@@ -1,0 +1,149 @@
+"""The reads written once as SQL for the pages every depositor opens (gjj_portal/sql.py, #14) answer what the
+ORM queries they replace answer: the same rows, in the same order, as the same model objects. Each case
+has rows made to catch a wrong filter (another person's, deleted, read, paid) or a wrong order (ties)."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db.models import Case, Q, Sum, When
+from django.utils import timezone
+
+from crosscenter import transfer
+from crosscenter.models import JointCase, Role, TransferCase, TransferDirection
+from crosscenter.selectors import cases_of_user
+from deposits.models import EntryKind, LedgerEntry
+from deposits.selectors import account_balance_on, account_entries_between, account_recent_entries
+from deposits.services import account_lock, ledger_post
+from gjj_portal.sql import fetch_models
+from loans.models import Instalment
+from loans.selectors import contracts_of_user, loans_overview, unpaid_instalments
+from messages_center.models import Message
+from messages_center.selectors import home_tasks
+from tests.crosscenter.helpers import partner_with_key
+from tests.loans.conftest import make_contract
+from withdrawals.models import WithdrawalApplication, WithdrawalKind
+from withdrawals.selectors import application_count_of_user, applications_of_user
+
+
+def ids(rows):
+    return [row.pk for row in rows]
+
+
+def test_the_entries_are_the_orms(depositor, other_depositor, today):
+    assert LedgerEntry.objects.filter(account=depositor.account).count() > 12  # the fixture's history
+    assert LedgerEntry.objects.filter(account=other_depositor.account).exists()
+    same_day = LedgerEntry.objects.filter(account=depositor.account).order_by("-occurred_on").first().occurred_on
+    for n in range(3):  # ties on the day: the order falls back to the id, newest first
+        ledger_post(
+            account=account_lock(account_id=depositor.account.pk),
+            kind=EntryKind.INTEREST,
+            amount=Decimal("1.01"),
+            reference=f"T{n}",
+            occurred_on=same_day,
+        )
+    account = depositor.account
+    for limit in (1, 5, 10, 100):
+        assert ids(account_recent_entries(account=account, limit=limit)) == ids(
+            LedgerEntry.objects.for_account(account)[:limit]
+        )
+    for start, end in [(today - timedelta(days=365), today), (today - timedelta(days=3000), today), (today, today)]:
+        sql = account_entries_between(account=account, start=start, end=end)
+        orm = list(LedgerEntry.objects.for_account(account).filter(occurred_on__range=(start, end)))
+        assert ids(sql) == ids(orm)
+        assert [(e.amount, e.balance_after, e.occurred_on, e.kind, e.get_kind_display()) for e in sql] == [
+            (e.amount, e.balance_after, e.occurred_on, e.kind, e.get_kind_display()) for e in orm
+        ]
+    for day in [today - timedelta(days=5000), same_day - timedelta(days=1), same_day, today]:
+        orm = LedgerEntry.objects.filter(account=account, occurred_on__lte=day).aggregate(s=Sum("amount"))["s"] or 0
+        assert account_balance_on(account=account, day=day) == orm
+        assert isinstance(account_balance_on(account=account, day=day), Decimal)
+
+
+def test_the_home_pages_open_messages_are_the_orms(depositor, other_depositor):
+    rng = random.Random(14)
+    now = timezone.now()
+    for n in range(40):
+        Message.objects.create(
+            recipient=rng.choice([depositor, depositor, other_depositor]),
+            kind=rng.choice([Message.Kind.NOTICE, Message.Kind.TODO]),
+            business="测试",
+            title=f"第{n}条",
+            body="-",
+            key=f"k{n}",  # one open 待办 per key
+            read_at=rng.choice([None, now]),
+            done_at=rng.choice([None, None, now]),
+            deleted_at=rng.choice([None, None, None, now]),
+        )
+    Message.objects.filter(recipient=depositor).update(created_at=now)  # every one a tie but for the id
+    Message.objects.filter(recipient=depositor, pk__in=ids(Message.objects.all()[:9])).update(
+        created_at=now - timedelta(hours=1)
+    )
+    orm = list(
+        Message.objects.of_user(depositor)
+        .filter(Q(kind=Message.Kind.TODO, done_at__isnull=True) | Q(kind=Message.Kind.NOTICE, read_at__isnull=True))
+        .order_by(Case(When(kind=Message.Kind.TODO, then=0), default=1), "-created_at", "-id")
+    )
+    for latest in (1, 3, 50):
+        depositor.__dict__.pop("_gjj_inbox_counts", None)
+        tasks = home_tasks(user=depositor, latest=latest)
+        assert ids(tasks["todos"] + tasks["notices"]) == ids(orm[:latest])
+
+
+def test_the_home_pages_loans_are_the_orms(depositor, other_depositor, today):
+    first = make_contract(depositor.account, contract_no="JK-B")
+    second = make_contract(other_depositor.account, contract_no="JK-A", disbursed_on=None)  # not disbursed
+    second.co_borrower = depositor.account
+    second.save(update_fields=["co_borrower"])
+    make_contract(other_depositor.account, contract_no="JK-C")  # someone else's alone
+    Instalment.objects.filter(contract=first, period__lte=2).update(state=Instalment.State.PAID)
+    orm = [{"contract": c, "next": unpaid_instalments(contract=c).first()} for c in contracts_of_user(user=depositor)]
+    sql = loans_overview(user=depositor)
+    assert [(r["contract"].pk, r["next"] and r["next"].pk) for r in sql] == [
+        (r["contract"].pk, r["next"] and r["next"].pk) for r in orm
+    ]
+    assert sql[1]["next"].period == 3 and sql[0]["next"] is None  # JK-A has no schedule yet
+    assert loans_overview(user=depositor)[1]["contract"].get_status_display()
+
+
+def test_my_applications_are_the_orms(depositor, other_depositor):
+    now = timezone.now()
+    for n, (user, minutes) in enumerate([(depositor, 5), (depositor, 5), (other_depositor, 1), (depositor, 9)]):
+        made = WithdrawalApplication.objects.create(
+            applicant=user,
+            account=user.account,
+            kind=WithdrawalKind.RENT,
+            amount=Decimal(100 + n),
+            bank="建设银行",
+            card_number="6217000040004444",
+        )
+        WithdrawalApplication.objects.filter(pk=made.pk).update(created_at=now - timedelta(minutes=minutes))  # a tie
+    for user in (depositor, other_depositor):
+        orm = list(WithdrawalApplication.objects.of_user(user).order_by("-created_at", "-id"))
+        assert ids(applications_of_user(user=user)) == ids(orm)
+        assert application_count_of_user(user=user) == len(orm)
+    assert [a.amount for a in applications_of_user(user=depositor)] == [Decimal(101), Decimal(100), Decimal(103)]
+
+
+def test_cross_cases_are_the_orms(depositor, other_depositor):
+    partner, _private = partner_with_key()
+    for account in (depositor.account, other_depositor.account):  # one open transfer-in a person
+        transfer.transfer_in_start(account=account, partner=partner)
+    cases = cases_of_user(user=depositor)
+    assert ids(cases["transfers"]) == ids(
+        TransferCase.objects.filter(direction=TransferDirection.IN, account__user=depositor).order_by(
+            "-created_at", "-id"
+        )
+    )
+    assert len(cases["transfers"]) == 1 and cases["transfers"][0].partner.name == partner.name
+    assert ids(cases["joint"]) == ids(JointCase.objects.filter(role=Role.ACCEPTANCE, account__user=depositor))
+
+
+def test_fetch_models_defers_what_it_was_not_given_and_refuses_a_stranger(depositor):
+    [entry] = fetch_models(LedgerEntry, "SELECT id, amount FROM deposits_ledgerentry ORDER BY id LIMIT 1", [])
+    assert entry.get_deferred_fields() >= {"memo", "balance_after"}
+    assert entry.balance_after == LedgerEntry.objects.order_by("id").first().balance_after  # loaded on first use
+    with pytest.raises(ValueError, match="no column"):
+        fetch_models(LedgerEntry, "SELECT 1 AS nonsense", [])
+    assert fetch_models(LedgerEntry, "SELECT * FROM deposits_ledgerentry WHERE id = -1", []) == []
