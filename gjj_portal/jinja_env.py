@@ -6,6 +6,7 @@ themselves stay Django templates: templates/base.html hands its blocks to this l
 (gjj_portal/templatetags/layout.py), so the layout has one source whichever language a page is in.
 """
 
+import datetime
 from functools import lru_cache
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.templatetags.static import static as django_static
 from django.utils.module_loading import import_string
+from django.utils.timezone import template_localtime
 
 from jinja2 import Environment, pass_context
 
@@ -51,6 +53,15 @@ def csrf_once(request) -> dict:
     return {"csrf_input": csrf_input(get_token(request))}
 
 
+def date(value, arg=None):
+    """Django's `date` filter as a Django template applies it: a moment in the center's time zone (Django's
+    template engine converts it before the filter runs). A day (not a moment) as Y-m-d is its ISO form,
+    which Django's formatter takes ~20 µs to write (明细 tables show a dozen or more a page)."""
+    if arg == "Y-m-d" and type(value) is datetime.date:
+        return value.isoformat()
+    return defaultfilters.date(template_localtime(value), arg)
+
+
 def years(months) -> int:
     """贷款年限: months in whole years, rounded as `{% widthratio months 12 1 %}` rounds."""
     return round(months / 12)
@@ -66,7 +77,7 @@ def environment(**options) -> Environment:
         money=gjj.money,
         percent=gjj.percent,
         percent2=gjj.percent2,
-        date=defaultfilters.date,
+        date=date,
         linebreaksbr=defaultfilters.linebreaksbr,
         years=years,
         mask_card=gjj.validators.mask_card,

@@ -76,3 +76,32 @@ def test_the_layout_escapes_what_people_typed(client, depositor):
     client.force_login(depositor, backend="accounts.backends.DepositorBackend")
     page = client.get(reverse("deposits:profile")).content.decode()
     assert "&lt;b&gt;张&lt;/b&gt;" in page and "<b>张</b>" not in page
+
+
+def test_the_jinja_date_filter_writes_what_djangos_writes():
+    import datetime
+
+    env = engines["jinja2"].env
+    moment = datetime.datetime(2026, 1, 2, 23, 30, tzinfo=datetime.UTC)  # 1月3日 7:30 in 北京时间
+    for value, args in [
+        (datetime.date(2026, 3, 5), ("Y-m-d", "Y年n月")),
+        (moment, ("Y-m-d", "Y-m-d H:i", "m-d H:i")),
+        (None, ("Y-m-d",)),
+        ("", ("Y-m-d",)),
+    ]:
+        for arg in args:
+            django = engines["django"].from_string("{{ v|date:a }}").render({"v": value, "a": arg})
+            assert env.filters["date"](value, arg) == django, (value, arg)
+    assert env.filters["date"](moment, "Y-m-d") == "2026-01-03", "a moment is written in the center's time zone"
+
+
+def test_a_message_shows_its_time_in_beijing_time(client, depositor):
+    import datetime
+
+    from messages_center.models import Message
+
+    message = Message.objects.create(recipient=depositor, business="测试", title="时区", body="-")
+    Message.objects.filter(pk=message.pk).update(created_at=datetime.datetime(2026, 1, 2, 23, 30, tzinfo=datetime.UTC))
+    client.force_login(depositor, backend="accounts.backends.DepositorBackend")
+    assert "2026-01-03 07:30" in client.get(reverse("messages_center:inbox")).content.decode()
+    assert "01-03 07:30" in client.get(reverse("home")).content.decode()
