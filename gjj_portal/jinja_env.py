@@ -15,7 +15,7 @@ from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.templatetags.static import static as django_static
 from django.utils.module_loading import import_string
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in django-stubs
 
 from jinja2 import Environment, pass_context
 

@@ -7,14 +7,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gjj_portal.access import depositor_required
 
 from . import services
-from .models import Message
-from .selectors import initiated_by, message_get_for_user
+from .selectors import InboxList, initiated_by, message_get_for_user
 
-TABS = {
-    "notices": ("消息", lambda qs: qs.unread_notices()),
-    "todos": ("待办", lambda qs: qs.open_todos()),
-    "mine": ("我发起的", None),
-    "read": ("已阅", lambda qs: qs.read_notices()),
+TABS = {  # the tab's title, and whether it lists messages (我发起的 lists applications)
+    "notices": ("消息", True),
+    "todos": ("待办", True),
+    "mine": ("我发起的", False),
+    "read": ("已阅", True),
 }
 PAGE_SIZE = 10
 
@@ -22,8 +21,8 @@ PAGE_SIZE = 10
 @depositor_required
 def inbox(request, tab="notices"):
     """The four lists of seed 004 chapter 2; 更多 (?more=1) pages through the whole history."""
-    title, pick = TABS[tab]
-    source = initiated_by(user=request.user) if pick is None else pick(Message.objects.of_user(request.user))
+    title, of_messages = TABS[tab]
+    source = InboxList(user=request.user, tab=tab) if of_messages else initiated_by(user=request.user)
     more = request.GET.get("more") == "1"
     page = Paginator(source, 20 if more else PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -20,7 +20,7 @@ from gjj_portal.sql import fetch_models
 from loans.models import Instalment
 from loans.selectors import contracts_of_user, loans_overview, unpaid_instalments
 from messages_center.models import Message
-from messages_center.selectors import home_tasks
+from messages_center.selectors import InboxList, home_tasks
 from tests.crosscenter.helpers import partner_with_key
 from tests.loans.conftest import make_contract
 from withdrawals.models import WithdrawalApplication, WithdrawalKind
@@ -147,3 +147,28 @@ def test_fetch_models_defers_what_it_was_not_given_and_refuses_a_stranger(deposi
     with pytest.raises(ValueError, match="no column"):
         fetch_models(LedgerEntry, "SELECT 1 AS nonsense", [])
     assert fetch_models(LedgerEntry, "SELECT * FROM deposits_ledgerentry WHERE id = -1", []) == []
+
+
+def test_the_inbox_lists_are_the_orms(depositor, other_depositor):
+    rng = random.Random(41)
+    now = timezone.now()
+    for n in range(70):
+        made = Message.objects.create(
+            recipient=rng.choice([depositor, depositor, other_depositor]),
+            kind=rng.choice([Message.Kind.NOTICE, Message.Kind.TODO]),
+            business="测试",
+            title=f"第{n}条",
+            body="-",
+            key=f"k{n}",
+            read_at=rng.choice([None, now]),
+            done_at=rng.choice([None, now]),
+            deleted_at=rng.choice([None, None, None, now]),
+        )
+        Message.objects.filter(pk=made.pk).update(created_at=now - timedelta(minutes=rng.randint(0, 5)))  # ties
+    mine = Message.objects.of_user(depositor)
+    for tab, orm in [("notices", mine.unread_notices()), ("todos", mine.open_todos()), ("read", mine.read_notices())]:
+        depositor.__dict__.pop("_gjj_inbox_counts", None)
+        listed = InboxList(user=depositor, tab=tab)
+        assert listed.count() == len(listed) == orm.count() > 0, tab
+        for part in (slice(0, 10), slice(10, 20), slice(3, 7), slice(0, 100)):
+            assert ids(listed[part]) == ids(orm[part]), (tab, part)
