@@ -1,9 +1,11 @@
-"""The Jinja2 environment of the portal's layout (jinja2/layout.html: header, user panel, menu, footer).
+"""The Jinja2 environment of jinja2/: the layout around every page (header, user panel, menu, footer) and the
+six read-only pages a depositor opens most (我的公积金, 缴存支取信息, 个人基本信息, 消息中心, 我发起的, 贷款信息).
 
-Every page has the layout around it; in Django's template language it cost about a millisecond a page
-(some 500 nodes), in Jinja2, which compiles a template to Python, about a tenth of that. The pages
-themselves stay Django templates: templates/base.html hands its blocks to this layout
+In Django's template language the layout alone cost about a millisecond a page (some 500 nodes); Jinja2,
+which compiles a template to Python, takes about a tenth of that. Pages with forms stay Django templates
+(crispy-forms renders them): templates/base.html hands their blocks to the same layout
 (gjj_portal/templatetags/layout.py), so the layout has one source whichever language a page is in.
+The filters here write what the Django ones write in a Django template (tests/gjj_portal/test_layout.py).
 """
 
 import datetime
@@ -14,6 +16,7 @@ from django.core.signals import setting_changed
 from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.templatetags.static import static as django_static
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in django-stubs
 
@@ -28,8 +31,6 @@ from .templatetags.memo_url import remembered_reverse, where_of
 def url(context, name: str, *args, **kwargs) -> str:
     """reverse(); a link without arguments is remembered, as `{% url %}` does (templatetags/memo_url.py)."""
     if args or kwargs:
-        from django.urls import reverse
-
         return reverse(name, args=args or None, kwargs=kwargs or None)
     return remembered_reverse(name, where_of(context.get("request")))
 
