@@ -8,6 +8,7 @@ from gjj_portal import charts
 from gjj_portal.access import depositor_required
 from gjj_portal.http import hits_allowed, pdf_response
 from gjj_portal.policy import current_policy
+from gjj_portal.sql import read_for_page
 
 from . import selectors, services
 from .certificates import CertificateUnavailable, certificate_pdf, interest_statement_pdf
@@ -37,10 +38,14 @@ def statement(request):
     page = chart = None
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        # At most two years of one account (a few dozen entries): read once for the page, its count and the chart.
-        entries = list(selectors.account_entries_between(account=account, start=start, end=end))
+        # At most two years of one account (a few dozen entries): read once for the page, its count and the
+        # chart, with the opening balance and the header's numbers in one round trip.
+        entries, opening = read_for_page(
+            request.user,
+            selectors.account_entries_between_read(account=account, start=start, end=end),
+            selectors.account_balance_on_read(account=account, day=start.fromordinal(start.toordinal() - 1)),
+        )
         page = Paginator(entries, 20).get_page(request.GET.get("page"))
-        opening = selectors.account_balance_on(account=account, day=start.fromordinal(start.toordinal() - 1))
         movements = sorted((entry.occurred_on, entry.amount) for entry in entries)
         chart = charts.line_chart(charts.balance_series(opening=opening, movements=movements, start=start, end=end))
     query = f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"

@@ -11,13 +11,11 @@ The filters here write what the Django ones write in a Django template (tests/gj
 import datetime
 from functools import lru_cache
 
-from django.conf import settings
 from django.core.signals import setting_changed
 from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.templatetags.static import static as django_static
 from django.urls import reverse
-from django.utils.module_loading import import_string
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in django-stubs
 
 from jinja2 import Environment, pass_context
@@ -72,8 +70,6 @@ def environment(**options) -> Environment:
     options.pop("autoescape", None)  # always on: the layout writes names, messages and links
     env = Environment(autoescape=True, **options)
     env.globals.update(url=url, static=static)
-    # Reads of other apps a page shows (settings.GJJ_TEMPLATE_GLOBALS: this package imports no app)
-    env.globals.update({name: import_string(path) for name, path in settings.GJJ_TEMPLATE_GLOBALS.items()})
     env.filters.update(
         money=gjj.money,
         percent=gjj.percent,

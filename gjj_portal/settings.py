@@ -214,11 +214,14 @@ GJJ_LIST_MAX_ROWS = env.int("GJJ_LIST_MAX_ROWS", default=5000)
 GJJ_LIST_MAX_SECONDS = env.float("GJJ_LIST_MAX_SECONDS", default=5.0)
 GJJ_IMPORT_MAX_ROWS = env.int("GJJ_IMPORT_MAX_ROWS", default=500_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-# 我发起的 in the message center: the selector (of the app that owns applications) listing a person's own.
-GJJ_INITIATED_BY = "withdrawals.selectors.applications_of_user"
-GJJ_INITIATED_COUNT = "withdrawals.selectors.application_count_of_user"
-# Functions the Jinja2 pages call by name (gjj_portal/jinja_env.py): 我发起的 lists the person's 跨省通办 cases.
-GJJ_TEMPLATE_GLOBALS = {"cross_cases_of": "crosscenter.selectors.cases_of_user"}
+# 我发起的 in the message center: the reads (gjj_portal/sql.py) of the app that owns applications listing
+# and counting a person's own.
+GJJ_INITIATED_BY = "withdrawals.selectors.applications_of_user_read"
+GJJ_INITIATED_COUNT = "withdrawals.selectors.application_count_read"
+# 我发起的 (withdrawals:mine) also lists what other apps keep for the person: context name → their read.
+GJJ_MINE_READS = {"cross": "crosscenter.selectors.cases_of_user_read"}
+# What the layout around every page reads (the header's red numbers): sent with the page's own reads.
+GJJ_LAYOUT_READS = ["messages_center.selectors.inbox_counts_read"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 CACHES = {

@@ -1,6 +1,6 @@
 from django.http import Http404
 
-from gjj_portal.sql import fetch_models
+from gjj_portal.sql import Combined, models, read_all
 
 from .models import Instalment, LoanContract
 
@@ -17,7 +17,11 @@ def contracts_of_user(*, user):
 def contract_pick(*, user, contract_no: str | None) -> tuple[list[LoanContract], LoanContract | None]:
     """The user's contracts and the one chosen in the drop-down (the first if none); another person's
     contract number answers 404."""
-    contracts = list(contracts_of_user(user=user))
+    return contract_choose(list(contracts_of_user(user=user)), contract_no=contract_no)
+
+
+def contract_choose(contracts: list, *, contract_no: str | None):
+    """(contracts, the one chosen): the first if none is asked for; another person's number answers 404."""
     if not contract_no:
         return contracts, (contracts[0] if contracts else None)
     for contract in contracts:
@@ -35,24 +39,30 @@ def unpaid_instalments(*, contract: LoanContract):
 
 
 def loans_overview(*, user) -> list[dict]:
-    """我的贷款 on the home page: each contract (as borrower or co-borrower) with its next unpaid instalment.
-    Read on every home page, so SQL written once (gjj_portal/sql.py): one query, a second only for a
-    person with a loan; tests hold it equal to contracts_of_user and unpaid_instalments."""
+    return read_all(loans_overview_read(user=user))[0]
+
+
+def loans_overview_read(*, user) -> Combined:
+    """我的贷款 on the home page and 贷款信息: each contract (as borrower or co-borrower) with its next unpaid
+    instalment, as two reads a page sends with its others. Read on every home page, so SQL written once
+    (gjj_portal/sql.py); tests hold it equal to contracts_of_user and unpaid_instalments."""
     account = getattr(user, "account", None)
-    if account is None:
-        return []
-    contracts = fetch_models(
+    account_id = account.pk if account is not None else None  # no account: no row matches NULL
+    contracts = models(
         LoanContract,
         "SELECT * FROM loans_loancontract WHERE borrower_id = %s OR co_borrower_id = %s ORDER BY contract_no",
-        [account.pk, account.pk],
+        [account_id, account_id],
     )
-    if not contracts:
-        return []
-    nexts = fetch_models(
+    nexts = models(  # the unpaid instalment of the lowest period of each of those contracts
         Instalment,
-        "SELECT DISTINCT ON (contract_id) * FROM loans_instalment WHERE contract_id = ANY(%s) AND state <> %s"
-        " ORDER BY contract_id, period",
-        [[c.pk for c in contracts], Instalment.State.PAID],
+        "SELECT i.* FROM loans_instalment i JOIN (SELECT j.contract_id, min(j.period) AS period FROM loans_instalment j"
+        " JOIN loans_loancontract c ON c.id = j.contract_id WHERE (c.borrower_id = %s OR c.co_borrower_id = %s)"
+        " AND j.state <> %s GROUP BY j.contract_id) n ON n.contract_id = i.contract_id AND n.period = i.period",
+        [account_id, account_id, Instalment.State.PAID],
     )
-    by_contract = {i.contract_id: i for i in nexts}
-    return [{"contract": c, "next": by_contract.get(c.pk)} for c in contracts]
+
+    def pair(contracts, nexts):
+        by_contract = {i.contract_id: i for i in nexts}
+        return [{"contract": c, "next": by_contract.get(c.pk)} for c in contracts]
+
+    return Combined(contracts, nexts, combine=pair)

@@ -18,6 +18,7 @@ UNTRACED_MODULES = {
     "test_benchmarks.py",
     "test_chinese.py",
     "test_production.py",
+    "test_demo_sqlite.py",
     "test_stateful.py",
     "test_worker.py",
     "test_concurrency.py",

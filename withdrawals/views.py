@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
@@ -16,6 +17,7 @@ from gjj_portal.errors import DomainError
 from gjj_portal.http import posted
 from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy
+from gjj_portal.sql import read_for_page
 
 from . import rules, services
 from .forms import ClosingWithdrawalForm, LoanWithdrawalForm, MaterialUploadForm, RentWithdrawalForm
@@ -24,7 +26,7 @@ from .models import CLOSING_KINDS, Material, Status, WithdrawalKind
 from .selectors import (
     account_facts,
     application_get_for_user,
-    applications_of_user,
+    applications_of_user_read,
     commercial_loans_of,
     hpf_loan_of,
 )
@@ -220,7 +222,13 @@ def detail(request, public_id):
 
 @depositor_required
 def mine(request):
-    return render(request, "withdrawals/mine.html", {"applications": applications_of_user(user=request.user)})
+    """我发起的: the person's applications and what other apps keep for them (settings.GJJ_MINE_READS: the
+    跨省通办 cases), read with the header's numbers in one round trip."""
+    extra = {name: import_string(read)(user=request.user) for name, read in settings.GJJ_MINE_READS.items()}
+    applications, *found = read_for_page(request.user, applications_of_user_read(user=request.user), *extra.values())
+    return render(
+        request, "withdrawals/mine.html", {"applications": applications, **dict(zip(extra, found, strict=True))}
+    )
 
 
 @require_GET

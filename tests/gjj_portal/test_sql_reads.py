@@ -172,3 +172,61 @@ def test_the_inbox_lists_are_the_orms(depositor, other_depositor):
         assert listed.count() == len(listed) == orm.count() > 0, tab
         for part in (slice(0, 10), slice(10, 20), slice(3, 7), slice(0, 100)):
             assert ids(listed[part]) == ids(orm[part]), (tab, part)
+
+
+def test_reads_sent_together_answer_what_each_answers_alone_in_one_round_trip(depositor, other_depositor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from deposits.selectors import account_balance_on_read, account_recent_entries_read
+    from gjj_portal.sql import read_all
+    from loans.selectors import loans_overview_read
+    from messages_center.selectors import home_tasks_read
+    from withdrawals.selectors import applications_of_user_read
+
+    make_contract(depositor.account, contract_no="JK-R")
+    Message.objects.create(recipient=depositor, kind=Message.Kind.TODO, business="测试", title="补件", body="-")
+    day = timezone.localdate() - timedelta(days=100)
+    reads = [
+        lambda: account_recent_entries_read(account=depositor.account, limit=5),
+        lambda: account_balance_on_read(account=other_depositor.account, day=day),
+        lambda: loans_overview_read(user=depositor),
+        lambda: applications_of_user_read(user=depositor),
+        lambda: home_tasks_read(user=depositor),
+    ]
+    alone = []
+    for read in reads:
+        depositor.__dict__.pop("_gjj_inbox_counts", None)
+        alone.append(read_all(read())[0])
+    depositor.__dict__.pop("_gjj_inbox_counts", None)
+    with CaptureQueriesContext(connection) as sent:
+        together = read_all(*(read() for read in reads), reads[0]())  # the same statement twice: sent once
+    assert len(sent) == 1 and sent[0]["sql"].count("deposits_ledgerentry WHERE account_id") == 2
+    assert ids(together[0]) == ids(together[-1]) == ids(alone[0]) and len(alone[0]) == 5
+    assert together[1] == alone[1] == account_balance_on(account=other_depositor.account, day=day) > 0
+    assert [r["contract"].pk for r in together[2]] == [r["contract"].pk for r in alone[2]] != []
+    assert together[2][0]["next"].pk == alone[2][0]["next"].pk
+    assert together[4]["counts"] == alone[4]["counts"] == {**depositor._gjj_inbox_counts, "mine": 0}
+    assert depositor._gjj_inbox_counts["todos"] == 1 and [m.title for m in together[4]["todos"]] == ["补件"]
+    assert read_all() == []
+
+
+def test_an_inbox_page_read_ahead_is_not_read_again_and_one_out_of_range_is(depositor, django_assert_num_queries):
+    from gjj_portal.sql import read_all
+
+    for n in range(3):
+        Message.objects.create(recipient=depositor, kind=Message.Kind.NOTICE, business="测试", title=f"{n}", body="-")
+    listed = InboxList(user=depositor, tab="notices")
+    read_all(listed.read(start=0, limit=10))
+    with django_assert_num_queries(0):
+        assert len(listed[0:3]) == 3  # the paginator asks for no more than there are
+    with django_assert_num_queries(1):
+        assert listed[10:20] == []
+
+
+def test_a_json_column_comes_back_as_the_orm_gives_it(depositor):
+    partner, _private = partner_with_key()
+    case = transfer.transfer_in_start(account=depositor.account, partner=partner)
+    TransferCase.objects.filter(pk=case.pk).update(continuity={"months": 12, "名称": "连续缴存"})
+    [read] = cases_of_user(user=depositor)["transfers"]
+    assert read.continuity == {"months": 12, "名称": "连续缴存"}
