@@ -18,7 +18,7 @@ SCRIPTS = [  # (script, arguments at full size, arguments --small)
     ("payouts.py", [], ["200"]),
     ("interest.py", [], ["50"]),
     ("reconcile.py", [], ["1"]),
-    ("pages.py", [], ["1"]),
+    ("pages.py", [], ["1", "1"]),
     ("index_sizes.py", [], []),
 ]
 

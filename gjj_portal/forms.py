@@ -4,6 +4,8 @@ fix it ("请填写月租金（元）。" instead of "这个字段是必须的。
 
 from django import forms
 from django.core import validators
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 
 def _stock(field_class, key):
@@ -92,3 +94,20 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data] or single(None, initial)
         return [single(data, initial)]
+
+
+class QuickDateInput(forms.DateInput):
+    """A date input written in Python: the same tag Django's widget templates write (input.html and
+    attrs.html), without rendering two templates through the form renderer (about 0.25 ms an input;
+    缴存支取信息 shows two on every visit). A test holds it equal to Django's for a date, a typed value,
+    nothing, and the attributes a field adds (required, aria-invalid)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        extra = (
+            format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value)
+            for key, value in widget["attrs"].items()
+            if value is not False
+        )
+        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], name, shown, mark_safe("".join(extra)))  # noqa: S308 — each part escaped by format_html

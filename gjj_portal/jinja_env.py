@@ -61,6 +61,20 @@ def date(value, arg=None):
     return defaultfilters.date(template_localtime(value), arg)
 
 
+_labels: dict[tuple[type, str], dict] = {}
+
+
+def label(obj, name: str):
+    """What `obj.get_<name>_display()` says, from the field's choices read once per model: Django's method
+    flattens the choices anew on every call (a 明细 table calls it on every row)."""
+    key = (type(obj), name)
+    labels = _labels.get(key)
+    if labels is None:
+        labels = _labels[key] = {value: str(text) for value, text in obj._meta.get_field(name).flatchoices}
+    value = getattr(obj, name)
+    return labels.get(value, value)
+
+
 def years(months) -> int:
     """贷款年限: months in whole years, rounded as `{% widthratio months 12 1 %}` rounds."""
     return round(months / 12)
@@ -77,6 +91,7 @@ def environment(**options) -> Environment:
         date=date,
         linebreaksbr=defaultfilters.linebreaksbr,
         years=years,
+        label=label,
         mask_card=gjj.validators.mask_card,
         mask_id=gjj.validators.mask_id_number,
         mask_phone=gjj.validators.mask_phone,

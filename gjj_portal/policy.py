@@ -3,6 +3,7 @@
 The snapshot is cached; admin edits call `policy_cache_clear()` so they take effect at once.
 """
 
+import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -11,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import request_finished, request_started
 from django.utils import timezone
 
 CACHE_KEY = "gjj:policy:{code}"
@@ -118,7 +120,19 @@ def _load(code: str) -> PolicySnapshot:
 
 
 def current_policy() -> PolicySnapshot:
+    """The policy in force: from the cache (Redis), and within one request read from it once (a page asks
+    for it several times: the header's center name, 月缴存额, the rules); outside requests (workers,
+    commands) every call asks the cache, so an edit reaches them at once."""
     code = settings.GJJ_CENTER
+    if getattr(_request, "open", False):
+        kept = _request.policy
+        if kept is None or kept.code != code:
+            kept = _request.policy = _cached(code)
+        return kept
+    return _cached(code)
+
+
+def _cached(code: str) -> PolicySnapshot:
     key = CACHE_KEY.format(code=code)
     snapshot = cache.get(key)
     if snapshot is None:
@@ -127,9 +141,25 @@ def current_policy() -> PolicySnapshot:
     return snapshot
 
 
+_request = threading.local()  # the policy read during this thread's request (one request at a time per thread)
+
+
+def _request_opens(**kwargs) -> None:
+    _request.open, _request.policy = True, None
+
+
+def _request_closes(**kwargs) -> None:
+    _request.open, _request.policy = False, None
+
+
+request_started.connect(_request_opens, dispatch_uid="gjj_policy_request_started")
+request_finished.connect(_request_closes, dispatch_uid="gjj_policy_request_finished")
+
+
 def policy_cache_clear() -> None:
     from .models import CenterPolicy
 
+    _request.policy = None
     cache.delete_many([CACHE_KEY.format(code=c) for c in CenterPolicy.objects.values_list("code", flat=True)])
 
 

@@ -105,3 +105,74 @@ def test_a_message_shows_its_time_in_beijing_time(client, depositor):
     client.force_login(depositor, backend="accounts.backends.DepositorBackend")
     assert "2026-01-03 07:30" in client.get(reverse("messages_center:inbox")).content.decode()
     assert "01-03 07:30" in client.get(reverse("home")).content.decode()
+
+
+def test_the_quick_date_input_writes_what_djangos_writes():
+    from datetime import date
+
+    from django import forms
+
+    from gjj_portal.forms import QuickDateInput
+
+    attrs = {"type": "date", "class": "form-control"}
+
+    class Stock(forms.Form):
+        start = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs=attrs))
+        note = forms.DateField(required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs=attrs))
+
+    class Quick(forms.Form):
+        start = forms.DateField(widget=QuickDateInput(format="%Y-%m-%d", attrs=attrs))
+        note = forms.DateField(required=False, widget=QuickDateInput(format="%Y-%m-%d", attrs=attrs))
+
+    cases = [
+        {"initial": {"start": date(2025, 12, 1)}},  # unbound: the date as YYYY-MM-DD
+        {"data": {"start": "2026-01-31"}},  # bound and valid
+        {"data": {"start": '2026-13-45"><script>x</script>'}},  # typed nonsense: kept, escaped, aria-invalid
+        {"data": {}},  # nothing: no value, required, aria-invalid
+    ]
+    for kwargs in cases:
+        stock, quick = Stock(**kwargs), Quick(**kwargs)
+        stock.is_valid(), quick.is_valid()
+        for name in ("start", "note"):
+            assert str(quick[name]) == str(stock[name]), (kwargs, name)
+    assert "&lt;script&gt;" in str(Quick(data={"start": "<script>"})["start"])
+
+
+def test_the_label_filter_says_what_get_display_says_for_every_choice():
+    from django.apps import apps
+
+    from gjj_portal.jinja_env import label
+
+    checked = 0
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not field.choices:
+                continue
+            for value in [value for value, _text in field.flatchoices] + ["no-such-choice", None]:
+                obj = model()
+                setattr(obj, field.attname, value)
+                assert label(obj, field.name) == getattr(obj, f"get_{field.name}_display")(), (model, field, value)
+                checked += 1
+    assert checked > 100
+
+
+def test_month_ends_are_relativedeltas_month_ends():
+    import random
+    from datetime import date, timedelta
+
+    from gjj_portal.charts import month_ends
+    from gjj_portal.months import month_end, month_start
+
+    def reference(start, end):
+        days, month = [], month_start(start)
+        while month <= end:
+            days.append(min(month_end(month), end))
+            month = month_start(month, 1)
+        return days
+
+    rng = random.Random(7)
+    for _ in range(500):
+        start = date(2019, 1, 1) + timedelta(days=rng.randint(0, 2600))
+        end = start + timedelta(days=rng.randint(-3, 800))
+        assert month_ends(start, end) == reference(start, end), (start, end)
+    assert month_ends(date(2024, 1, 31), date(2024, 3, 5)) == [date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 5)]

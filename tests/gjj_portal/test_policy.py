@@ -148,3 +148,33 @@ def test_the_calendar_of_a_range_agrees_with_stepping_day_by_day(db):
         assert calendar.after(day, n) == step(day, n), (day, n)
         other = day + timedelta(days=rng.randint(-60, 60))
         assert calendar.between(day, other) == count(day, other), (day, other)
+
+
+def test_the_policy_is_read_once_a_request_and_at_every_call_outside_one(policy, monkeypatch):
+    """A page asks for the policy several times (the header's center name, 月缴存额, the rules): within a
+    request the cache is asked once; a worker or a command asks it every time, so an edit reaches them."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from gjj_portal import policy as module
+
+    asked = []
+    real_get = module.cache.get
+    monkeypatch.setattr(module.cache, "get", lambda key, *a, **kw: asked.append(key) or real_get(key, *a, **kw))
+    current_policy(), current_policy()
+    assert len(asked) == 2, "outside a request: every call"
+    request_started.disconnect(close_old_connections)  # as Django's test client does: the test's transaction stays
+    try:
+        request_started.send(sender=None, environ={})
+        first = current_policy()
+        assert current_policy() is first and len(asked) == 3, "within a request: once"
+        CenterPolicy.objects.filter(code=first.code).update(center_name="改过的中心")
+        module.policy_cache_clear()  # what an admin edit calls
+        assert current_policy().center_name == "改过的中心" and len(asked) == 4
+        request_finished.disconnect(close_old_connections)
+        request_finished.send(sender=None)
+        request_finished.connect(close_old_connections)
+    finally:
+        request_started.connect(close_old_connections)
+    current_policy()
+    assert len(asked) == 5, "after the request: every call again"
