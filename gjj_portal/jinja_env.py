@@ -9,6 +9,7 @@ The filters here write what the Django ones write in a Django template (tests/gj
 """
 
 import datetime
+import uuid
 from functools import lru_cache
 
 from django.core.signals import setting_changed
@@ -22,15 +23,19 @@ from jinja2 import Environment, pass_context
 
 from .templatetags import gjj
 from .templatetags.layout import csrf_input
-from .templatetags.memo_url import remembered_reverse, where_of
+from .templatetags.memo_url import remembered_reverse, remembered_reverse_uuid, where_of_request
 
 
 @pass_context
 def url(context, name: str, *args, **kwargs) -> str:
-    """reverse(); a link without arguments is remembered, as `{% url %}` does (templatetags/memo_url.py)."""
-    if args or kwargs:
+    """reverse(); a link without arguments is remembered, as `{% url %}` does, and so is one whose one
+    argument is a UUID (templatetags/memo_url.py)."""
+    if kwargs or len(args) > 1 or (args and type(args[0]) is not uuid.UUID):
         return reverse(name, args=args or None, kwargs=kwargs or None)
-    return remembered_reverse(name, where_of(context.get("request")))
+    where = where_of_request(context.get("request"))
+    if args:
+        return remembered_reverse_uuid(name, where, args[0])
+    return remembered_reverse(name, where)
 
 
 @lru_cache(maxsize=256)

@@ -80,3 +80,35 @@ def test_the_cache_keeps_one_redis_client_per_pool():
     assert backend.get_client() is backend.get_client(write=True)
     cache.set("gjj:test:client", 1)
     assert cache.get("gjj:test:client") == 1
+
+
+def _names_of_links_with_one_uuid(resolver=None, namespace=""):
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.converters import UUIDConverter
+
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _names_of_links_with_one_uuid(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            converters = list(entry.pattern.converters.values())
+            if len(converters) == 1 and isinstance(converters[0], UUIDConverter):
+                yield namespace + entry.name
+
+
+def test_a_remembered_link_with_a_uuid_is_the_link_reverse_gives():
+    names = sorted(set(_names_of_links_with_one_uuid()))
+    assert {"messages_center:detail", "withdrawals:detail", "crosscenter:joint_detail"} <= set(names)
+    where = memo_url.where_of(None)
+    for name in names:
+        for _ in range(3):
+            value = uuid.uuid4()
+            assert memo_url.remembered_reverse_uuid(name, where, value) == reverse(name, args=[value]), name
+    set_script_prefix("/gjj/")
+    try:
+        value = uuid.uuid4()
+        assert memo_url.remembered_reverse_uuid("withdrawals:detail", memo_url.where_of(None), value) == (
+            f"/gjj/withdrawals/{value}/"
+        )
+    finally:
+        clear_script_prefix()
