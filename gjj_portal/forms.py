@@ -4,7 +4,7 @@ fix it ("请填写月租金（元）。" instead of "这个字段是必须的。
 
 from django import forms
 from django.core import validators
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
@@ -103,11 +103,14 @@ class QuickDateInput(forms.DateInput):
     nothing, and the attributes a field adds (required, aria-invalid)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        extra = (
-            format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value)
-            for key, value in widget["attrs"].items()
-            if value is not False
-        )
-        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], name, shown, mark_safe("".join(extra)))  # noqa: S308 — each part escaped by format_html
+        value = self.format_value(value)
+        parts = [f'<input type="{escape(self.input_type)}" name="{escape(name)}"']
+        if value is not None:
+            parts.append(f' value="{escape(value)}"')
+        for key, given in self.build_attrs(self.attrs, attrs).items():
+            if given is True:
+                parts.append(f" {escape(key)}")
+            elif given is not False:
+                parts.append(f' {escape(key)}="{escape(given)}"')
+        parts.append(">")
+        return mark_safe("".join(parts))  # noqa: S308 — every part escaped above

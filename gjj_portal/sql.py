@@ -70,10 +70,10 @@ def read_all(*reads: Read | Combined) -> list:
     with connection.cursor() as cursor:
         if len(sent) > 1 and connection.vendor == "postgresql":  # psycopg binds client-side: many in one go
             cursor.execute("; ".join(read.sql for read in sent), [p for read in sent for p in read.params])
-            for n in range(len(sent)):
+            for n, read in enumerate(sent):
                 if n:
                     cursor.nextset()
-                answers.append((cursor.fetchall(), tuple(column[0] for column in cursor.description)))
+                answers.append((cursor.fetchall(), _names(read.sql, cursor)))
         else:
             for read in sent:
                 cursor.execute(read.sql, read.params)
@@ -107,6 +107,18 @@ def fetch_value(sql: str, params: Sequence):
 
 def _cents(amount) -> Decimal:
     return amount if isinstance(amount, Decimal) else Decimal(str(amount)).quantize(Decimal("0.01"))
+
+
+_column_names: dict[str, tuple] = {}
+
+
+def _names(sql: str, cursor) -> tuple:
+    """The columns of a statement's answer, by name: the same for the same text, so read off the cursor once
+    per process (psycopg builds a Column object for each at every `description`)."""
+    names = _column_names.get(sql)
+    if names is None:
+        names = _column_names[sql] = tuple(column[0] for column in cursor.description)
+    return names
 
 
 def _flat(reads):
