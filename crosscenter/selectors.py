@@ -8,7 +8,7 @@ from django.utils import timezone
 from gjj_portal.identity import mask_card, mask_id_number
 from gjj_portal.pdf import IssuedPdf
 from gjj_portal.policy import current_policy
-from gjj_portal.sql import Combined, models, read_all
+from gjj_portal.sql import Combined, models
 
 from .cases import deadline_state
 from .models import (
@@ -23,10 +23,6 @@ from .models import (
     TransferDirection,
     TransferStatus,
 )
-
-
-def cases_of_user(*, user) -> dict:
-    return read_all(cases_of_user_read(user=user))[0]
 
 
 def cases_of_user_read(*, user) -> Combined:

@@ -7,7 +7,7 @@ from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from gjj_portal.months import month_index, period_index
-from gjj_portal.sql import Read, models, read_all, value
+from gjj_portal.sql import Read, models, value
 
 from .models import EntryKind, LedgerEntry, PersonalAccount
 
@@ -41,20 +41,12 @@ def account_continuous_deposit_months(*, account: PersonalAccount, today: date) 
 
 # The home page and 缴存支取信息 read these on every visit: SQL written once (gjj_portal/sql.py), in the order
 # of LedgerEntry.objects.for_account (newest first); tests hold them equal to the ORM's queries.
-def account_recent_entries(*, account: PersonalAccount, limit: int = 10) -> list[LedgerEntry]:
-    return read_all(account_recent_entries_read(account=account, limit=limit))[0]
-
-
 def account_recent_entries_read(*, account: PersonalAccount, limit: int = 10) -> Read:
     return models(
         LedgerEntry,
         "SELECT * FROM deposits_ledgerentry WHERE account_id = %s ORDER BY occurred_on DESC, id DESC LIMIT %s",
         [account.pk, limit],
     )
-
-
-def account_entries_between(*, account: PersonalAccount, start: date, end: date) -> list[LedgerEntry]:
-    return read_all(account_entries_between_read(account=account, start=start, end=end))[0]
 
 
 def account_entries_between_read(*, account: PersonalAccount, start: date, end: date) -> Read:
@@ -64,10 +56,6 @@ def account_entries_between_read(*, account: PersonalAccount, start: date, end: 
         " ORDER BY occurred_on DESC, id DESC",
         [account.pk, start, end],
     )
-
-
-def account_balance_on(*, account: PersonalAccount, day: date) -> Decimal:
-    return read_all(account_balance_on_read(account=account, day=day))[0]
 
 
 def account_balance_on_read(*, account: PersonalAccount, day: date) -> Read:

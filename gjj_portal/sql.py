@@ -95,16 +95,6 @@ def read_for_page(user, *reads: Read | Combined) -> list:
     return read_all(*layout, *reads)[len(layout) :]
 
 
-def fetch_models(model: type[M], sql: str, params: Sequence) -> list[M]:
-    """`models` read on its own."""
-    return read_all(models(model, sql, params))[0]
-
-
-def fetch_value(sql: str, params: Sequence):
-    """`value` read on its own."""
-    return read_all(value(sql, params))[0]
-
-
 def _cents(amount) -> Decimal:
     return amount if isinstance(amount, Decimal) else Decimal(str(amount)).quantize(Decimal("0.01"))
 

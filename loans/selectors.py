@@ -1,6 +1,6 @@
 from django.http import Http404
 
-from gjj_portal.sql import Combined, models, read_all
+from gjj_portal.sql import Combined, models
 
 from .models import Instalment, LoanContract
 
@@ -36,10 +36,6 @@ def contract_has_overdue(*, contract: LoanContract) -> bool:
 
 def unpaid_instalments(*, contract: LoanContract):
     return contract.schedule.exclude(state=Instalment.State.PAID).order_by("period")
-
-
-def loans_overview(*, user) -> list[dict]:
-    return read_all(loans_overview_read(user=user))[0]
 
 
 def loans_overview_read(*, user) -> Combined:

@@ -13,14 +13,9 @@ def message_get_for_user(*, user, public_id) -> Message:
     return get_object_or_404(Message.objects.of_user(user), public_id=public_id)
 
 
-def initiated_by(*, user):
-    """我发起的: what this person has applied for, newest first. The applications belong to another app;
-    settings.GJJ_INITIATED_BY names its selector (a Read, gjj_portal/sql.py), so this app imports none (it is
-    a leaf)."""
-    return read_all(initiated_by_read(user=user))[0]
-
-
 def initiated_by_read(*, user) -> Read:
+    """我发起的: what this person has applied for, newest first. The applications belong to another app;
+    settings.GJJ_INITIATED_BY names its read (gjj_portal/sql.py), so this app imports none (it is a leaf)."""
     return import_string(settings.GJJ_INITIATED_BY)(user=user)
 
 
@@ -95,10 +90,6 @@ def home_tasks_read(*, user, latest: int = 3) -> Combined:
         Message, _NEWEST_OPEN_SQL, [user.pk, Message.Kind.TODO, Message.Kind.NOTICE, Message.Kind.TODO, latest]
     )
     return Combined(_counts_read(user), import_string(settings.GJJ_INITIATED_COUNT)(user=user), newest, combine=tasks)
-
-
-def home_tasks(*, user, latest: int = 3) -> dict:
-    return read_all(home_tasks_read(user=user, latest=latest))[0]
 
 
 class InboxList:

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from deposits.models import PersonalAccount
 from deposits.selectors import account_continuous_deposit_months
-from gjj_portal.sql import Read, models, read_all, value
+from gjj_portal.sql import Read, models, value
 from loans.models import CommercialLoan, Instalment, LoanContract, Repayment
 
 from .models import Status, WithdrawalApplication, WithdrawalKind
@@ -93,17 +93,9 @@ def application_get_for_user(*, user, public_id) -> WithdrawalApplication:
     )
 
 
-def application_count_of_user(*, user) -> int:
-    return read_all(application_count_read(user=user))[0]
-
-
 def application_count_read(*, user) -> Read:
     """我发起的's number on the home page (settings.GJJ_INITIATED_COUNT): SQL written once (gjj_portal/sql.py)."""
     return value("SELECT count(*) FROM withdrawals_withdrawalapplication WHERE applicant_id = %s", [user.pk])
-
-
-def applications_of_user(*, user) -> list[WithdrawalApplication]:
-    return read_all(applications_of_user_read(user=user))[0]
 
 
 def applications_of_user_read(*, user) -> Read:

@@ -12,19 +12,28 @@ from django.utils import timezone
 
 from crosscenter import transfer
 from crosscenter.models import JointCase, Role, TransferCase, TransferDirection
-from crosscenter.selectors import cases_of_user
+from crosscenter.selectors import cases_of_user_read
 from deposits.models import EntryKind, LedgerEntry
-from deposits.selectors import account_balance_on, account_entries_between, account_recent_entries
+from deposits.selectors import account_balance_on_read, account_entries_between_read, account_recent_entries_read
 from deposits.services import account_lock, ledger_post
-from gjj_portal.sql import fetch_models
+from gjj_portal.sql import models, read_all
 from loans.models import Instalment
-from loans.selectors import contracts_of_user, loans_overview, unpaid_instalments
+from loans.selectors import contracts_of_user, loans_overview_read, unpaid_instalments
 from messages_center.models import Message
-from messages_center.selectors import InboxList, home_tasks
+from messages_center.selectors import InboxList, home_tasks_read
 from tests.crosscenter.helpers import partner_with_key
 from tests.loans.conftest import make_contract
 from withdrawals.models import WithdrawalApplication, WithdrawalKind
-from withdrawals.selectors import application_count_of_user, applications_of_user
+from withdrawals.selectors import application_count_read, applications_of_user_read
+
+
+def one(read):
+    """A read on its own, as a page would send it with others (gjj_portal/sql.py)."""
+    return read_all(read)[0]
+
+
+def fetch_models(model, sql, params):
+    return one(models(model, sql, params))
 
 
 def ids(rows):
@@ -45,11 +54,11 @@ def test_the_entries_are_the_orms(depositor, other_depositor, today):
         )
     account = depositor.account
     for limit in (1, 5, 10, 100):
-        assert ids(account_recent_entries(account=account, limit=limit)) == ids(
+        assert ids(one(account_recent_entries_read(account=account, limit=limit))) == ids(
             LedgerEntry.objects.for_account(account)[:limit]
         )
     for start, end in [(today - timedelta(days=365), today), (today - timedelta(days=3000), today), (today, today)]:
-        sql = account_entries_between(account=account, start=start, end=end)
+        sql = one(account_entries_between_read(account=account, start=start, end=end))
         orm = list(LedgerEntry.objects.for_account(account).filter(occurred_on__range=(start, end)))
         assert ids(sql) == ids(orm)
         assert [(e.amount, e.balance_after, e.occurred_on, e.kind, e.get_kind_display()) for e in sql] == [
@@ -57,8 +66,8 @@ def test_the_entries_are_the_orms(depositor, other_depositor, today):
         ]
     for day in [today - timedelta(days=5000), same_day - timedelta(days=1), same_day, today]:
         orm = LedgerEntry.objects.filter(account=account, occurred_on__lte=day).aggregate(s=Sum("amount"))["s"] or 0
-        assert account_balance_on(account=account, day=day) == orm
-        assert isinstance(account_balance_on(account=account, day=day), Decimal)
+        assert one(account_balance_on_read(account=account, day=day)) == orm
+        assert isinstance(one(account_balance_on_read(account=account, day=day)), Decimal)
 
 
 def test_the_home_pages_open_messages_are_the_orms(depositor, other_depositor):
@@ -87,7 +96,7 @@ def test_the_home_pages_open_messages_are_the_orms(depositor, other_depositor):
     )
     for latest in (1, 3, 50):
         depositor.__dict__.pop("_gjj_inbox_counts", None)
-        tasks = home_tasks(user=depositor, latest=latest)
+        tasks = one(home_tasks_read(user=depositor, latest=latest))
         assert ids(tasks["todos"] + tasks["notices"]) == ids(orm[:latest])
 
 
@@ -99,12 +108,12 @@ def test_the_home_pages_loans_are_the_orms(depositor, other_depositor, today):
     make_contract(other_depositor.account, contract_no="JK-C")  # someone else's alone
     Instalment.objects.filter(contract=first, period__lte=2).update(state=Instalment.State.PAID)
     orm = [{"contract": c, "next": unpaid_instalments(contract=c).first()} for c in contracts_of_user(user=depositor)]
-    sql = loans_overview(user=depositor)
+    sql = one(loans_overview_read(user=depositor))
     assert [(r["contract"].pk, r["next"] and r["next"].pk) for r in sql] == [
         (r["contract"].pk, r["next"] and r["next"].pk) for r in orm
     ]
     assert sql[1]["next"].period == 3 and sql[0]["next"] is None  # JK-A has no schedule yet
-    assert loans_overview(user=depositor)[1]["contract"].get_status_display()
+    assert one(loans_overview_read(user=depositor))[1]["contract"].get_status_display()
 
 
 def test_my_applications_are_the_orms(depositor, other_depositor):
@@ -121,16 +130,20 @@ def test_my_applications_are_the_orms(depositor, other_depositor):
         WithdrawalApplication.objects.filter(pk=made.pk).update(created_at=now - timedelta(minutes=minutes))  # a tie
     for user in (depositor, other_depositor):
         orm = list(WithdrawalApplication.objects.of_user(user).order_by("-created_at", "-id"))
-        assert ids(applications_of_user(user=user)) == ids(orm)
-        assert application_count_of_user(user=user) == len(orm)
-    assert [a.amount for a in applications_of_user(user=depositor)] == [Decimal(101), Decimal(100), Decimal(103)]
+        assert ids(one(applications_of_user_read(user=user))) == ids(orm)
+        assert one(application_count_read(user=user)) == len(orm)
+    assert [a.amount for a in one(applications_of_user_read(user=depositor))] == [
+        Decimal(101),
+        Decimal(100),
+        Decimal(103),
+    ]
 
 
 def test_cross_cases_are_the_orms(depositor, other_depositor):
     partner, _private = partner_with_key()
     for account in (depositor.account, other_depositor.account):  # one open transfer-in a person
         transfer.transfer_in_start(account=account, partner=partner)
-    cases = cases_of_user(user=depositor)
+    cases = one(cases_of_user_read(user=depositor))
     assert ids(cases["transfers"]) == ids(
         TransferCase.objects.filter(direction=TransferDirection.IN, account__user=depositor).order_by(
             "-created_at", "-id"
@@ -203,7 +216,7 @@ def test_reads_sent_together_answer_what_each_answers_alone_in_one_round_trip(de
         together = read_all(*(read() for read in reads), reads[0]())  # the same statement twice: sent once
     assert len(sent) == 1 and sent[0]["sql"].count("deposits_ledgerentry WHERE account_id") == 2
     assert ids(together[0]) == ids(together[-1]) == ids(alone[0]) and len(alone[0]) == 5
-    assert together[1] == alone[1] == account_balance_on(account=other_depositor.account, day=day) > 0
+    assert together[1] == alone[1] == one(account_balance_on_read(account=other_depositor.account, day=day)) > 0
     assert [r["contract"].pk for r in together[2]] == [r["contract"].pk for r in alone[2]] != []
     assert together[2][0]["next"].pk == alone[2][0]["next"].pk
     assert together[4]["counts"] == alone[4]["counts"] == {**depositor._gjj_inbox_counts, "mine": 0}
@@ -228,5 +241,5 @@ def test_a_json_column_comes_back_as_the_orm_gives_it(depositor):
     partner, _private = partner_with_key()
     case = transfer.transfer_in_start(account=depositor.account, partner=partner)
     TransferCase.objects.filter(pk=case.pk).update(continuity={"months": 12, "名称": "连续缴存"})
-    [read] = cases_of_user(user=depositor)["transfers"]
+    [read] = one(cases_of_user_read(user=depositor))["transfers"]
     assert read.continuity == {"months": 12, "名称": "连续缴存"}
