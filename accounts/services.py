@@ -1,4 +1,3 @@
-from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,62 +8,6 @@ from gjj_portal.errors import DomainError
 from gjj_portal.identity import id_number_problem
 
 from .models import Role, User
-
-# Staff groups and what each may do. The two-person rule: 初审 approves, 复核/财务 releases.
-STAFF_GROUPS = {
-    "初审": [
-        "withdrawals.view_withdrawalapplication",
-        "withdrawals.review_withdrawal",
-        "withdrawals.view_statuschange",
-        "withdrawals.view_standinginstruction",
-        "withdrawals.view_standinginstructionchange",
-        "withdrawals.view_standingrun",
-        "accounts.view_profilechange",
-        "deposits.view_personalaccount",
-        "deposits.view_accountchange",
-        "deposits.view_ledgerentry",
-    ],
-    "复核/财务": [
-        "withdrawals.view_withdrawalapplication",
-        "withdrawals.view_payout",
-        "withdrawals.view_payoutchange",
-        "withdrawals.release_payout",
-        "withdrawals.view_statuschange",
-        "deposits.view_personalaccount",
-        "deposits.view_accountchange",
-        "deposits.view_ledgerentry",
-        # 到账 of an employer's declared list, then 入账 (finance sees the bank's credit).
-        "deposits.view_remittancebatch",
-        "deposits.view_remittancebatchchange",
-        "deposits.confirm_funds",
-    ],
-    # 跨省通办专窗: registers 两地联办 cases for other centers' depositors, reviews 转移接续 as the old center.
-    "跨省通办专窗": [
-        "crosscenter.handle_crosscenter",
-        "crosscenter.view_jointcase",
-        "crosscenter.add_jointcase",
-        "crosscenter.view_transfercase",
-        "crosscenter.view_partnercenter",
-        "crosscenter.view_outboxmessage",
-        "crosscenter.view_inboxmessage",
-        "deposits.view_personalaccount",
-        "deposits.view_ledgerentry",
-    ],
-}
-
-
-def staff_groups_ensure() -> dict[str, Group]:
-    groups = {}
-    for name, perms in STAFF_GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        wanted = []
-        for dotted in perms:
-            app_label, codename = dotted.split(".")
-            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(wanted)
-        groups[name] = group
-    return groups
-
 
 # --- Depositor identity ----------------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 from gjj_portal.identity import mask_card, mask_id_number
 from gjj_portal.pdf import IssuedPdf
 from gjj_portal.policy import current_policy
-from gjj_portal.sql import Combined, models
 
 from .cases import deadline_state
 from .models import (
@@ -17,7 +16,6 @@ from .models import (
     JointCase,
     JointStatus,
     OutboxMessage,
-    PartnerCenter,
     Role,
     TransferCase,
     TransferDirection,
@@ -25,34 +23,20 @@ from .models import (
 )
 
 
-def cases_of_user_read(*, user) -> Combined:
-    """我发起的: the person's 两地联办 cases accepted here and transfer-ins into this center, newest first, each
-    with its partner center (settings.GJJ_MINE_READS: the page sends these reads with its own). Read on
-    every visit of 我发起的, so SQL written once (gjj_portal/sql.py); a test holds it equal to the ORM's
-    queries."""
-    account = getattr(user, "account", None)
-    account_id = account.pk if account is not None else None  # no account: no row matches NULL
-    joint = models(
-        JointCase,
-        "SELECT * FROM crosscenter_jointcase WHERE account_id = %s AND role = %s ORDER BY created_at DESC, id DESC",
-        [account_id, Role.ACCEPTANCE],
-    )
-    transfers = models(
-        TransferCase,
-        "SELECT * FROM crosscenter_transfercase WHERE account_id = %s AND direction = %s"
-        " ORDER BY created_at DESC, id DESC",
-        [account_id, TransferDirection.IN],
-    )
-
-    def with_partners(joint, transfers):
-        cases: list[JointCase | TransferCase] = [*joint, *transfers]
-        if cases:  # most people have none
-            partners = PartnerCenter.objects.in_bulk({case.partner_id for case in cases})
-            for case in cases:
-                case.partner = partners[case.partner_id]
-        return {"joint": joint, "transfers": transfers}
-
-    return Combined(joint, transfers, combine=with_partners)
+def cases_of_user(*, user) -> dict:
+    """我发起的: the person's 两地联办 cases accepted here and transfer-ins into this center, newest first."""
+    return {
+        "joint": list(
+            JointCase.objects.filter(role=Role.ACCEPTANCE, account__user=user)
+            .select_related("partner")
+            .order_by("-created_at", "-id")
+        ),
+        "transfers": list(
+            TransferCase.objects.filter(direction=TransferDirection.IN, account__user=user)
+            .select_related("partner")
+            .order_by("-created_at", "-id")
+        ),
+    }
 
 
 def transfer_page(*, case: TransferCase) -> dict:

@@ -2,7 +2,7 @@ from datetime import date
 
 from django import forms
 
-from gjj_portal.forms import PortalForm, QuickDateInput
+from gjj_portal.forms import PortalForm
 from gjj_portal.months import month_start
 
 MAX_RANGE_DAYS = 731  # two years
@@ -18,8 +18,8 @@ DATE_ATTRS = {"type": "date", "class": "form-control"}
 
 class StatementRangeForm(PortalForm):
     # A date input only takes YYYY-MM-DD; the Chinese locale's format (2025/12/01) left it empty on screen.
-    start = forms.DateField(label="开始日期", widget=QuickDateInput(format="%Y-%m-%d", attrs=DATE_ATTRS))
-    end = forms.DateField(label="结束日期", widget=QuickDateInput(format="%Y-%m-%d", attrs=DATE_ATTRS))
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(format="%Y-%m-%d", attrs=DATE_ATTRS))
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(format="%Y-%m-%d", attrs=DATE_ATTRS))
 
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)

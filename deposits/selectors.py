@@ -5,9 +5,9 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from gjj_portal.months import month_index, period_index
-from gjj_portal.sql import Read, models, value
 
 from .models import EntryKind, LedgerEntry, PersonalAccount
 
@@ -28,6 +28,14 @@ def accounts_deposit_periods(*, account_ids) -> set[tuple[int, str]]:
     )
 
 
+def account_or_404(user) -> PersonalAccount:
+    """The signed-in person's own account (read with the person: accounts.backends); 404 for anyone without one."""
+    account = getattr(user, "account", None)
+    if account is None:
+        raise Http404
+    return account
+
+
 def account_continuous_deposit_months(*, account: PersonalAccount, today: date) -> int:
     """Consecutive months with a remittance (汇缴 or 补缴) ending at this month or the one before."""
     months = {period_index(p) for p in account_deposit_periods(account=account)}
@@ -39,31 +47,16 @@ def account_continuous_deposit_months(*, account: PersonalAccount, today: date) 
     return count
 
 
-# The home page and 缴存支取信息 read these on every visit: SQL written once (gjj_portal/sql.py), in the order
-# of LedgerEntry.objects.for_account (newest first); tests hold them equal to the ORM's queries.
-def account_recent_entries_read(*, account: PersonalAccount, limit: int = 10) -> Read:
-    return models(
-        LedgerEntry,
-        "SELECT * FROM deposits_ledgerentry WHERE account_id = %s ORDER BY occurred_on DESC, id DESC LIMIT %s",
-        [account.pk, limit],
-    )
+def account_recent_entries(*, account: PersonalAccount, limit: int = 10):
+    return LedgerEntry.objects.for_account(account)[:limit]
 
 
-def account_entries_between_read(*, account: PersonalAccount, start: date, end: date) -> Read:
-    return models(
-        LedgerEntry,
-        "SELECT * FROM deposits_ledgerentry WHERE account_id = %s AND occurred_on BETWEEN %s AND %s"
-        " ORDER BY occurred_on DESC, id DESC",
-        [account.pk, start, end],
-    )
+def account_entries_between(*, account: PersonalAccount, start: date, end: date):
+    return LedgerEntry.objects.for_account(account).filter(occurred_on__range=(start, end))
 
 
-def account_balance_on_read(*, account: PersonalAccount, day: date) -> Read:
-    return value(
-        "SELECT coalesce(sum(amount), 0) FROM deposits_ledgerentry WHERE account_id = %s AND occurred_on <= %s",
-        [account.pk, day],
-        money=True,
-    )
+def account_balance_on(*, account: PersonalAccount, day: date):
+    return LedgerEntry.objects.filter(account=account, occurred_on__lte=day).aggregate(s=Sum("amount"))["s"] or 0
 
 
 def account_ledger_sum(*, account: PersonalAccount):

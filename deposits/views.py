@@ -1,5 +1,4 @@
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,7 +7,6 @@ from gjj_portal import charts
 from gjj_portal.access import depositor_required
 from gjj_portal.http import hits_allowed, pdf_response
 from gjj_portal.policy import current_policy
-from gjj_portal.sql import read_for_page
 
 from . import selectors, services
 from .certificates import CertificateUnavailable, certificate_pdf, interest_statement_pdf
@@ -16,35 +14,24 @@ from .forms import StatementRangeForm, default_range
 from .models import DepositCertificate
 
 
-def _account(request):
-    account = getattr(request.user, "account", None)
-    if account is None:
-        raise Http404
-    return account
-
-
 @depositor_required
 def profile(request):
     """个人基本信息."""
-    return render(request, "deposits/profile.html", {"account": _account(request)})
+    return render(request, "deposits/profile.html", {"account": selectors.account_or_404(request.user)})
 
 
 @depositor_required
 def statement(request):
     """缴存支取信息: ratio, base, balance and the entries of a date range (≤ two years), with a chart."""
-    account, today = _account(request), timezone.localdate()
+    account, today = selectors.account_or_404(request.user), timezone.localdate()
     start, end = default_range(today)
     form = StatementRangeForm(request.GET or {"start": start, "end": end}, today=today)
     page = chart = None
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        # At most two years of one account (a few dozen entries): read once for the page, its count and the
-        # chart, with the opening balance and the header's numbers in one round trip.
-        entries, opening = read_for_page(
-            request.user,
-            selectors.account_entries_between_read(account=account, start=start, end=end),
-            selectors.account_balance_on_read(account=account, day=start.fromordinal(start.toordinal() - 1)),
-        )
+        # At most two years of one account (a few dozen entries): read once for the page, its count and the chart.
+        entries = list(selectors.account_entries_between(account=account, start=start, end=end))
+        opening = selectors.account_balance_on(account=account, day=start.fromordinal(start.toordinal() - 1))
         page = Paginator(entries, 20).get_page(request.GET.get("page"))
         movements = sorted((entry.occurred_on, entry.amount) for entry in entries)
         chart = charts.line_chart(charts.balance_series(opening=opening, movements=movements, start=start, end=end))
@@ -56,7 +43,7 @@ def statement(request):
 @depositor_required
 def certificate(request):
     """打印缴存证明 and 结息对账单: the page; a POST issues the document and returns its PDF."""
-    account = _account(request)
+    account = selectors.account_or_404(request.user)
     years = selectors.interest_settled_years(account=account)
     context = {"account": account, "years": years}
     if request.method != "POST":

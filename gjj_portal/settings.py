@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "loans",
     "messages_center",
     "crosscenter",
+    "hall",
 ]
 
 MIDDLEWARE = [
@@ -83,33 +84,13 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["gjj_portal.templatetags.memo_url"],  # {% url %}, remembered (see the module)
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gjj_portal.context_processors.center",
                 "gjj_portal.context_processors.display",
-                "messages_center.context_processors.inbox",
-            ],
-        },
-    },
-    {
-        # The layout around every page (jinja2/layout.html, put around Django templates by templates/base.html)
-        # and the read-only pages every depositor opens most (jinja2/): Jinja2 renders them in a tenth of the
-        # time (gjj_portal/jinja_env.py). The context processors are the Django engine's.
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "gjj_portal.jinja_env.environment",
-            "context_processors": [
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "gjj_portal.context_processors.center",
-                "gjj_portal.context_processors.display",
-                "messages_center.context_processors.inbox",
-                "gjj_portal.jinja_env.csrf_once",
+                "hall.context_processors.inbox",
             ],
         },
     },
@@ -214,14 +195,6 @@ GJJ_LIST_MAX_ROWS = env.int("GJJ_LIST_MAX_ROWS", default=5000)
 GJJ_LIST_MAX_SECONDS = env.float("GJJ_LIST_MAX_SECONDS", default=5.0)
 GJJ_IMPORT_MAX_ROWS = env.int("GJJ_IMPORT_MAX_ROWS", default=500_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-# 我发起的 in the message center: the reads (gjj_portal/sql.py) of the app that owns applications listing
-# and counting a person's own.
-GJJ_INITIATED_BY = "withdrawals.selectors.applications_of_user_read"
-GJJ_INITIATED_COUNT = "withdrawals.selectors.application_count_read"
-# 我发起的 (withdrawals:mine) also lists what other apps keep for the person: context name → their read.
-GJJ_MINE_READS = {"cross": "crosscenter.selectors.cases_of_user_read"}
-# What the layout around every page reads (the header's red numbers): sent with the page's own reads.
-GJJ_LAYOUT_READS = ["messages_center.selectors.inbox_counts_read"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 CACHES = {

@@ -13,12 +13,13 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("captcha/", include("captcha.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("hall.urls")),
     path("withdrawals/", include("withdrawals.urls")),
     path("messages/", include("messages_center.urls")),
     path("loans/", include("loans.urls")),
     path("unit/", include("deposits.unit_urls")),
     path("", include("crosscenter.urls")),
-    path("", include("accounts.home_urls")),
+    path("", include("hall.home_urls")),
     path("", include("deposits.urls")),
 ]
 

@@ -1,7 +1,5 @@
 from django.http import Http404
 
-from gjj_portal.sql import Combined, models
-
 from .models import Instalment, LoanContract
 
 NO_LOAN = "您未办理贷款业务，如需办理贷款业务，请回到主页面进行贷款申请。"
@@ -38,27 +36,7 @@ def unpaid_instalments(*, contract: LoanContract):
     return contract.schedule.exclude(state=Instalment.State.PAID).order_by("period")
 
 
-def loans_overview_read(*, user) -> Combined:
+def loans_overview(*, user) -> list[dict]:
     """我的贷款 on the home page and 贷款信息: each contract (as borrower or co-borrower) with its next unpaid
-    instalment, as two reads a page sends with its others. Read on every home page, so SQL written once
-    (gjj_portal/sql.py); tests hold it equal to contracts_of_user and unpaid_instalments."""
-    account = getattr(user, "account", None)
-    account_id = account.pk if account is not None else None  # no account: no row matches NULL
-    contracts = models(
-        LoanContract,
-        "SELECT * FROM loans_loancontract WHERE borrower_id = %s OR co_borrower_id = %s ORDER BY contract_no",
-        [account_id, account_id],
-    )
-    nexts = models(  # the unpaid instalment of the lowest period of each of those contracts
-        Instalment,
-        "SELECT i.* FROM loans_instalment i JOIN (SELECT j.contract_id, min(j.period) AS period FROM loans_instalment j"
-        " JOIN loans_loancontract c ON c.id = j.contract_id WHERE (c.borrower_id = %s OR c.co_borrower_id = %s)"
-        " AND j.state <> %s GROUP BY j.contract_id) n ON n.contract_id = i.contract_id AND n.period = i.period",
-        [account_id, account_id, Instalment.State.PAID],
-    )
-
-    def pair(contracts, nexts):
-        by_contract = {i.contract_id: i for i in nexts}
-        return [{"contract": c, "next": by_contract.get(c.pk)} for c in contracts]
-
-    return Combined(contracts, nexts, combine=pair)
+    instalment (a person has one or two contracts, most none)."""
+    return [{"contract": c, "next": unpaid_instalments(contract=c).first()} for c in contracts_of_user(user=user)]

@@ -12,14 +12,13 @@ from gjj_portal.errors import DomainError
 from gjj_portal.http import pdf_response, posted
 from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy, loan_rate_on
-from gjj_portal.sql import read_for_page
 
 from . import services
 from .certificates import settlement_pdf
 from .forms import CalculatorForm, PrepaymentForm
 from .models import LoanStatus
 from .schedule import add_months, build_schedule
-from .selectors import NO_LOAN, contract_choose, contract_has_overdue, contract_pick, loans_overview_read
+from .selectors import NO_LOAN, contract_has_overdue, contract_pick, unpaid_instalments
 
 
 def _page(request, template, tab, extra=None):
@@ -47,16 +46,13 @@ def _nodes(contract):
 
 @depositor_required
 def info(request):
-    """贷款信息: the contracts and each one's next instalment, read with the header's numbers in one round trip."""
-    (overview,) = read_for_page(request.user, loans_overview_read(user=request.user))
-    contracts, contract = contract_choose(
-        [row["contract"] for row in overview], contract_no=request.GET.get("contract")
-    )
-    context = {"contracts": contracts, "contract": contract, "tab": "info", "no_loan": NO_LOAN}
-    if contract is not None:
-        upcoming = next(row["next"] for row in overview if row["contract"] is contract)
-        context["next_payment"] = f"{upcoming.payment:,.2f}" if upcoming else None
-    return render(request, "loans/info.html", context)
+    """贷款信息."""
+
+    def extra(contract):
+        upcoming = unpaid_instalments(contract=contract).first()
+        return {"next_payment": f"{upcoming.payment:,.2f}" if upcoming else None}
+
+    return _page(request, "loans/info.html", "info", extra)
 
 
 @depositor_required

@@ -5,37 +5,28 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gjj_portal.access import depositor_required
-from gjj_portal.sql import read_for_page
 
 from . import services
-from .selectors import InboxList, initiated_by_read, message_get_for_user
+from .selectors import TABS, inbox_list, message_get_for_user
 
-TABS = {  # the tab's title, and whether it lists messages (我发起的 lists applications)
-    "notices": ("消息", True),
-    "todos": ("待办", True),
-    "mine": ("我发起的", False),
-    "read": ("已阅", True),
-}
 PAGE_SIZE = 10
+# The four tabs of seed 004 chapter 2, as the page shows them: 我发起的 lists applications (the hall's page).
+NAV = {"notices": "消息", "todos": "待办", "mine": "我发起的", "read": "已阅"}
+
+
+def inbox_page(request, *, tab: str, source, title: str):
+    """A tab of 消息中心: `source` paged, 10 a page, or 20 with 更多 (?more=1) through the whole history."""
+    more = request.GET.get("more") == "1"
+    page = Paginator(source, 20 if more else PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "messages_center/inbox.html", {"tab": tab, "tabs": NAV, "title": title, "page": page, "more": more}
+    )
 
 
 @depositor_required
 def inbox(request, tab="notices"):
-    """The four lists of seed 004 chapter 2; 更多 (?more=1) pages through the whole history."""
-    title, of_messages = TABS[tab]
-    more = request.GET.get("more") == "1"
-    size = 20 if more else PAGE_SIZE
-    if of_messages:  # the page asked for is read with the header's numbers (one round trip); out of range, again
-        source = InboxList(user=request.user, tab=tab)
-        number = request.GET.get("page")
-        number = int(number) if number and number.isdigit() and 0 < int(number) < 10**6 else 1
-        read_for_page(request.user, source.read(start=(number - 1) * size, limit=size))
-    else:
-        (source,) = read_for_page(request.user, initiated_by_read(user=request.user))
-    page = Paginator(source, size).get_page(request.GET.get("page"))
-    return render(
-        request, "messages_center/inbox.html", {"tab": tab, "tabs": TABS, "title": title, "page": page, "more": more}
-    )
+    """消息 / 待办 / 已阅."""
+    return inbox_page(request, tab=tab, source=inbox_list(user=request.user, tab=tab), title=TABS[tab][0])
 
 
 @depositor_required

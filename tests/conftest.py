@@ -39,22 +39,6 @@ def pytest_configure(config):
         pytest.exit("Tests run on PostgreSQL only: use `make test` (or set DATABASE_URL).", returncode=2)
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.exit("Tests need Redis as the Celery broker: use `make test` (or set CELERY_BROKER_URL).", returncode=2)
-    _jinja_pages_report_their_context()
-
-
-def _jinja_pages_report_their_context():
-    """Django's test client shows `response.context` of Django templates only (its test set-up instruments
-    them); the Jinja2 pages (jinja2/) report theirs the same way, so a test reads a page's values alike."""
-    from django.template.backends import jinja2 as jinja_backend
-    from django.test.signals import template_rendered
-
-    render = jinja_backend.Template.render
-
-    def render_and_report(self, context=None, request=None):
-        template_rendered.send(sender=self, template=self, context=dict(context or {}))
-        return render(self, context, request)
-
-    jinja_backend.Template.render = render_and_report
 
 
 @pytest.fixture(autouse=True)
@@ -108,7 +92,7 @@ def other_depositor(policy, today):
 
 
 def _staff_in(group_name):
-    from accounts.services import staff_groups_ensure
+    from hall.services import staff_groups_ensure
 
     groups = staff_groups_ensure()
     user = StaffUserFactory()

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "deposits", "withdrawals", "loans", "messages_center", "crosscenter", "gjj_portal")
+APPS = ("accounts", "deposits", "withdrawals", "loans", "messages_center", "crosscenter", "hall", "gjj_portal")
+TOP = "hall"  # the composition app: it may import every app, and no app imports it
 # Apps that import no other app (gjj_portal: settings, policy, bank, shared helpers) or only gjj_portal.
 LEAVES = {"gjj_portal": set(), "messages_center": {"gjj_portal"}}
 
@@ -76,6 +77,33 @@ def test_leaf_apps_import_no_other_app(leaf):
     graph = import_graph()
     extra = {app: where for app, where in graph[leaf].items() if app not in LEAVES[leaf]}
     assert not extra, f"{leaf} must not import {extra}"
+
+
+def test_no_app_imports_the_composition_app():
+    graph = import_graph()
+    found = {app: where[TOP] for app, where in graph.items() if TOP in where}
+    assert not found, f"{TOP} sits on top; these import it: {found}"
+
+
+def test_every_link_between_apps_is_an_import_the_graph_sees():
+    """No dotted name of an app's code handed around at run time (settings.GJJ_*, import_string): the import
+    graph above would not see that link. The only registries of that kind are the adapters' (the bank gateway,
+    the SMS backend), chosen by a setting and named in gjj_portal or accounts."""
+    allowed = {"gjj_portal/bank.py", "accounts/sms.py"}
+    found = []
+    for app in APPS:
+        for path in _sources(app):
+            where = str(path.relative_to(ROOT))
+            if where not in allowed and "import_string(" in path.read_text(encoding="utf-8"):
+                found.append(where)
+    assert not found, f"import_string outside the adapter registries: {found}"
+
+
+def test_one_template_engine():
+    from django.conf import settings
+
+    assert [engine["BACKEND"] for engine in settings.TEMPLATES] == ["django.template.backends.django.DjangoTemplates"]
+    assert not (ROOT / "jinja2").exists()
 
 
 def test_the_cycle_finder_finds_a_cycle_of_three():

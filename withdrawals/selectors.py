@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 
 from deposits.models import PersonalAccount
 from deposits.selectors import account_continuous_deposit_months
-from gjj_portal.sql import Read, models, value
 from loans.models import CommercialLoan, Instalment, LoanContract, Repayment
 
 from .models import Status, WithdrawalApplication, WithdrawalKind
@@ -93,16 +92,6 @@ def application_get_for_user(*, user, public_id) -> WithdrawalApplication:
     )
 
 
-def application_count_read(*, user) -> Read:
-    """我发起的's number on the home page (settings.GJJ_INITIATED_COUNT): SQL written once (gjj_portal/sql.py)."""
-    return value("SELECT count(*) FROM withdrawals_withdrawalapplication WHERE applicant_id = %s", [user.pk])
-
-
-def applications_of_user_read(*, user) -> Read:
-    """我发起的: the person's applications, newest first. Read on every visit, so SQL written once
-    (gjj_portal/sql.py); a test holds it equal to WithdrawalApplication.objects.of_user(user)."""
-    return models(
-        WithdrawalApplication,
-        "SELECT * FROM withdrawals_withdrawalapplication WHERE applicant_id = %s ORDER BY created_at DESC, id DESC",
-        [user.pk],
-    )
+def applications_of_user(*, user):
+    """我发起的: the person's applications, newest first."""
+    return WithdrawalApplication.objects.of_user(user).order_by("-created_at", "-id")

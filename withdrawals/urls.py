@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("rent/", views.rent_new, name="rent_new"),
     path("apply/<str:kind>/", views.apply, name="apply"),
-    path("mine/", views.mine, name="mine"),
     path("standing/", standing_views.standing, name="standing"),
     path("standing/<uuid:public_id>/cancel/", standing_views.standing_cancel_view, name="standing_cancel"),
     path("<uuid:public_id>/", views.detail, name="detail"),

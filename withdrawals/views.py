@@ -8,16 +8,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
+from deposits.selectors import account_or_404
 from gjj_portal.access import depositor_required
 from gjj_portal.errors import DomainError
 from gjj_portal.http import posted
 from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy
-from gjj_portal.sql import read_for_page
 
 from . import rules, services
 from .forms import ClosingWithdrawalForm, LoanWithdrawalForm, MaterialUploadForm, RentWithdrawalForm
@@ -26,19 +25,10 @@ from .models import CLOSING_KINDS, Material, Status, WithdrawalKind
 from .selectors import (
     account_facts,
     application_get_for_user,
-    applications_of_user_read,
     commercial_loans_of,
     hpf_loan_of,
 )
 from .uploads import material_check
-
-
-def _account_or_404(request):
-    account = getattr(request.user, "account", None)
-    if account is None:
-        raise Http404
-    return account
-
 
 KINDS = [
     (WithdrawalKind.RENT, "rent_new", "按月租金提取，用于支付本人租房租金"),
@@ -67,7 +57,7 @@ def index(request):
             "url": reverse("withdrawals:standing"),
         }
     )
-    return render(request, "withdrawals/index.html", {"account": _account_or_404(request), "tiles": tiles})
+    return render(request, "withdrawals/index.html", {"account": account_or_404(request.user), "tiles": tiles})
 
 
 def _submitted(request, application):
@@ -101,7 +91,7 @@ def _render_apply(request, form, kind, **extra):
 @depositor_required
 def rent_new(request):
     """租房提取."""
-    account = _account_or_404(request)
+    account = account_or_404(request.user)
     form = RentWithdrawalForm(posted(request), account=account, policy=current_policy())
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,7 +109,7 @@ def apply(request, kind):
     """The other types. 查询材料号 / 计算 are GETs that redraw the page; 提交申请 is the POST."""
     if kind not in {k.value for k, name, _ in KINDS if name == "apply"}:
         raise Http404
-    account, today, policy = _account_or_404(request), timezone.localdate(), current_policy()
+    account, today, policy = account_or_404(request.user), timezone.localdate(), current_policy()
     material_no = (request.POST.get("material_no") or request.GET.get("material_no") or "").strip()
     extra, loan = {"material_no": material_no}, None
     if kind in CLOSING_KINDS:
@@ -218,17 +208,6 @@ def detail(request, public_id):
     application = application_get_for_user(user=request.user, public_id=public_id)
     changes = application.changes.select_related("actor")
     return render(request, "withdrawals/detail.html", {"application": application, "changes": changes})
-
-
-@depositor_required
-def mine(request):
-    """我发起的: the person's applications and what other apps keep for them (settings.GJJ_MINE_READS: the
-    跨省通办 cases), read with the header's numbers in one round trip."""
-    extra = {name: import_string(read)(user=request.user) for name, read in settings.GJJ_MINE_READS.items()}
-    applications, *found = read_for_page(request.user, applications_of_user_read(user=request.user), *extra.values())
-    return render(
-        request, "withdrawals/mine.html", {"applications": applications, **dict(zip(extra, found, strict=True))}
-    )
 
 
 @require_GET

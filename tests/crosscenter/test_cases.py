@@ -193,7 +193,7 @@ def test_home_center_refuses_what_its_policy_refuses_with_the_reason(client, dep
 
 
 def test_window_registers_prints_sends_and_follows_the_result(client, depositor, policy, today):
-    from accounts.services import staff_groups_ensure
+    from hall.services import staff_groups_ensure
 
     partner, private = partner_with_key()
     clerk = StaffUserFactory()
@@ -231,7 +231,7 @@ def test_window_registers_prints_sends_and_follows_the_result(client, depositor,
     board = client.get(reverse("admin:crosscenter_jointcase_changelist")).content.decode()
     assert case.number in board
     client.force_login(depositor)
-    mine = client.get(reverse("withdrawals:mine")).content.decode()
+    mine = client.get(reverse("hall:mine")).content.decode()
     assert f"受理编号 {case.number}" in mine
     detail = client.get(reverse("crosscenter:joint_detail", args=[case.public_id])).content.decode()
     assert "已办结（资金已到账）" in detail

@@ -30,7 +30,7 @@ DEPOSITOR = [
     "deposits:certificate",
     "withdrawals:index",
     "withdrawals:rent_new",
-    "withdrawals:mine",
+    "hall:mine",
     "loans:info",
     "loans:progress",
     "loans:repayments",
@@ -38,7 +38,7 @@ DEPOSITOR = [
     "loans:repay",
     "messages_center:inbox",
     "messages_center:todos",
-    "messages_center:mine",
+    "hall:messages_mine",
     "messages_center:read",
     "accounts:password_change",
 ]

@@ -1,8 +1,6 @@
 """`make run`'s demo runs on SQLite (no DATABASE_URL, tasks eager): the pages every depositor opens must
-work there too. Their reads are SQL written by hand (gjj_portal/sql.py), sent together on PostgreSQL and
-one by one on SQLite, through the converters the ORM applies (SQLite gives decimals as floats, UUIDs as
-text). Session 26 broke four of these pages on SQLite with no test noticing; this runs the demo as
-`make run` sets it up, in its own process, and opens them as each demo person."""
+work there too (session 26 broke four of them with no test noticing). This runs the demo as `make run` sets
+it up, in its own process, and opens them as each demo person."""
 
 import os
 import subprocess

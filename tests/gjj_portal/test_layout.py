@@ -1,14 +1,9 @@
-"""The layout around every page is Jinja2 (jinja2/layout.html, gjj_portal/jinja_env.py); templates/base.html
-hands a Django page's blocks to it. These hold what a page relied on when the layout was a Django template."""
+"""The layout around every page (templates/base.html): what a page relies on it for."""
 
 import re
 
-from django.template import engines
 from django.template.loader import render_to_string
-from django.test import override_settings
 from django.urls import reverse
-
-from gjj_portal.templatetags.layout import csrf_input
 
 
 def test_a_page_and_its_layout_post_with_the_same_csrf_token(client, depositor):
@@ -55,44 +50,12 @@ def test_messages_show_above_the_page(client, depositor):
     assert 'data-sound="' in answer.content.decode(), "the layout reads the choice just saved"
 
 
-def test_jinja_url_and_static_match_django():
-    env = engines["jinja2"].env
-    out = env.from_string(
-        "{{ url('home') }}|{{ url('messages_center:detail', '00000000-0000-0000-0000-000000000000') }}"
-    )
-    assert out.render() == "/|" + reverse("messages_center:detail", args=["00000000-0000-0000-0000-000000000000"])
-    with override_settings(STATIC_URL="/s/"):
-        assert env.from_string("{{ static('css/portal.css') }}").render() == "/s/css/portal.css"
-
-
-def test_csrf_input_is_what_the_django_tag_writes():
-    assert csrf_input("NOTPROVIDED") == "" and csrf_input(None) == ""
-    assert csrf_input('a"b') == '<input type="hidden" name="csrfmiddlewaretoken" value="a&quot;b">'
-
-
 def test_the_layout_escapes_what_people_typed(client, depositor):
     depositor.full_name = "<b>张</b>"
     depositor.save(update_fields=["full_name"])
     client.force_login(depositor, backend="accounts.backends.DepositorBackend")
     page = client.get(reverse("deposits:profile")).content.decode()
     assert "&lt;b&gt;张&lt;/b&gt;" in page and "<b>张</b>" not in page
-
-
-def test_the_jinja_date_filter_writes_what_djangos_writes():
-    import datetime
-
-    env = engines["jinja2"].env
-    moment = datetime.datetime(2026, 1, 2, 23, 30, tzinfo=datetime.UTC)  # 1月3日 7:30 in 北京时间
-    for value, args in [
-        (datetime.date(2026, 3, 5), ("Y-m-d", "Y年n月")),
-        (moment, ("Y-m-d", "Y-m-d H:i", "m-d H:i")),
-        (None, ("Y-m-d",)),
-        ("", ("Y-m-d",)),
-    ]:
-        for arg in args:
-            django = engines["django"].from_string("{{ v|date:a }}").render({"v": value, "a": arg})
-            assert env.filters["date"](value, arg) == django, (value, arg)
-    assert env.filters["date"](moment, "Y-m-d") == "2026-01-03", "a moment is written in the center's time zone"
 
 
 def test_a_message_shows_its_time_in_beijing_time(client, depositor):
@@ -105,55 +68,6 @@ def test_a_message_shows_its_time_in_beijing_time(client, depositor):
     client.force_login(depositor, backend="accounts.backends.DepositorBackend")
     assert "2026-01-03 07:30" in client.get(reverse("messages_center:inbox")).content.decode()
     assert "01-03 07:30" in client.get(reverse("home")).content.decode()
-
-
-def test_the_quick_date_input_writes_what_djangos_writes():
-    from datetime import date
-
-    from django import forms
-
-    from gjj_portal.forms import QuickDateInput
-
-    attrs = {"type": "date", "class": "form-control"}
-
-    class Stock(forms.Form):
-        start = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs=attrs))
-        note = forms.DateField(required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs=attrs))
-
-    class Quick(forms.Form):
-        start = forms.DateField(widget=QuickDateInput(format="%Y-%m-%d", attrs=attrs))
-        note = forms.DateField(required=False, widget=QuickDateInput(format="%Y-%m-%d", attrs=attrs))
-
-    cases = [
-        {"initial": {"start": date(2025, 12, 1)}},  # unbound: the date as YYYY-MM-DD
-        {"data": {"start": "2026-01-31"}},  # bound and valid
-        {"data": {"start": '2026-13-45"><script>x</script>'}},  # typed nonsense: kept, escaped, aria-invalid
-        {"data": {}},  # nothing: no value, required, aria-invalid
-    ]
-    for kwargs in cases:
-        stock, quick = Stock(**kwargs), Quick(**kwargs)
-        stock.is_valid(), quick.is_valid()
-        for name in ("start", "note"):
-            assert str(quick[name]) == str(stock[name]), (kwargs, name)
-    assert "&lt;script&gt;" in str(Quick(data={"start": "<script>"})["start"])
-
-
-def test_the_label_filter_says_what_get_display_says_for_every_choice():
-    from django.apps import apps
-
-    from gjj_portal.jinja_env import label
-
-    checked = 0
-    for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if not field.choices:
-                continue
-            for value in [value for value, _text in field.flatchoices] + ["no-such-choice", None]:
-                obj = model()
-                setattr(obj, field.attname, value)
-                assert label(obj, field.name) == getattr(obj, f"get_{field.name}_display")(), (model, field, value)
-                checked += 1
-    assert checked > 100
 
 
 def test_month_ends_are_relativedeltas_month_ends():

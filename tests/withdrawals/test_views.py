@@ -162,7 +162,7 @@ def test_application_page_shows_status_history_and_masked_card(client_zw, deposi
     application = submitted_rent(depositor)
     page = client_zw.get(reverse("withdrawals:detail", args=[application.public_id])).content.decode()
     assert "已提交" in page and "6217 **** **** 1234" in page and "6217000010001234" not in page
-    mine = client_zw.get(reverse("withdrawals:mine")).content.decode()
+    mine = client_zw.get(reverse("hall:mine")).content.decode()
     assert application.number in mine
 
 

@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from .home import home
+from .views import home
 
 urlpatterns = [path("", home, name="home")]

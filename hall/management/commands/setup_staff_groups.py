@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.services import STAFF_GROUPS, staff_groups_ensure
+from hall.services import STAFF_GROUPS, staff_groups_ensure
 
 
 class Command(BaseCommand):

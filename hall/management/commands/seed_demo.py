@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.services import staff_groups_ensure
 from deposits.models import Employer, EntryKind, PersonalAccount, SealReason
 from deposits.rules import monthly_contribution
 from deposits.services import account_seal, account_user_link, ledger_post
 from gjj_portal.months import month_start
+from hall.services import staff_groups_ensure
 from loans.demo import seed_loans, seed_settled_loan
 
 DEPOSITOR_PASSWORD = "demo1234"

@@ -1,0 +1,12 @@
+from django.utils.functional import SimpleLazyObject
+
+from messages_center.selectors import inbox_counts
+
+
+def inbox(request):
+    """The header's red numbers (unread notices, open 待办) on every depositor page, counted when the page
+    first shows them; a view that counted them already passes its own `inbox`, and this one is never read."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(user, "is_depositor", False):
+        return {}
+    return {"inbox": SimpleLazyObject(lambda: inbox_counts(user=user))}

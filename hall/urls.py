@@ -1,0 +1,11 @@
+"""The hall's 我发起的 pages, at the addresses seed 004's menus lead to (home_urls.py: the home page)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "hall"
+urlpatterns = [
+    path("withdrawals/mine/", views.mine, name="mine"),
+    path("messages/mine/", views.messages_mine, name="messages_mine"),
+]
