@@ -4,6 +4,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from deposits.models import PersonalAccount
+from gjj_portal.cache import person_changed
 from gjj_portal.policy import current_policy, working_day_after
 from gjj_portal.states import transition_check
 
@@ -33,6 +35,13 @@ def case_move(case, change_model, transitions: dict, labels, to: str, *, actor=N
     for name, value in fields.items():
         setattr(case, name, value)
     case.save(update_fields=["status", *fields])
+    case_people_changed(case)
+
+
+def case_people_changed(case) -> None:
+    """我发起的 lists the person's cases: their pages read again (a case for nobody here changes no page)."""
+    if case.account_id is not None:
+        person_changed(PersonalAccount.objects.filter(pk=case.account_id).values_list("user_id", flat=True).first())
 
 
 def deadline_state(due_on: date | None, final: bool, today: date | None = None) -> str:

@@ -30,7 +30,7 @@ from withdrawals.models import Status, WithdrawalKind
 from withdrawals.rules import card_number_problem
 from withdrawals.uploads import material_check
 
-from .cases import case_move, case_number_next, due_after
+from .cases import case_move, case_number_next, case_people_changed, due_after
 from .messaging import Refused, handles, message_post
 from .models import JOINT_TRANSITIONS, CaseMaterial, JointCase, JointCaseChange, JointKind, JointStatus, Role
 
@@ -109,6 +109,7 @@ def joint_register(*, partner, request: JointRequest, scans: list, staff) -> Joi
         registered_by=staff,
     )
     JointCaseChange.objects.create(case=case, to_status=case.status, actor=staff, reason="专窗受理，已核验身份")
+    case_people_changed(case)
     _scans_save(case, checked)
     _tell_applicant(
         case,
@@ -393,6 +394,7 @@ def on_submit(*, partner, payload) -> None:
         account=account,
     )
     JointCaseChange.objects.create(case=case, to_status=case.status, reason=f"收到{partner.name}发来的跨省通办申请")
+    case_people_changed(case)
     problem = _request_problem(request)
     if not problem and (account is None or account.name != request.name):
         problem = "属地中心未查到与申请人姓名、身份证号一致的住房公积金账户。"

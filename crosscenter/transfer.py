@@ -30,7 +30,7 @@ from messages_center.services import message_send
 from withdrawals.models import Status as WithdrawalStatus
 from withdrawals.models import WithdrawalApplication
 
-from .cases import case_move, case_number_next, due_after
+from .cases import case_move, case_number_next, case_people_changed, due_after
 from .messaging import Refused, handles, message_post
 from .models import (
     TRANSFER_FINAL,
@@ -125,6 +125,7 @@ def transfer_in_start(*, account: PersonalAccount, partner, old_account_number: 
     TransferCaseChange.objects.create(
         case=case, to_status=case.status, actor=actor, reason="联系函复核通过，发往转出地"
     )
+    case_people_changed(case)
     _post(
         case,
         "transfer.letter",
@@ -276,6 +277,7 @@ def on_letter(*, partner, payload) -> None:
         due_on=_step_due(),
     )
     TransferCaseChange.objects.create(case=case, to_status=case.status, reason=f"确认接收{partner.name}的联系函")
+    case_people_changed(case)
     _post(case, "transfer.received", due_on=f"{case.due_on:%Y-%m-%d}")
 
 

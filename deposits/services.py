@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from gjj_portal.cache import everyone_changed, person_changed
 from gjj_portal.db import copy_insert
 from gjj_portal.errors import DomainError
 from gjj_portal.states import transition_check
@@ -62,6 +63,7 @@ def ledger_post(
     )
     PersonalAccount.objects.filter(pk=account.pk).update(balance=new_balance)
     account.balance = new_balance
+    person_changed(account.user_id)
     return entry
 
 
@@ -91,6 +93,7 @@ def _account_move(account: PersonalAccount, to: str, *, actor, reason: str, **fi
     AccountChange.objects.create(account=account, from_status=account.status, to_status=to, actor=actor, reason=reason)
     fields["status"] = to
     PersonalAccount.objects.filter(pk=account.pk).update(**fields)
+    person_changed(account.user_id)
     for name, value in fields.items():
         setattr(account, name, value)
 
@@ -258,6 +261,7 @@ def interest_settle_all(
     bounds = _account_id_chunks(chunk)
     for lo, hi in progress(bounds) if progress else bounds:
         with transaction.atomic():
+            everyone_changed()
             eligible, todo, settled, total = _interest_settle_chunk(
                 lo=lo, hi=hi, settle_on=settle_on, start=start, weights=weights, dry_run=dry_run
             )
@@ -469,6 +473,7 @@ def ledger_post_many(
             }
         )
     copy_insert(LedgerEntry, entries)
+    everyone_changed()  # a list of many people: every page reads again once
     _balances_write([accounts[i] for i in sorted({p.account_id for p in postings})], also or {})
     return len(entries)
 

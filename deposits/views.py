@@ -5,8 +5,10 @@ from django.utils import timezone
 
 from gjj_portal import charts
 from gjj_portal.access import depositor_required
+from gjj_portal.cache import person_reads
 from gjj_portal.http import hits_allowed, pdf_response
 from gjj_portal.policy import current_policy
+from messages_center.selectors import inbox_counts
 
 from . import selectors, services
 from .certificates import CertificateUnavailable, certificate_pdf, interest_statement_pdf
@@ -26,17 +28,29 @@ def statement(request):
     account, today = selectors.account_or_404(request.user), timezone.localdate()
     start, end = default_range(today)
     form = StatementRangeForm(request.GET or {"start": start, "end": end}, today=today)
-    page = chart = None
+    page = chart = inbox = None
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        # At most two years of one account (a few dozen entries): read once for the page, its count and the chart.
-        entries = list(selectors.account_entries_between(account=account, start=start, end=end))
-        opening = selectors.account_balance_on(account=account, day=start.fromordinal(start.toordinal() - 1))
+
+        # At most two years of one account (a few dozen entries): read once for the page, its count and the
+        # chart, kept in the person's cache with the header's counts (gjj_portal/cache.py).
+        def range_read(start=start, end=end):
+            before = start.fromordinal(start.toordinal() - 1)
+            entries = list(selectors.account_entries_between(account=account, start=start, end=end))
+            return entries, selectors.account_balance_on(account=account, day=before)
+
+        found = person_reads(
+            request.user.pk, inbox=lambda: inbox_counts(user=request.user), **{f"statement:{start}:{end}": range_read}
+        )
+        entries, opening = found[f"statement:{start}:{end}"]
+        inbox = found["inbox"]
         page = Paginator(entries, 20).get_page(request.GET.get("page"))
         movements = sorted((entry.occurred_on, entry.amount) for entry in entries)
         chart = charts.line_chart(charts.balance_series(opening=opening, movements=movements, start=start, end=end))
     query = f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
     context = {"account": account, "form": form, "page": page, "chart": chart, "query": query}
+    if inbox is not None:
+        context["inbox"] = inbox
     return render(request, "deposits/statement.html", context)
 
 

@@ -205,6 +205,11 @@ CACHES = {
     )
 }
 
+# A person's pages are kept in the cache until a service changes what they show (gjj_portal/cache.py): only
+# with a cache every process shares (Redis). A process-local cache would not hear of a change made by the
+# worker or a management command, so without REDIS_CACHE_URL pages read the database every time.
+GJJ_PERSON_CACHE = env.bool("GJJ_PERSON_CACHE", default=bool(env("REDIS_CACHE_URL", default="")))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

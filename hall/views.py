@@ -1,10 +1,12 @@
-"""The pages that show several apps' data: the home page (个人任务管理, 我的公积金, 我的贷款) and 我发起的."""
+"""The pages that show several apps' data: the home page (个人任务管理, 我的公积金, 我的贷款) and 我发起的.
+What they read is kept in the person's cache until a service changes it (gjj_portal/cache.py)."""
 
 from django.shortcuts import render
 
 from crosscenter.selectors import cases_of_user
 from deposits.selectors import account_or_404, account_recent_entries
 from gjj_portal.access import depositor_required
+from gjj_portal.cache import person_reads
 from loans.selectors import NO_LOAN, loans_overview
 from messages_center.selectors import inbox_counts, messages_open_newest
 from messages_center.views import inbox_page
@@ -15,21 +17,31 @@ from withdrawals.selectors import applications_of_user
 def home(request):
     """The home page of seed 004 §1.3: 个人任务管理 on top, 我的公积金 and 我的贷款 below; in 长辈版 the
     most used services as large tiles first."""
-    account = account_or_404(request.user)
-    counts = inbox_counts(user=request.user)  # the header shows the same numbers
-    newest = messages_open_newest(user=request.user)
-    tasks = {
-        "counts": {**counts, "mine": applications_of_user(user=request.user).count()},
-        "todos": [m for m in newest if m.kind == m.Kind.TODO],
-        "notices": [m for m in newest if m.kind == m.Kind.NOTICE],
-    }
+    user, account = request.user, account_or_404(request.user)
+
+    def tasks():
+        newest = messages_open_newest(user=user)
+        return {
+            "mine": applications_of_user(user=user).count(),
+            "todos": [m for m in newest if m.kind == m.Kind.TODO],
+            "notices": [m for m in newest if m.kind == m.Kind.NOTICE],
+        }
+
+    found = person_reads(
+        user.pk,
+        inbox=lambda: inbox_counts(user=user),
+        tasks=tasks,
+        loans=lambda: loans_overview(user=user),
+        entries=lambda: list(account_recent_entries(account=account, limit=5)),
+    )
+    tasks_found = found["tasks"]
     context = {
         "account": account,
-        "inbox": counts,
-        "tasks": tasks,
-        "loans": loans_overview(user=request.user),
+        "inbox": found["inbox"],  # the header shows the same numbers
+        "tasks": {**tasks_found, "counts": {**found["inbox"], "mine": tasks_found["mine"]}},
+        "loans": found["loans"],
         "no_loan": NO_LOAN,
-        "entries": account_recent_entries(account=account, limit=5),
+        "entries": found["entries"],
     }
     return render(request, "home.html", context)
 
@@ -37,8 +49,14 @@ def home(request):
 @depositor_required
 def mine(request):
     """我发起的: the person's applications and their 跨省通办 cases."""
-    context = {"applications": applications_of_user(user=request.user), "cross": cases_of_user(user=request.user)}
-    return render(request, "withdrawals/mine.html", context)
+    user = request.user
+    found = person_reads(
+        user.pk,
+        inbox=lambda: inbox_counts(user=user),
+        applications=lambda: list(applications_of_user(user=user)),
+        cross=lambda: cases_of_user(user=user),
+    )
+    return render(request, "withdrawals/mine.html", found)
 
 
 @depositor_required

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
+from gjj_portal.cache import everyone_changed, person_changed
 from gjj_portal.errors import DomainError
 from gjj_portal.policy import current_policy, loan_rate_on
 from gjj_portal.states import moves_record
@@ -51,18 +52,31 @@ def contracts_record(*, moves: list[tuple[LoanContract, str]], to: str, reason: 
     the caller writes the status (one row or a bulk UPDATE) in the same transaction."""
     entries = (({"contract": c}, before, f"合同{c.contract_no}") for c, before in moves)
     moves_record(LoanContractChange, LOAN_TRANSITIONS, LoanStatus, entries, to=to, reason=reason, actor=actor)
+    contracts_people_changed([c.pk for c, _before in moves])
 
 
 def instalments_record(*, moves: list[tuple[Instalment, str]], to: str, reason: str) -> None:
     """Check and record instalments moving to `to` (each `(row, its state before)`), in one INSERT."""
     entries = (({"contract_id": r.contract_id, "period": r.period}, before, f"第{r.period}期") for r, before in moves)
     moves_record(InstalmentChange, INSTALMENT_TRANSITIONS, Instalment.State, entries, to=to, reason=reason)
+    contracts_people_changed(list({r.contract_id for r, _before in moves}))
+
+
+def contracts_people_changed(contract_ids: list[int]) -> None:
+    """The home page and 贷款信息 show each contract and its next instalment: the pages of its borrower and
+    co-borrower read again."""
+    if len(contract_ids) > 100:  # a day's collection or a repricing: everyone's pages, once
+        everyone_changed()
+        return
+    people = LoanContract.objects.filter(pk__in=contract_ids).values_list("borrower__user_id", "co_borrower__user_id")
+    person_changed(*{user_id for pair in people for user_id in pair})
 
 
 def loan_contract_open(**fields) -> LoanContract:
     """受理: a contract enters the center's books (审批中), with the first row of its history."""
     contract = LoanContract.objects.create(**fields)
     LoanContractChange.objects.create(contract=contract, to_status=contract.status, reason="贷款申请受理")
+    contracts_people_changed([contract.pk])
     return contract
 
 
@@ -84,6 +98,7 @@ def _replace_unpaid(*, contract: LoanContract, rows, from_period: int = 0) -> No
     """Replace the unpaid instalments from `from_period` on (all of them by default)."""
     contract.schedule.exclude(state=Instalment.State.PAID).filter(period__gte=from_period).delete()
     Instalment.objects.bulk_create(_instalment(contract, r) for r in rows)
+    contracts_people_changed([contract.pk])
 
 
 @transaction.atomic
@@ -125,6 +140,7 @@ def _record_repayment(*, contract, kind, paid_on, principal, interest, reference
         )
         contract.status = LoanStatus.SETTLED
     contract.save(update_fields=["principal_balance", "status"])
+    contracts_people_changed([contract.pk])
     return Repayment.objects.create(
         contract=contract,
         kind=kind,
@@ -629,6 +645,7 @@ def _reprice_locked(contracts: list[LoanContract], *, on: date, rates) -> int:
     _unpaid_delete_from([(c.pk, ahead[c.pk][0][0]) for c in repriced])  # each contract's unpaid rows from there
     Instalment.objects.bulk_create(rows, batch_size=2000)
     LoanContract.objects.bulk_update(repriced, ["annual_rate", "rate_effective_on"])
+    contracts_people_changed([c.pk for c in repriced])
     return len(repriced)
 
 

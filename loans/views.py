@@ -8,17 +8,19 @@ from django.utils import timezone
 
 from gjj_portal import charts
 from gjj_portal.access import depositor_required
+from gjj_portal.cache import person_reads
 from gjj_portal.errors import DomainError
 from gjj_portal.http import pdf_response, posted
 from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy, loan_rate_on
+from messages_center.selectors import inbox_counts
 
 from . import services
 from .certificates import settlement_pdf
 from .forms import CalculatorForm, PrepaymentForm
 from .models import LoanStatus
 from .schedule import add_months, build_schedule
-from .selectors import NO_LOAN, contract_has_overdue, contract_pick, unpaid_instalments
+from .selectors import NO_LOAN, contract_choose, contract_has_overdue, contract_pick, loans_overview
 
 
 def _page(request, template, tab, extra=None):
@@ -46,13 +48,19 @@ def _nodes(contract):
 
 @depositor_required
 def info(request):
-    """贷款信息."""
-
-    def extra(contract):
-        upcoming = unpaid_instalments(contract=contract).first()
-        return {"next_payment": f"{upcoming.payment:,.2f}" if upcoming else None}
-
-    return _page(request, "loans/info.html", "info", extra)
+    """贷款信息: the contracts and each one's next instalment, kept in the person's cache with the header's
+    counts (gjj_portal/cache.py)."""
+    user = request.user
+    found = person_reads(user.pk, inbox=lambda: inbox_counts(user=user), loans=lambda: loans_overview(user=user))
+    overview = found["loans"]
+    contracts, contract = contract_choose(
+        [row["contract"] for row in overview], contract_no=request.GET.get("contract")
+    )
+    context = {"contracts": contracts, "contract": contract, "tab": "info", "no_loan": NO_LOAN, "inbox": found["inbox"]}
+    if contract is not None:
+        upcoming = next(row["next"] for row in overview if row["contract"].pk == contract.pk)
+        context["next_payment"] = f"{upcoming.payment:,.2f}" if upcoming else None
+    return render(request, "loans/info.html", context)
 
 
 @depositor_required

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from gjj_portal.cache import person_changed
 from gjj_portal.db import copy_insert
 
 from .models import Message
@@ -18,6 +19,7 @@ def message_send(
     recipient_id = recipient.pk if recipient is not None else recipient_id
     if recipient_id is None:
         raise ValueError("message_send needs a recipient or a recipient_id")
+    person_changed(recipient_id)
     return Message.objects.create(recipient_id=recipient_id, business=business, title=title, body=body, link=link)
 
 
@@ -32,6 +34,7 @@ class Notice:
 
 def message_send_many(*, notices: list[Notice]) -> int:
     """Many notices at once (an employer's list tells every employee): one COPY, not a row at a time."""
+    person_changed(*{n.recipient_id for n in notices})
     return copy_insert(
         Message,
         [
@@ -43,6 +46,7 @@ def message_send_many(*, notices: list[Notice]) -> int:
 
 @transaction.atomic
 def todo_open(*, recipient, key: str, business: str, title: str, body: str, link: str = "") -> Message:
+    person_changed(recipient.pk)
     todo, _ = Message.objects.get_or_create(
         recipient=recipient,
         key=key,
@@ -54,13 +58,16 @@ def todo_open(*, recipient, key: str, business: str, title: str, body: str, link
 
 
 def todo_close(*, recipient, key: str) -> int:
+    person_changed(recipient.pk)
     return Message.objects.open_todos().filter(recipient=recipient, key=key).update(done_at=timezone.now())
 
 
 def message_mark_read(*, message: Message) -> None:
+    person_changed(message.recipient_id)
     if message.read_at is None:
         Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def message_delete(*, message: Message) -> None:
+    person_changed(message.recipient_id)
     Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now())

@@ -92,3 +92,11 @@ def deposit_history(account: PersonalAccount, *, months: int, today: date, skip_
             period=period,
         )
     account.refresh_from_db()
+
+
+def work_after_commit(callbacks) -> list:
+    """The on-commit callbacks that do work (tasks, messages), without the person cache's own: every write a
+    page shows drops the person's cached reads after commit as well (gjj_portal/cache.py)."""
+    from gjj_portal.cache import forget
+
+    return [c for c in callbacks if getattr(c, "func", None) is not forget]

@@ -16,6 +16,7 @@ from deposits.models import PersonalAccount
 from deposits.selectors import account_interest_to_date
 from deposits.services import account_lock
 from gjj_portal import errors
+from gjj_portal.cache import person_changed
 from gjj_portal.errors import DomainError
 from gjj_portal.policy import current_policy
 from gjj_portal.states import transition_check
@@ -65,6 +66,7 @@ def _transition(*, application: WithdrawalApplication, to: Status, actor=None, r
     )
     application.status = to
     application.save(update_fields=["status"])
+    person_changed(application.applicant_id)
     application_notify(application=application, to_status=to, reason=reason)
     _partner_follow([application], to, {application.pk: reason})
 
@@ -93,6 +95,7 @@ def _transition_many(*, applications: list[WithdrawalApplication], to: Status, r
         StatusChange(application=a, from_status=a.status, to_status=to, reason=reasons[a.pk]) for a in applications
     )
     WithdrawalApplication.objects.filter(pk__in=[a.pk for a in applications]).update(status=to)
+    person_changed(*{a.applicant_id for a in applications})
     for application in applications:
         application.status = to
     applications_notify_many(applications=applications, to_status=to, reasons=reasons)
@@ -145,6 +148,7 @@ def _open(
 
 def _after_open(application: WithdrawalApplication, user) -> WithdrawalApplication:
     StatusChange.objects.create(application=application, to_status=Status.DRAFT, actor=user, reason="填写申请")
+    person_changed(application.applicant_id)
     application_notify(application=application, to_status=Status.DRAFT)
     if not application.needs_materials:
         application = withdrawal_submit(application=application, user=user)

@@ -16,7 +16,7 @@ from deposits.selectors import accounts_out_of_balance
 from deposits.services import account_close, account_lock
 from gjj_portal.errors import InvalidTransition
 from messages_center.models import Message
-from tests.factories import EmployerFactory
+from tests.factories import EmployerFactory, work_after_commit
 
 PERIOD = timezone.localdate().strftime("%Y-%m")
 
@@ -44,7 +44,7 @@ def test_posting_the_month_writes_one_entry_per_employee_and_tells_them(unit, dj
         batch = remittance.remittance_post(employer=employer, period=PERIOD, rows=rows, user=user)
     assert batch.rows == 3 and batch.total == Decimal("4320.00")
     # The notices go after the commit, through the worker; here the task's body runs in place.
-    assert [c.func.__name__ for c in callbacks] == ["_notify_later"]
+    assert [c.func.__name__ for c in work_after_commit(callbacks)] == ["_notify_later"]
     assert not Message.objects.filter(title="汇缴到账").exists()
     assert remittance.remittance_notify(batch_id=batch.pk) == 3
     assert remittance.remittance_notify(batch_id=batch.pk) == 0  # a redelivered task tells no one twice

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from deposits.models import EntryKind, LedgerEntry
+from tests.factories import work_after_commit
 from withdrawals.models import Payout, Status, WithdrawalApplication
 
 from .helpers import submitted_rent
@@ -33,7 +34,7 @@ def test_reviewer_approves_with_an_opinion_in_admin(client, depositor, reviewer,
     assert application.status == Status.APPROVED and application.reviewed_by == reviewer
     assert application.review_opinion == "同意提取"
     assert LedgerEntry.objects.get(kind=EntryKind.PARTIAL_WITHDRAWAL).amount == Decimal("-3600.00")
-    assert Payout.objects.get(application=application).state == Payout.State.HELD and callbacks == []
+    assert Payout.objects.get(application=application).state == Payout.State.HELD and work_after_commit(callbacks) == []
 
 
 def test_reject_without_opinion_is_refused_in_admin(client, depositor, reviewer):

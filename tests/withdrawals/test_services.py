@@ -6,6 +6,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from deposits.models import EntryKind, LedgerEntry, PersonalAccount
 from deposits.selectors import account_ledger_sum
 from gjj_portal.models import SandboxTransfer
+from tests.factories import work_after_commit
 from withdrawals.models import Payout, Status, StatusChange, WithdrawalApplication
 from withdrawals.review import payout_release, withdrawal_approve, withdrawal_reject
 from withdrawals.services import InvalidTransition, WithdrawalError, rent_withdrawal_create
@@ -47,7 +48,7 @@ def test_approval_debits_the_balance_and_holds_one_payout_for_release(
     application = submitted_rent(depositor)
     with django_capture_on_commit_callbacks() as callbacks:
         withdrawal_approve(application_id=application.pk, reviewer=reviewer, opinion="材料齐全，同意")
-    assert callbacks == []  # nothing goes to the bank before a second person releases it
+    assert work_after_commit(callbacks) == []  # nothing goes to the bank before a second person releases it
     assert Payout.objects.get(application=application).state == Payout.State.HELD
     with django_capture_on_commit_callbacks() as callbacks:
         payout_release(application_id=application.pk, releaser=releaser)
