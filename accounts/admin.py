@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q
 
-from gjj_portal.admin import ID_NUMBER, NAME, PHONE, ReadOnlyAdmin, ScaledAdmin
+from gjj_portal.admin import ID_NUMBER, NAME, PHONE, ScaledAdmin
 from gjj_portal.identity import mask_id_number, mask_phone
 
-from .models import ProfileChange, SmsOutbox, User
+from .models import SmsOutbox, User
 
 
 @admin.register(User)
@@ -47,12 +47,3 @@ class SmsOutboxAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ProfileChange)
-class ProfileChangeAdmin(ReadOnlyAdmin):
-    """个人信息变更记录: who changed which phone or card of whom, when, online or at the counter (masked)."""
-
-    list_display = ["at", "user", "field", "old_masked", "new_masked", "channel", "actor", "ip"]
-    list_filter = ["field", "channel"]
-    readonly_fields = ["at", "user", "field", "old_masked", "new_masked", "channel", "actor", "ip"]

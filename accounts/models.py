@@ -91,35 +91,3 @@ class SmsOutbox(models.Model):
 
     def __str__(self):
         return self.text
-
-
-class ProfileChange(models.Model):
-    """个人信息变更: who changed the reserved phone or the 收款银行卡 of whom, when, how, old and new
-    (masked: the full numbers live on the user and the account)."""
-
-    class Field(models.TextChoices):
-        PHONE = "phone", "预留手机号"
-        CARD = "card", "收款银行卡"
-
-    class Channel(models.TextChoices):
-        ONLINE = "online", "网上办理"
-        COUNTER = "counter", "柜台办理"
-
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="profile_changes", verbose_name="缴存职工")
-    field = models.CharField("变更项目", max_length=10, choices=Field.choices)
-    old_masked = models.CharField("变更前", max_length=60, blank=True)
-    new_masked = models.CharField("变更后", max_length=60)
-    channel = models.CharField("办理渠道", max_length=10, choices=Channel.choices)
-    actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", verbose_name="操作人", null=True, blank=True
-    )
-    ip = models.GenericIPAddressField("请求IP", null=True, blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "个人信息变更记录"
-        verbose_name_plural = "个人信息变更记录"
-        ordering = ["-at"]
-
-    def __str__(self):
-        return f"{self.get_field_display()}：{self.old_masked or '（无）'} → {self.new_masked}"

@@ -1,11 +1,8 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 
-from deposits.services import AccountLinked, account_user_link
 from gjj_portal.errors import DomainError
-from gjj_portal.identity import id_number_problem
 
 from .models import Role, User
 
@@ -14,44 +11,6 @@ from .models import Role, User
 
 class IdentityError(DomainError):
     """A refusal with a Chinese message."""
-
-
-# One answer for every mismatch (unknown ID, another name, already registered, another phone), so the
-# register page cannot be used to look up who has an account, who registered, or whose phone is whose.
-REGISTER_MISMATCH = (
-    "信息核验未通过：姓名、身份证号须与中心登记的一致，手机号须为中心预留手机号。"
-    "已注册过的请直接登录，或点击“忘记密码”找回；预留手机号有变更的请到中心窗口办理。"
-)
-
-
-def registration_problem(*, full_name: str, id_number: str, phone: str) -> str | None:
-    """May this person register? The center must know the ID, with this name and this reserved phone."""
-    from deposits.models import PersonalAccount
-
-    if problem := id_number_problem(id_number):
-        return problem  # the shape of what was typed, not a lookup
-    account = PersonalAccount.objects.filter(id_number=id_number.upper()).only("name", "phone", "user_id").first()
-    if account is None or account.name != full_name.strip() or account.user_id is not None or account.phone != phone:
-        return REGISTER_MISMATCH
-    return None
-
-
-@transaction.atomic
-def depositor_register(*, full_name: str, id_number: str, phone: str, password: str) -> User:
-    from deposits.models import PersonalAccount
-
-    id_number = id_number.upper()
-    if problem := registration_problem(full_name=full_name, id_number=id_number, phone=phone):
-        raise IdentityError(problem)
-    account_id = PersonalAccount.objects.values_list("pk", flat=True).get(id_number=id_number)
-    user = User(username=id_number, role=Role.DEPOSITOR, full_name=full_name.strip(), id_number=id_number, phone=phone)
-    user.set_password(password)
-    user.save()
-    try:
-        account_user_link(account_id=account_id, user=user, how="网上注册")
-    except AccountLinked as exc:  # a concurrent registration won; this user row rolls back with the rest
-        raise IdentityError(REGISTER_MISMATCH) from exc
-    return user
 
 
 def depositor_find(*, full_name: str, id_number: str) -> User | None:
@@ -70,46 +29,25 @@ def password_set(*, user: User, password: str) -> None:
     user.set_password(password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
-    from messages_center.services import todo_close
+    for follow in PASSWORD_SET_FOLLOWERS:
+        follow(user=user)
 
-    todo_close(recipient=user, key="first-login-password")
+
+# Who must hear that a person chose a password, in its transaction (deposits closes the 待办 "请修改初始密码"
+# of an account the center opened; deposits.apps registers it, this app imports none).
+PASSWORD_SET_FOLLOWERS: list = []
+
+
+def user_phone_set(*, user: User, phone: str) -> None:
+    """The person's reserved phone on the user (login by phone, SMS codes); the caller holds the user's lock
+    and records the change (deposits.profile)."""
+    user.phone = phone
+    user.save(update_fields=["phone"])
 
 
 def logout_everywhere(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)
     user.refresh_from_db(fields=["session_version"])
-
-
-@transaction.atomic
-def online_access_open(*, account, initial_password: str) -> User:
-    """The center opens web access at its counter with an initial password (Ningbo): the depositor must
-    change it at first login, and a 待办 says so."""
-    from messages_center.services import todo_open
-
-    if account.user_id is not None:
-        raise IdentityError("该身份证已注册")
-    user = User(
-        username=account.id_number,
-        role=Role.DEPOSITOR,
-        full_name=account.name,
-        id_number=account.id_number,
-        phone=account.phone,
-        must_change_password=True,
-    )
-    user.set_password(initial_password)
-    user.save()
-    try:
-        account_user_link(account_id=account.pk, user=user, how="中心面签开通", enable_online=True)
-    except AccountLinked as exc:
-        raise IdentityError("该身份证已注册") from exc
-    todo_open(
-        recipient=user,
-        key="first-login-password",
-        business="账户安全",
-        title="请修改初始密码",
-        body="您的网上服务大厅账户由中心开通，使用的是初始密码，请修改为只有您知道的密码。",
-    )
-    return user
 
 
 def display_set(*, user, elder_mode: bool | None = None, sound_on: bool | None = None) -> None:

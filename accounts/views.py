@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gjj_portal.context_processors import ELDER_COOKIE
-from gjj_portal.http import hits_allowed, posted
+from gjj_portal.http import posted
 from gjj_portal.identity import mask_phone
 from gjj_portal.policy import current_policy
 
@@ -16,7 +16,6 @@ from .forms import (
     ChangePasswordForm,
     DepositorLoginForm,
     ForgotIdentityForm,
-    RegisterForm,
     ResetPasswordForm,
     SmsStepForm,
     UnitLoginForm,
@@ -29,7 +28,7 @@ RESET = "gjj_reset"
 ENROLL_MESSAGE = "您尚未开通网上业务，请携带本人身份证到中心服务大厅或受托银行网点办理面签开通后再登录。"
 
 
-def _ip(request):
+def client_ip(request):
     return request.META.get("REMOTE_ADDR")
 
 
@@ -79,7 +78,7 @@ def login_sms_view(request):
     user = User.objects.get(pk=pending["user"])
     form = SmsStepForm(posted(request))
     if request.method == "POST" and request.POST.get("action") == "send":
-        _send(request, user.phone, SmsCode.Purpose.LOGIN)
+        code_send(request, user.phone, SmsCode.Purpose.LOGIN)
         form = SmsStepForm()
     elif request.method == "POST" and form.is_valid():
         try:
@@ -93,9 +92,9 @@ def login_sms_view(request):
     return render(request, "accounts/login_sms.html", {"form": form, "phone": mask_phone(user.phone)})
 
 
-def _send(request, phone, purpose):
+def code_send(request, phone, purpose):
     try:
-        sms_code_send(phone=phone, purpose=purpose, ip=_ip(request))
+        sms_code_send(phone=phone, purpose=purpose, ip=client_ip(request))
         messages.success(request, f"验证码已发送至 {mask_phone(phone)}，5分钟内有效。")
     except SmsError as exc:
         messages.error(request, str(exc))
@@ -118,49 +117,6 @@ def logout_all_view(request):
     return redirect("accounts:login")
 
 
-IDENTITY_FIELDS = ("full_name", "id_number", "phone", "captcha")
-REGISTER_CHECKS_PER_HOUR = 20  # identity checks one address may ask for (on top of the captcha)
-
-
-def _register_check_allowed(request) -> bool:
-    return hits_allowed(f"register-checks:{_ip(request)}", limit=REGISTER_CHECKS_PER_HOUR, seconds=3600)
-
-
-def register_view(request):
-    """注册: the center must know the ID with this name and reserved phone; 发送验证码 then 注册."""
-    form = RegisterForm(posted(request))
-    sending = request.POST.get("action") == "send"
-    valid = request.method == "POST" and form.is_valid()
-    if sending:
-        # 发送验证码 needs only who and which phone; the rest is checked at 注册.
-        for name in [n for n in form.errors if n not in IDENTITY_FIELDS]:
-            del form.errors[name]
-    c = form.cleaned_data if request.method == "POST" else {}
-    if (valid or sending) and all(n in c for n in IDENTITY_FIELDS):
-        if not _register_check_allowed(request):
-            problem = "操作过于频繁，请一小时后再试。"
-        else:
-            problem = services.registration_problem(
-                full_name=c["full_name"], id_number=c["id_number"], phone=c["phone"]
-            )
-        if problem:
-            form.add_error(None, problem)
-        elif sending:
-            _send(request, c["phone"], SmsCode.Purpose.REGISTER)
-        else:
-            try:
-                sms_code_check(phone=c["phone"], purpose=SmsCode.Purpose.REGISTER, code=c["sms_code"])
-                services.depositor_register(
-                    full_name=c["full_name"], id_number=c["id_number"], phone=c["phone"], password=c["new_password1"]
-                )
-            except (SmsError, services.IdentityError) as exc:
-                form.add_error("sms_code" if isinstance(exc, SmsError) else None, str(exc))
-            else:
-                messages.success(request, "注册成功，可用身份证号或手机号码登录个人网上服务大厅。")
-                return redirect("accounts:login")
-    return render(request, "accounts/register.html", {"form": form})
-
-
 def forgot_view(request):
     """忘记密码: 信息验证 (name, ID, captcha) → the masked reserved phone → SMS code → new password."""
     state = request.session.get(RESET) or {}
@@ -181,7 +137,7 @@ def forgot_view(request):
         # Bound only to a 下一步 POST: the page reached after 信息验证 shows no error before any input.
         form = SmsStepForm(request.POST if request.method == "POST" and request.POST.get("action") != "send" else None)
         if request.method == "POST" and request.POST.get("action") == "send":
-            _send(request, user.phone, SmsCode.Purpose.RESET)
+            code_send(request, user.phone, SmsCode.Purpose.RESET)
         elif request.method == "POST" and form.is_valid():
             try:
                 sms_code_check(phone=user.phone, purpose=SmsCode.Purpose.RESET, code=form.cleaned_data["sms_code"])

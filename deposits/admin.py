@@ -6,7 +6,15 @@ from gjj_portal.errors import DomainError
 from gjj_portal.identity import ID_TYPE_CODES, RESIDENT_ID_CARD, mask_card, mask_id_number, mask_phone
 
 from . import remittance
-from .models import AccountChange, Employer, LedgerEntry, PersonalAccount, RemittanceBatch, RemittanceBatchChange
+from .models import (
+    AccountChange,
+    Employer,
+    LedgerEntry,
+    PersonalAccount,
+    ProfileChange,
+    RemittanceBatch,
+    RemittanceBatchChange,
+)
 from .selectors import account_ids
 
 
@@ -112,3 +120,12 @@ class RemittanceBatchAdmin(ReadOnlyAdmin):
                 messages.error(request, f"清册未入账：{detail}")
         if done:
             messages.success(request, f"已确认到账并入账{done}份清册。")
+
+
+@admin.register(ProfileChange)
+class ProfileChangeAdmin(ReadOnlyAdmin):
+    """个人信息变更记录: who changed which phone or card of whom, when, online or at the counter (masked)."""
+
+    list_display = ["at", "user", "field", "old_masked", "new_masked", "channel", "actor", "ip"]
+    list_filter = ["field", "channel"]
+    readonly_fields = ["at", "user", "field", "old_masked", "new_masked", "channel", "actor", "ip"]

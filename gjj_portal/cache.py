@@ -5,8 +5,8 @@ handlers), and every page makes two or three: the session and the center's polic
 the pool either way and are safe to share between threads; only their construction is saved."""
 
 import secrets
-from functools import partial
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings

@@ -134,10 +134,10 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="
 OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
 OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
 OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
-OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+OIDC_AUTHENTICATION_CALLBACK_URL = "deposits:sso_callback"
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 if GJJ_OIDC_ENABLED:
-    AUTHENTICATION_BACKENDS.append("accounts.oidc.GovOIDCBackend")
+    AUTHENTICATION_BACKENDS.append("deposits.sso.GovOIDCBackend")
 
 # Failed logins (django-axes): 5 failures lock that person (whatever identifier was typed) from that
 # address for 30 minutes; identifiers that name no one count against the address (accounts/lockout.py).

@@ -11,7 +11,7 @@ STAFF_GROUPS = {
         "withdrawals.view_standinginstruction",
         "withdrawals.view_standinginstructionchange",
         "withdrawals.view_standingrun",
-        "accounts.view_profilechange",
+        "deposits.view_profilechange",
         "deposits.view_personalaccount",
         "deposits.view_accountchange",
         "deposits.view_ledgerentry",

@@ -142,7 +142,7 @@ def demo(policy):
     call_command("seed_demo", stdout=open(os.devnull, "w"))
 
 
-PUBLIC = ["accounts:login", "accounts:register", "accounts:forgot", "accounts:unit_login", "deposits:verify",
+PUBLIC = ["accounts:login", "deposits:register", "accounts:forgot", "accounts:unit_login", "deposits:verify",
           "loans:calculator"]  # fmt: skip
 DEPOSITOR = ["withdrawals:rent_new", "accounts:password_change", "deposits:statement", "loans:repay",
              ]  # fmt: skip

@@ -16,7 +16,7 @@ from gjj_portal.policy import policy_cache_clear
 from messages_center.models import Message
 from tests.factories import PersonalAccountFactory
 
-REGISTER = reverse("accounts:register")
+REGISTER = reverse("deposits:register")
 LOGIN = reverse("accounts:login")
 
 

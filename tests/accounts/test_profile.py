@@ -8,14 +8,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ProfileChange, SmsOutbox, User
-from deposits.models import PersonalAccount
+from accounts.models import SmsOutbox, User
+from deposits.models import PersonalAccount, ProfileChange
 from messages_center.models import Message
 from withdrawals.models import WithdrawalApplication
 
 NEW_CARD = "6222020200112233446"
-CARD_URL = reverse("accounts:change_card")
-PHONE_URL = reverse("accounts:change_phone")
+CARD_URL = reverse("deposits:change_card")
+PHONE_URL = reverse("deposits:change_phone")
 
 
 def code_sent_to(phone: str) -> str:
@@ -162,7 +162,7 @@ def test_a_phone_another_depositor_uses_is_refused_before_any_code_is_sent(clien
 
 
 def test_attempts_are_limited_per_person(client_zw, depositor):
-    from accounts.profile_views import PROFILE_TRIES_PER_HOUR
+    from deposits.profile_views import PROFILE_TRIES_PER_HOUR
 
     for _ in range(PROFILE_TRIES_PER_HOUR):
         client_zw.post(

@@ -15,7 +15,7 @@ from .test_identity import colleague  # noqa: F401  (fixture)
 def provider(settings, policy):
     with LocalOIDCProvider() as p:
         settings.GJJ_OIDC_ENABLED = True
-        settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "accounts.oidc.GovOIDCBackend"]
+        settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "deposits.sso.GovOIDCBackend"]
         for name, value in p.settings().items():
             setattr(settings, name, value)
         yield p
@@ -23,7 +23,7 @@ def provider(settings, policy):
 
 def sign_in(client, provider, claims):
     provider.claims = claims
-    start = client.get(reverse("accounts:sso"))
+    start = client.get(reverse("deposits:sso"))
     assert start.status_code == 302 and start["Location"].startswith(provider.url)
     back = requests.get(start["Location"], allow_redirects=False, timeout=5)  # the person logs in at the provider
     callback = urlparse(back.headers["Location"])
@@ -58,5 +58,5 @@ def test_a_token_without_a_valid_id_number_is_refused(client, provider, deposito
 
 
 def test_sso_is_off_by_default(client, policy):
-    assert client.get(reverse("accounts:sso")).status_code == 404
+    assert client.get(reverse("deposits:sso")).status_code == 404
     assert "政务服务网账号登录" not in client.get(reverse("accounts:login")).content.decode()

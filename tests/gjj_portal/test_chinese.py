@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
 PUBLIC = [
     "accounts:login",
-    "accounts:register",
+    "deposits:register",
     "accounts:forgot",
     "accounts:unit_login",
     "deposits:verify",
@@ -66,7 +66,7 @@ def walk(client, names, **extra):
 def test_public_pages_and_empty_forms_are_chinese(demo):
     client = Client()
     walk(client, PUBLIC)
-    for name in ["accounts:login", "accounts:register", "accounts:forgot", "accounts:unit_login"]:
+    for name in ["accounts:login", "deposits:register", "accounts:forgot", "accounts:unit_login"]:
         assert_chinese(client.post(reverse(name), {}, **EN), f"POST {name}")
     assert_chinese(client.get("/admin/login/", **EN), "admin login")
     assert_chinese(client.post("/admin/login/", {"username": "x", "password": "y"}, **EN), "admin login refused")

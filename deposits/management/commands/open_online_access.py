@@ -3,8 +3,9 @@ import string
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import IdentityError, online_access_open
+from accounts.services import IdentityError
 from deposits.models import PersonalAccount
+from deposits.onboarding import online_access_open
 
 
 class Command(BaseCommand):

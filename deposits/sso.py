@@ -8,10 +8,11 @@ from django.http import Http404
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from deposits.services import AccountLinked, account_user_link
+from accounts.models import Role, User
 from gjj_portal.identity import id_number_problem
 
-from .models import Role, User
+from .models import PersonalAccount
+from .services import AccountLinked, account_user_link
 
 
 def _id_number(claims) -> str | None:
@@ -30,8 +31,6 @@ class GovOIDCBackend(OIDCAuthenticationBackend):
         return self.UserModel.objects.filter(role=Role.DEPOSITOR, id_number=id_number)
 
     def create_user(self, claims):
-        from deposits.models import PersonalAccount
-
         account = PersonalAccount.objects.filter(id_number=_id_number(claims), user__isnull=True).first()
         if account is None:
             return None  # the center has no deposit account for this person

@@ -9,14 +9,16 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from deposits.services import account_payee_card_set, account_phone_set
+from accounts.models import Role, User
+from accounts.services import user_phone_set
 from gjj_portal.bank import GatewayTimeout, bank_gateway, card_number_problem
 from gjj_portal.errors import DomainError
 from gjj_portal.identity import mask_card, mask_phone
 from gjj_portal.policy import current_policy
 from messages_center.services import message_send
 
-from .models import ProfileChange, Role, User
+from .models import ProfileChange
+from .services import account_payee_card_set, account_phone_set
 
 BUSINESS = "个人信息变更"
 
@@ -41,8 +43,7 @@ def phone_change(*, user, new_phone: str, channel: str, actor=None, ip: str | No
     if problem:
         raise ProfileError(problem)
     old = user.phone
-    user.phone = new_phone
-    user.save(update_fields=["phone"])
+    user_phone_set(user=user, phone=new_phone)
     account = getattr(user, "account", None)
     if account is not None:
         account_phone_set(account_id=account.pk, phone=new_phone)

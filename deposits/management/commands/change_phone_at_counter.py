@@ -2,8 +2,9 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import ProfileChange, User
-from accounts.profile import ProfileError, phone_change
+from accounts.models import User
+from deposits.models import ProfileChange
+from deposits.profile import ProfileError, phone_change
 
 
 class Command(BaseCommand):

@@ -5,16 +5,17 @@ open session gets nowhere)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
+from accounts.forms import CardChangeForm, PhoneChangeForm
+from accounts.models import SmsCode
+from accounts.sms import SmsError, sms_code_check
+from accounts.views import client_ip, code_send
 from gjj_portal.access import depositor_required
 from gjj_portal.http import hits_allowed, posted
 from gjj_portal.identity import mask_card, mask_phone
 from gjj_portal.policy import current_policy
 
-from .forms import CardChangeForm, PhoneChangeForm
-from .models import ProfileChange, SmsCode
+from .models import ProfileChange
 from .profile import ProfileError, payee_card_change, payee_card_check, phone_change, phone_problem
-from .sms import SmsError, sms_code_check
-from .views import _ip, _send
 
 PROFILE_TRIES_PER_HOUR = 10
 TOO_MANY = "操作过于频繁，请一小时后再试；如有疑问请拨打12329。"
@@ -46,7 +47,7 @@ def change_card(request):
     user, policy = request.user, current_policy()
     context = {"phone": mask_phone(user.phone), "cooling_hours": policy.card_cooling_hours}
     if request.POST.get("action") == "send":
-        _send(request, user.phone, SmsCode.Purpose.PROFILE)
+        code_send(request, user.phone, SmsCode.Purpose.PROFILE)
         form = CardChangeForm(initial=request.POST.dict(), user=user, banks=policy.banks)
     else:
         form = CardChangeForm(posted(request), user=user, banks=policy.banks)
@@ -57,7 +58,9 @@ def change_card(request):
             try:
                 payee_card_check(user=user, bank=bank, card_number=card)
                 sms_code_check(phone=user.phone, purpose=SmsCode.Purpose.PROFILE, code=form.cleaned_data["sms_code"])
-                change = payee_card_change(user=user, bank=bank, card_number=card, channel="online", ip=_ip(request))
+                change = payee_card_change(
+                    user=user, bank=bank, card_number=card, channel="online", ip=client_ip(request)
+                )
             except SmsError as exc:
                 form.add_error("sms_code", str(exc))
             except ProfileError as exc:
@@ -68,7 +71,7 @@ def change_card(request):
                     request,
                     f"收款银行卡已变更为 {change.new_masked}。为保障资金安全，新卡须满{hours}小时后方可接收提取资金。",
                 )
-                return redirect("accounts:profile_change")
+                return redirect("deposits:profile_change")
     context["form"] = form
     return render(request, "accounts/change_card.html", context)
 
@@ -77,7 +80,7 @@ def _phone_codes_send(request, action: str) -> None:
     """发送验证码 beside the old phone (the reserved one) or beside the new phone typed in."""
     user = request.user
     if action == "send_old":
-        _send(request, user.phone, SmsCode.Purpose.PROFILE)
+        code_send(request, user.phone, SmsCode.Purpose.PROFILE)
         return
     new_phone = (request.POST.get("new_phone") or "").strip()
     looks_right = len(new_phone) == 11 and new_phone.isdigit() and new_phone.startswith("1")
@@ -85,7 +88,7 @@ def _phone_codes_send(request, action: str) -> None:
     if problem:
         messages.error(request, problem)
     else:
-        _send(request, new_phone, SmsCode.Purpose.NEW_PHONE)
+        code_send(request, new_phone, SmsCode.Purpose.NEW_PHONE)
 
 
 def _phone_change_submit(request, form) -> ProfileChange | None:
@@ -113,7 +116,7 @@ def _phone_change_submit(request, form) -> ProfileChange | None:
             form.add_error(field, str(exc))
             return None
     try:
-        return phone_change(user=user, new_phone=new_phone, channel="online", ip=_ip(request))
+        return phone_change(user=user, new_phone=new_phone, channel="online", ip=client_ip(request))
     except ProfileError as exc:
         form.add_error("new_phone", str(exc))
         return None
@@ -142,6 +145,6 @@ def change_phone(request):
             change = _phone_change_submit(request, form)
             if change is not None:
                 messages.success(request, f"预留手机号已变更为 {change.new_masked}，今后登录和短信验证请使用新手机号。")
-                return redirect("accounts:profile_change")
+                return redirect("deposits:profile_change")
     context["form"] = form
     return render(request, "accounts/change_phone.html", context)
