@@ -8,8 +8,9 @@ from django.utils import timezone
 from gjj_portal.policy import current_policy, loan_rate_on
 
 from .models import CommercialLoan, LoanContract, Method, ProgressNode
+from .repricing import contract_reprice
 from .schedule import add_months
-from .services import contract_reprice, instalments_collect, loan_contract_open, loan_disburse
+from .services import instalments_collect, loan_contract_open, loan_disburse
 
 DISBURSED_ON = date(2024, 6, 20)
 

@@ -2,27 +2,22 @@
 due → overdue → paid. `principal_balance` moves only here, with the contract row locked, and always
 with a Repayment row (还款记录) whose unique reference makes every collection idempotent.
 
-A prepayment goes wholly to principal on the day it is made; the next instalment's interest is
-computed on the reduced balance. Unpaid instalments are then replaced by a recomputed schedule.
+Prepayment (提前还款) is loans/prepayment.py, repricing on the rate table's changes loans/repricing.py;
+both move a contract through the recorders here.
 """
 
-import hashlib
-import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, datetime, time
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
 from gjj_portal.cache import everyone_changed, person_changed
 from gjj_portal.errors import DomainError
-from gjj_portal.policy import current_policy, loan_rate_on
 from gjj_portal.states import moves_record
 from messages_center.services import message_send
 
-from . import rules
 from .models import (
     INSTALMENT_TRANSITIONS,
     LOAN_TRANSITIONS,
@@ -31,12 +26,10 @@ from .models import (
     LoanContract,
     LoanContractChange,
     LoanStatus,
-    PrepaymentRequest,
     ProgressNode,
     Repayment,
 )
-from .schedule import EQUAL_INSTALMENT, add_months, build_schedule, cents, months_to_repay
-from .selectors import contract_has_overdue
+from .schedule import add_months, build_schedule
 
 
 class LoanError(DomainError):
@@ -80,7 +73,7 @@ def loan_contract_open(**fields) -> LoanContract:
     return contract
 
 
-def _instalment(contract: LoanContract, r) -> Instalment:
+def instalment_row(contract: LoanContract, r) -> Instalment:
     """One schedule row (schedule.build_schedule) as the contract's unsaved instalment."""
     return Instalment(
         contract=contract,
@@ -94,10 +87,10 @@ def _instalment(contract: LoanContract, r) -> Instalment:
     )
 
 
-def _replace_unpaid(*, contract: LoanContract, rows, from_period: int = 0) -> None:
+def unpaid_replace(*, contract: LoanContract, rows, from_period: int = 0) -> None:
     """Replace the unpaid instalments from `from_period` on (all of them by default)."""
     contract.schedule.exclude(state=Instalment.State.PAID).filter(period__gte=from_period).delete()
-    Instalment.objects.bulk_create(_instalment(contract, r) for r in rows)
+    Instalment.objects.bulk_create(instalment_row(contract, r) for r in rows)
     contracts_people_changed([contract.pk])
 
 
@@ -120,7 +113,7 @@ def loan_disburse(*, contract_id: int, on: date) -> LoanContract:
         method=contract.method,
         first_due_on=contract.first_due_on,
     )
-    _replace_unpaid(contract=contract, rows=rows)
+    unpaid_replace(contract=contract, rows=rows)
     # The remaining nodes (放款 and any not yet recorded) are done on the disbursement day, not whenever
     # this runs (a demo or an import disburses loans dated in the past).
     done_at = timezone.now() if on >= timezone.localdate() else _day_start(on)
@@ -132,7 +125,7 @@ def _day_start(day: date):
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
-def _record_repayment(*, contract, kind, paid_on, principal, interest, reference, bank_reference, **extra):
+def repayment_record(*, contract, kind, paid_on, principal, interest, reference, bank_reference, **extra):
     contract.principal_balance -= principal
     if contract.principal_balance == 0:
         contracts_record(
@@ -277,7 +270,7 @@ def instalments_collect(
                         reason=f"扣款失败：{result.message}",
                     )
             if became_overdue:
-                _notify(
+                borrower_notify(
                     contract,
                     "贷款扣款失败",
                     f"合同{contract.contract_no}第{row.period}期应还{row.payment:,.2f}元"
@@ -290,363 +283,10 @@ def instalments_collect(
     return run
 
 
-@dataclass(frozen=True)
-class PrepaymentPlan:
-    amount: Decimal
-    mode: str
-    balance_before: Decimal
-    balance_after: Decimal
-    months_before: int
-    months_after: int
-    payment_before: Decimal
-    payment_after: Decimal
-    interest_before: Decimal
-    interest_after: Decimal
-    rows: list
-
-    @property
-    def interest_saved(self) -> Decimal:
-        return self.interest_before - self.interest_after
-
-
-def prepayment_plan(*, contract: LoanContract, amount: Decimal, mode: str) -> PrepaymentPlan:
-    """What the schedule becomes after prepaying `amount` (checked by the caller's rules)."""
-    unpaid = list(contract.schedule.exclude(state=Instalment.State.PAID).order_by("period"))
-    if not unpaid:
-        raise LoanError("该笔贷款没有待还款项。")
-    first = unpaid[0]
-    remaining = contract.principal_balance - amount
-    if remaining == 0:
-        months = 0
-    elif mode == rules.REDUCE:
-        months = len(unpaid)
-    elif contract.method == EQUAL_INSTALMENT:
-        months = months_to_repay(
-            principal=remaining, annual_rate=contract.annual_rate, payment=first.payment, method=contract.method
-        )
-    else:
-        part = cents(contract.amount / contract.term_months)
-        months = months_to_repay(
-            principal=remaining, annual_rate=contract.annual_rate, payment=part, method=contract.method
-        )
-    rows = (
-        build_schedule(
-            principal=remaining,
-            annual_rate=contract.annual_rate,
-            months=months,
-            method=contract.method,
-            first_due_on=first.due_on,
-            first_period=first.period,
-        )
-        if months
-        else []
-    )
-    return PrepaymentPlan(
-        amount=amount,
-        mode=mode,
-        balance_before=contract.principal_balance,
-        balance_after=remaining,
-        months_before=len(unpaid),
-        months_after=months,
-        payment_before=first.payment,
-        payment_after=rows[0].payment if rows else Decimal("0.00"),
-        interest_before=sum((r.interest for r in unpaid), Decimal("0")),
-        interest_after=sum((r.interest for r in rows), Decimal("0")),
-        rows=rows,
-    )
-
-
-def _prepayment_problem(contract: LoanContract, amount: Decimal) -> str | None:
-    return rules.prepayment_problem(
-        contract_status=contract.status,
-        has_overdue=contract_has_overdue(contract=contract),
-        amount=amount,
-        balance=contract.principal_balance,
-        minimum=current_policy().prepay_min_amount,
-    )
-
-
-PREPARED_VALID_MINUTES = 15
-DEBIT_SETTLE_AFTER_SECONDS = 60
-EXPIRED = "本次提前还款的确认已失效，请重新填写还款金额并确认。"
-
-
-def _fingerprint(contract: LoanContract, amount: Decimal, mode: str) -> str:
-    """What the person saw: the contract's balance and unpaid schedule, the amount and the mode."""
-    unpaid = contract.schedule.exclude(state=Instalment.State.PAID).order_by("period")
-    parts = [str(contract.pk), str(contract.principal_balance), f"{amount:.2f}", mode]
-    parts += [f"{i.period}:{i.due_on}:{i.principal}:{i.interest}" for i in unpaid]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-@transaction.atomic
-def prepayment_prepare(*, contract: LoanContract, user, amount: Decimal, mode: str):
-    """The confirmation page: the new schedule, and a server-side request its form refers to by id."""
-    contract = contract_lock(contract.pk)
-    if problem := _prepayment_problem(contract, amount):
-        raise LoanError(problem)
-    plan = prepayment_plan(contract=contract, amount=amount, mode=mode)
-    request = PrepaymentRequest.objects.create(
-        contract=contract, requested_by=user, amount=amount, mode=mode, fingerprint=_fingerprint(contract, amount, mode)
-    )
-    return request, plan
-
-
-def _request_for(user, request_id) -> PrepaymentRequest:
-    try:
-        key = uuid.UUID(str(request_id))
-    except ValueError as exc:
-        raise LoanError(EXPIRED) from exc
-    found = PrepaymentRequest.objects.select_for_update().filter(public_id=key, requested_by=user).first()
-    if found is None:
-        raise LoanError(EXPIRED)  # unknown or another person's: the same answer
-    return found
-
-
-def prepayment_confirm(
-    *, user, request_id, amount: Decimal | None, today: date, gateway: BankGateway | None = None
-) -> Repayment:
-    """提交: every rule again under the contract lock, then the debit with the request's key, then the
-    record. A crash between the bank's answer and the record leaves the request debiting for the sweeper."""
-    with transaction.atomic():
-        contract_id = (
-            PrepaymentRequest.objects.filter(public_id=_uuid_or_none(request_id), requested_by=user)
-            .values_list("contract_id", flat=True)
-            .first()
-        )
-        if contract_id is None:
-            raise LoanError(EXPIRED)
-        contract = contract_lock(contract_id)  # LOCK ORDER: contract → request
-        request = _request_for(user, request_id)
-        if request.state == PrepaymentRequest.State.DONE:
-            raise LoanError("这笔提前还款已经扣款成功，请勿重复提交。请在“还款明细”中查看。")
-        if request.state == PrepaymentRequest.State.DEBITING:
-            raise LoanError("这笔提前还款正在扣款，请稍后在“还款明细”中查看结果，勿重复提交。")
-        if request.state != PrepaymentRequest.State.PREPARED:
-            raise LoanError(EXPIRED)
-        if timezone.now() - request.created_at > timedelta(minutes=PREPARED_VALID_MINUTES):
-            raise LoanError(EXPIRED)
-        if amount is not None and amount != request.amount:
-            raise LoanError("还款金额与确认页不一致，请重新填写并确认。")
-        if problem := _prepayment_problem(contract, request.amount):
-            raise LoanError(problem)
-        if _fingerprint(contract, request.amount, request.mode) != request.fingerprint:
-            raise LoanError("您的贷款或还款计划已发生变化，请重新确认新的还款计划。")
-        request.state = PrepaymentRequest.State.DEBITING
-        request.debiting_at = timezone.now()
-        request.save(update_fields=["state", "debiting_at"])
-    try:
-        result = _debit(gateway or bank_gateway(), request, contract)
-    except GatewayTimeout as exc:
-        raise LoanError("银行扣款暂无响应，系统将自动核实扣款结果，请稍后在“还款明细”中查看，勿重复提交。") from exc
-    request = _prepayment_settle(request_id=request.pk, accepted=result.accepted, bank_reference=result.reference,
-                                 message=result.message, today=today)  # fmt: skip
-    if request.state == PrepaymentRequest.State.REFUSED:
-        raise LoanError(f"银行扣款失败：{request.failure}。请确认还款账户余额充足后重新办理。")
-    return request.repayment
-
-
-def _debit(gateway: BankGateway, request: PrepaymentRequest, contract: LoanContract):
-    """The entrusted card is debited by the request's key: asked again, the bank answers as it did."""
-    return gateway.debit(
-        idempotency_key=request.reference,
-        amount=request.amount,
-        bank=contract.repay_bank,
-        card_number=contract.repay_card,
-        payer_name=contract.borrower.name,
-    )
-
-
-def _uuid_or_none(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
-@transaction.atomic
-def _prepayment_settle(*, request_id: int, accepted: bool, bank_reference: str, message: str, today: date):
-    """Record the bank's answer once: the repayment and the new schedule, or the refusal."""
-    contract_id = PrepaymentRequest.objects.values_list("contract_id", flat=True).get(pk=request_id)
-    contract = contract_lock(contract_id)
-    request = PrepaymentRequest.objects.select_for_update().get(pk=request_id)
-    if request.state != PrepaymentRequest.State.DEBITING:
-        return request  # settled already (the request itself, or the sweeper)
-    if not accepted:
-        request.state, request.failure = PrepaymentRequest.State.REFUSED, (message or "银行拒绝")[:200]
-        request.save(update_fields=["state", "failure"])
-        _notify(
-            contract,
-            "提前还款未成功",
-            f"合同{contract.contract_no}提前还款{request.amount:,.2f}元扣款失败：{request.failure}。",
-        )
-        return request
-    plan = prepayment_plan(contract=contract, amount=request.amount, mode=request.mode)
-    request.repayment = _record_repayment(
-        contract=contract,
-        kind=Repayment.Kind.PREPAYMENT,
-        paid_on=today,
-        principal=request.amount,
-        interest=Decimal("0.00"),
-        reference=request.reference,
-        bank_reference=bank_reference,
-        mode=request.mode,
-    )
-    _replace_unpaid(contract=contract, rows=plan.rows)
-    request.state = PrepaymentRequest.State.DONE
-    request.save(update_fields=["state", "repayment"])
-    _notify(
-        contract,
-        "提前还款成功",
-        f"合同{contract.contract_no}提前还款{request.amount:,.2f}元已扣款成功，"
-        f"贷款余额{contract.principal_balance:,.2f}元，剩余{len(plan.rows)}期。",
-    )
-    return request
-
-
-def prepayment_sweep(*, now=None, gateway: BankGateway | None = None) -> int:
-    """Settle requests left debiting (a crash or a timeout after the bank acted): ask the bank again
-    with the same key — it answers a known key with its first result — and record that answer once."""
-    now = now or timezone.now()
-    gateway = gateway or bank_gateway()
-    stale = PrepaymentRequest.objects.filter(
-        state=PrepaymentRequest.State.DEBITING, debiting_at__lt=now - timedelta(seconds=DEBIT_SETTLE_AFTER_SECONDS)
-    ).select_related("contract__borrower")
-    settled = 0
-    for request in stale:
-        try:
-            result = _debit(gateway, request, request.contract)
-        except GatewayTimeout:
-            continue  # the next sweep asks again
-        _prepayment_settle(request_id=request.pk, accepted=result.accepted, bank_reference=result.reference,
-                           message=result.message, today=timezone.localdate())  # fmt: skip
-        settled += 1
-    return settled
-
-
-def _notify(contract: LoanContract, title: str, body: str) -> None:
+def borrower_notify(contract: LoanContract, title: str, body: str) -> None:
     user = contract.borrower.user
     if user is not None:
         message_send(recipient=user, business="住房公积金贷款", title=title, body=body)
-
-
-@transaction.atomic
-def contract_reprice(*, contract_id: int, on: date, rate: Decimal) -> bool:
-    """From January 1 an existing loan takes the rate then in force; the remaining term is kept."""
-    contract = contract_lock(contract_id)
-    if contract.annual_rate == rate or contract.status != LoanStatus.DISBURSED:
-        return False
-    unpaid = contract.schedule.exclude(state=Instalment.State.PAID)
-    ahead = list(unpaid.filter(due_on__gte=on).order_by("period"))
-    if not ahead:
-        return False
-    # Overdue instalments before `on` keep their terms; only the principal after them is re-amortized.
-    behind = sum((r.principal for r in unpaid.filter(due_on__lt=on)), Decimal("0"))
-    contract.annual_rate = rate
-    contract.rate_effective_on = on
-    contract.save(update_fields=["annual_rate", "rate_effective_on"])
-    rows = build_schedule(
-        principal=contract.principal_balance - behind,
-        annual_rate=rate,
-        months=len(ahead),
-        method=contract.method,
-        first_due_on=ahead[0].due_on,
-        first_period=ahead[0].period,
-    )
-    _replace_unpaid(contract=contract, rows=rows, from_period=ahead[0].period)
-    return True
-
-
-REPRICE_CHUNK = 500
-
-
-def loans_reprice(*, on: date, chunk: int = REPRICE_CHUNK) -> int:
-    """January 1: every disbursed loan whose rate differs from the one then in force moves to it,
-    `chunk` contracts per transaction (locked in id order); their new schedules are computed in Python
-    as `contract_reprice` computes one, then written at once: one DELETE of the unpaid rows ahead, one
-    INSERT of the new rows, one UPDATE of the contracts. A rerun changes nothing (the rates are equal)."""
-    if (on.month, on.day) != (1, 1):
-        raise ValueError("贷款利率于每年1月1日调整。")
-    rates = current_policy().loan_rates
-    changed, last = 0, 0
-    while True:
-        with transaction.atomic():
-            contracts = list(
-                LoanContract.objects.select_for_update()
-                .filter(status=LoanStatus.DISBURSED, pk__gt=last)
-                .order_by("pk")[:chunk]
-            )
-            if not contracts:
-                return changed
-            last = contracts[-1].pk
-            changed += _reprice_locked(contracts, on=on, rates=rates)
-
-
-def _unpaid_split(contract_ids, on: date) -> tuple[dict, dict]:
-    """The unpaid instalments of these contracts: {contract: [(period, due_on) due from `on`]} and
-    {contract: principal of those overdue before `on`}."""
-    unpaid = (
-        Instalment.objects.filter(contract_id__in=contract_ids)
-        .exclude(state=Instalment.State.PAID)
-        .order_by("contract_id", "period")
-        .values_list("contract_id", "period", "due_on", "principal")
-    )
-    ahead: dict[int, list[tuple[int, date]]] = {}
-    behind: dict[int, Decimal] = {}
-    for contract_id, period, due_on, principal in unpaid:
-        if due_on >= on:
-            ahead.setdefault(contract_id, []).append((period, due_on))
-        else:  # overdue before `on`: keeps its terms; only the principal after it is re-amortized
-            behind[contract_id] = behind.get(contract_id, Decimal("0")) + principal
-    return ahead, behind
-
-
-def _unpaid_delete_from(firsts: list[tuple[int, int]]) -> None:
-    """Delete each contract's unpaid instalments from its period on, in one statement."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM loans_instalment i USING unnest(%s::bigint[], %s::int[]) AS v (contract_id, period) "
-                "WHERE i.contract_id = v.contract_id AND i.period >= v.period AND i.state <> %s",
-                [[pk for pk, _ in firsts], [period for _, period in firsts], Instalment.State.PAID],
-            )
-    else:  # the SQLite demo
-        for pk, period in firsts:
-            Instalment.objects.filter(contract_id=pk, period__gte=period).exclude(state=Instalment.State.PAID).delete()
-
-
-def _reprice_locked(contracts: list[LoanContract], *, on: date, rates) -> int:
-    new_rate = {}
-    for contract in contracts:
-        rate = loan_rate_on(rates, contract.term_months, on)
-        if rate is not None and rate != contract.annual_rate:
-            new_rate[contract.pk] = rate
-    if not new_rate:
-        return 0
-    ahead, behind = _unpaid_split(list(new_rate), on)
-    repriced, rows = [], []
-    for contract in contracts:
-        if contract.pk not in new_rate or contract.pk not in ahead:
-            continue
-        first_period, first_due_on = ahead[contract.pk][0]
-        contract.annual_rate, contract.rate_effective_on = new_rate[contract.pk], on
-        repriced.append(contract)
-        for r in build_schedule(
-            principal=contract.principal_balance - behind.get(contract.pk, Decimal("0")),
-            annual_rate=contract.annual_rate,
-            months=len(ahead[contract.pk]),
-            method=contract.method,
-            first_due_on=first_due_on,
-            first_period=first_period,
-        ):
-            rows.append(_instalment(contract, r))
-    if not repriced:
-        return 0
-    _unpaid_delete_from([(c.pk, ahead[c.pk][0][0]) for c in repriced])  # each contract's unpaid rows from there
-    Instalment.objects.bulk_create(rows, batch_size=2000)
-    LoanContract.objects.bulk_update(repriced, ["annual_rate", "rate_effective_on"])
-    contracts_people_changed([c.pk for c in repriced])
-    return len(repriced)
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import prepayment, repricing, services
 
 
 @shared_task(acks_late=True)
@@ -12,10 +12,10 @@ def instalments_collect_daily() -> str:
 
 @shared_task(acks_late=True)
 def loans_reprice_yearly() -> int:
-    return services.loans_reprice(on=timezone.localdate())
+    return repricing.loans_reprice(on=timezone.localdate())
 
 
 @shared_task(acks_late=True)
 def prepayments_settle() -> int:
     """提前还款 left debiting by a crash or a timeout: ask the bank by key and record its answer once."""
-    return services.prepayment_sweep()
+    return prepayment.prepayment_sweep()

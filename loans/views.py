@@ -15,7 +15,7 @@ from gjj_portal.middleware import guarded
 from gjj_portal.policy import current_policy, loan_rate_on
 from messages_center.selectors import inbox_counts
 
-from . import services
+from . import prepayment, services
 from .certificates import settlement_pdf
 from .forms import CalculatorForm, PrepaymentForm
 from .models import LoanStatus
@@ -124,7 +124,7 @@ def repay(request):
         amount, mode = form.cleaned_data["amount"], form.cleaned_data["mode"]
         if request.POST.get("action") == "submit":
             try:
-                repayment = services.prepayment_confirm(
+                repayment = prepayment.prepayment_confirm(
                     user=request.user,
                     request_id=request.POST.get("request", "")[:64],
                     amount=amount,
@@ -137,7 +137,7 @@ def repay(request):
                 return redirect(f"{reverse('loans:repayments')}?contract={contract.contract_no}")
         else:
             try:
-                context["prepared"], context["plan"] = services.prepayment_prepare(
+                context["prepared"], context["plan"] = prepayment.prepayment_prepare(
                     contract=contract, user=request.user, amount=amount, mode=mode
                 )
             except DomainError as exc:

@@ -13,7 +13,8 @@ from deposits.services import AccountLinked, account_user_link
 from gjj_portal.bank import SandboxBankGateway
 from gjj_portal.errors import DomainError, InvalidTransition
 from loans.models import Instalment, InstalmentChange, LoanContractChange, LoanStatus
-from loans.services import instalments_collect, prepayment_confirm, prepayment_prepare
+from loans.prepayment import prepayment_confirm, prepayment_prepare
+from loans.services import instalments_collect
 from tests.factories import PersonalAccountFactory
 from tests.loans.conftest import make_contract
 from withdrawals import payouts

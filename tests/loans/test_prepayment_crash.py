@@ -14,7 +14,7 @@ from django.utils import timezone
 from gjj_portal.models import SandboxTransfer
 from loans import rules
 from loans.models import PrepaymentRequest, Repayment
-from loans.services import prepayment_prepare, prepayment_sweep
+from loans.prepayment import prepayment_prepare, prepayment_sweep
 from tests.processes import ROOT, _database_url, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 CONFIRM = """
 from datetime import date
 from accounts.models import User
-from loans.services import prepayment_confirm
+from loans.prepayment import prepayment_confirm
 prepayment_confirm(user=User.objects.get(pk={user}), request_id="{request}", amount=None, today=date(2025, 1, 20))
 """
 

@@ -7,16 +7,9 @@ from gjj_portal.bank import SandboxBankGateway
 from gjj_portal.models import SandboxTransfer
 from loans import rules
 from loans.models import Instalment, LoanStatus, Method, Repayment
-from loans.services import (
-    LoanError,
-    contract_reprice,
-    instalments_collect,
-    loan_disburse,
-    loans_reprice,
-    prepayment_confirm,
-    prepayment_plan,
-    prepayment_prepare,
-)
+from loans.prepayment import prepayment_confirm, prepayment_plan, prepayment_prepare
+from loans.repricing import contract_reprice, loans_reprice
+from loans.services import LoanError, instalments_collect, loan_disburse
 
 from .conftest import make_contract
 

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from loans.services import loans_reprice
+from loans.repricing import loans_reprice
 
 
 class Command(BaseCommand):
