@@ -10,7 +10,7 @@ class PolicyPasswordValidator:
     """The center's password rule (Taiyuan default: 6–18 characters with both letters and digits)."""
 
     def validate(self, password, user=None):
-        from gjj_portal.policy import current_policy
+        from policy.center import current_policy
 
         policy = current_policy()
         low, high = policy.password_min_length, policy.password_max_length

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from gjj_portal.context_processors import ELDER_COOKIE
 from gjj_portal.http import posted
 from gjj_portal.identity import mask_phone
-from gjj_portal.policy import current_policy
+from policy.center import current_policy
 
 from . import services
 from .forms import (

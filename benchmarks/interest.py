@@ -55,7 +55,7 @@ def limit_seconds(settle_on: date) -> float:
 
     from deposits.interest import day_weights, interest_period
     from deposits.services import CLOSED_STATUSES
-    from gjj_portal.policy import current_policy
+    from policy.center import current_policy
 
     start, end = interest_period(settle_on)
     weights = day_weights(start=start, end=end, rates=current_policy().interest_rates)
@@ -91,7 +91,7 @@ def check(settle_on: date, sample: int) -> list[str]:
     from deposits.interest import interest_for_period, interest_period, interest_reference
     from deposits.models import EntryKind, LedgerEntry
     from deposits.selectors import ledger_mismatches
-    from gjj_portal.policy import current_policy
+    from policy.center import current_policy
 
     start, end = interest_period(settle_on)
     rates = current_policy().interest_rates

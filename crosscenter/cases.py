@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from deposits.models import PersonalAccount
 from gjj_portal.cache import person_changed
-from gjj_portal.policy import current_policy, working_day_after
 from gjj_portal.states import transition_check
+from policy.center import current_policy, working_day_after
 
 from .models import DailySequence
 

@@ -24,8 +24,8 @@ from django.utils import timezone
 from deposits.models import PersonalAccount
 from gjj_portal.errors import DomainError
 from gjj_portal.identity import id_number_problem
-from gjj_portal.policy import current_policy
 from messages_center.services import message_send
+from policy.center import current_policy
 from withdrawals.models import Status, WithdrawalKind
 from withdrawals.rules import card_number_problem
 from withdrawals.uploads import material_check

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from gjj_portal.policy import current_policy
+from policy.center import current_policy
 
 from . import signing
 from .models import InboxMessage, OutboxMessage, PartnerCenter

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from gjj_portal.identity import mask_card, mask_id_number
 from gjj_portal.pdf import IssuedPdf
-from gjj_portal.policy import current_policy
+from policy.center import current_policy
 
 from .cases import deadline_state
 from .models import (

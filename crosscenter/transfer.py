@@ -24,9 +24,9 @@ from deposits.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccou
 from deposits.services import account_lock, account_transferred_out, interest_to_date_post, ledger_post
 from gjj_portal.errors import DomainError
 from gjj_portal.months import month_start
-from gjj_portal.policy import current_policy
 from loans.models import LoanContract, LoanStatus
 from messages_center.services import message_send
+from policy.center import current_policy
 from withdrawals.models import Status as WithdrawalStatus
 from withdrawals.models import WithdrawalApplication
 

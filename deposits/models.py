@@ -155,7 +155,7 @@ class PersonalAccount(models.Model):
 
     @property
     def monthly_amount(self) -> Decimal:
-        from gjj_portal.policy import current_policy
+        from policy.center import current_policy
 
         from .rules import monthly_contribution
 

@@ -14,8 +14,8 @@ from accounts.services import user_phone_set
 from gjj_portal.bank import GatewayTimeout, bank_gateway, card_number_problem
 from gjj_portal.errors import DomainError
 from gjj_portal.identity import mask_card, mask_phone
-from gjj_portal.policy import current_policy
 from messages_center.services import message_send
+from policy.center import current_policy
 
 from .models import ProfileChange
 from .services import account_payee_card_set, account_phone_set

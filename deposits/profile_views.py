@@ -12,7 +12,7 @@ from accounts.views import client_ip, code_send
 from gjj_portal.access import depositor_required
 from gjj_portal.http import hits_allowed, posted
 from gjj_portal.identity import mask_card, mask_phone
-from gjj_portal.policy import current_policy
+from policy.center import current_policy
 
 from .models import ProfileChange
 from .profile import ProfileError, payee_card_change, payee_card_check, phone_change, phone_problem

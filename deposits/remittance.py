@@ -19,9 +19,9 @@ from gjj_portal.db import copy_insert
 from gjj_portal.errors import DomainError
 from gjj_portal.identity import id_number_problem
 from gjj_portal.months import month_index, period_index
-from gjj_portal.policy import current_policy
 from gjj_portal.states import transition_check
 from messages_center.services import Notice, message_send_many
+from policy.center import current_policy
 
 from . import services
 from .models import (

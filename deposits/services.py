@@ -246,7 +246,7 @@ def interest_settle_all(
     them from one pass over their entries, their 09 entries in one INSERT and their balances in one
     UPDATE. A rerun (after a crash, or by mistake) skips the accounts whose entry is there, so it
     picks up where it stopped and never posts twice. Elsewhere (the SQLite demo) account by account."""
-    from gjj_portal.policy import current_policy
+    from policy.center import current_policy
 
     if (settle_on.month, settle_on.day) != (6, 30):
         raise ValueError("结息日须为每年6月30日。")

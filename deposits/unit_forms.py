@@ -6,7 +6,7 @@ from django.conf import settings
 
 from gjj_portal.forms import PortalForm
 from gjj_portal.identity import validate_id_number
-from gjj_portal.policy import current_policy
+from policy.center import current_policy
 
 from . import rules
 from .models import SealReason

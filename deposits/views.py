@@ -7,8 +7,8 @@ from gjj_portal import charts
 from gjj_portal.access import depositor_required
 from gjj_portal.cache import person_reads
 from gjj_portal.http import hits_allowed, pdf_response
-from gjj_portal.policy import current_policy
 from messages_center.selectors import inbox_counts
+from policy.center import current_policy
 
 from . import selectors, services
 from .certificates import CertificateUnavailable, certificate_pdf, interest_statement_pdf

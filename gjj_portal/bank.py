@@ -160,7 +160,7 @@ def _insert_new(record) -> bool:
         return True
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO withdrawals_sandboxtransfer (kind, idempotency_key, amount, bank, card_number, payee_name, "
+            "INSERT INTO gjj_portal_sandboxtransfer (kind, idempotency_key, amount, bank, card_number, payee_name, "
             "accepted, reference, message, times_requested, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
             "1, now()) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
             [

@@ -1,58 +1,7 @@
-"""Guards every business submission (withdrawals, early repayment) before its view runs: the
-business-hour window and the bank allow-list of the center policy. A refusal renders a page that
-explains when to come back, or what to change; nothing is saved."""
+"""Middleware every request passes: no stored copy of a personal page, and no NUL byte in any parameter.
+(The center policy's guard of business submissions is policy.middleware.)"""
 
-from django.shortcuts import render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
-
-from .models import Business
-from .policy import current_policy, window_is_open, window_next_opening
-
-
-def business_now():
-    """The moment a submission is judged against the window (one seam for tests that set the clock)."""
-    return timezone.now()
-
-
-def guarded(business: str):
-    """Mark a view whose POSTs are business submissions subject to the policy's window and banks."""
-
-    def mark(view):
-        view.gjj_business = business
-        return view
-
-    return mark
-
-
-class BusinessGuardMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        business = getattr(view_func, "gjj_business", None)
-        if business is None or request.method != "POST":
-            return None
-        policy = current_policy()
-        window = policy.windows.get(business)
-        now = business_now()
-        if not window_is_open(window, now):
-            opening = window_next_opening(window, now)
-            return render(
-                request,
-                "closed.html",
-                {"window": window.describe(), "next_opening": opening, "business": Business(business).label},
-                status=403,
-            )
-        bank = request.POST.get("bank")
-        if bank is not None and bank != "":
-            problem = policy.bank_problem(bank)
-            if problem:
-                return render(request, "refused.html", {"problem": problem}, status=400)
-        return None
 
 
 class NoStoreMiddleware:

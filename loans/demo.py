@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from gjj_portal.policy import current_policy, loan_rate_on
+from policy.center import current_policy, loan_rate_on
 
 from .models import CommercialLoan, LoanContract, Method, ProgressNode
 from .repricing import contract_reprice

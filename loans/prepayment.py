@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
-from gjj_portal.policy import current_policy
+from policy.center import current_policy
 
 from . import rules
 from .models import (

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from gjj_portal.policy import current_policy, loan_rate_on
+from policy.center import current_policy, loan_rate_on
 
 from .models import (
     Instalment,

@@ -11,9 +11,9 @@ from gjj_portal.access import depositor_required
 from gjj_portal.cache import person_reads
 from gjj_portal.errors import DomainError
 from gjj_portal.http import pdf_response, posted
-from gjj_portal.middleware import guarded
-from gjj_portal.policy import current_policy, loan_rate_on
 from messages_center.selectors import inbox_counts
+from policy.center import current_policy, loan_rate_on
+from policy.middleware import guarded
 
 from . import prepayment, services
 from .certificates import settlement_pdf

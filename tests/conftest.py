@@ -58,9 +58,9 @@ def _fast_hasher(settings):
 def policy(db):
     """The Liaoning profile, present even after a transactional test flushed the tables, with the
     withdrawal window open all day so tests do not depend on the clock (window tests narrow it)."""
-    from gjj_portal.models import BusinessWindow, CenterPolicy, InterestRate, LoanRate, PolicyBank
-    from gjj_portal.policy import current_policy, policy_cache_clear
-    from gjj_portal.profiles import load_profiles
+    from policy.center import current_policy, policy_cache_clear
+    from policy.models import BusinessWindow, CenterPolicy, InterestRate, LoanRate, PolicyBank
+    from policy.profiles import load_profiles
 
     load_profiles(CenterPolicy, PolicyBank, BusinessWindow, InterestRate, LoanRate)
     BusinessWindow.objects.filter(policy__code="liaoning", business="withdrawal").update(

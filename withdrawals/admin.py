@@ -12,7 +12,7 @@ from deposits.selectors import account_ids
 from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, StatusHistoryInline
 from gjj_portal.errors import DomainError
 from gjj_portal.identity import mask_card
-from gjj_portal.policy import current_policy, working_day_after
+from policy.center import current_policy, working_day_after
 
 from . import payouts, review
 from .forms import ReviewForm

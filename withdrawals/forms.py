@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from gjj_portal.forms import MultipleFileField, MultipleFileInput, PortalForm
-from gjj_portal.policy import PolicySnapshot
+from policy.center import PolicySnapshot
 
 from . import rules
 from .models import WithdrawalKind

@@ -1,7 +1,7 @@
 """办事指南: what a depositor should know before filling in each kind of withdrawal, in the policy's
 numbers (who may apply, materials, how the amount is computed, when the money arrives)."""
 
-from gjj_portal.policy import PolicySnapshot
+from policy.center import PolicySnapshot
 
 from .models import WithdrawalKind
 

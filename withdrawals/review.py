@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from deposits.models import EntryKind, PersonalAccount
 from deposits.services import InsufficientBalance, account_close, account_lock, interest_to_date_post, ledger_post
-from gjj_portal.policy import current_policy
+from policy.center import current_policy
 
 from . import rules
 from .models import TRANSITIONS, Payout, PayoutChange, Status, WithdrawalApplication

@@ -10,7 +10,7 @@ from django.utils import timezone
 from gjj_portal.bank import card_number_problem
 from gjj_portal.bank import luhn_ok as luhn_ok  # the withdrawal forms and services use it from here
 from gjj_portal.months import whole_months
-from gjj_portal.policy import PolicySnapshot
+from policy.center import PolicySnapshot
 
 
 @dataclass(frozen=True)

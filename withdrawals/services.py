@@ -18,8 +18,8 @@ from deposits.services import account_lock
 from gjj_portal import errors
 from gjj_portal.cache import person_changed
 from gjj_portal.errors import DomainError
-from gjj_portal.policy import current_policy
 from gjj_portal.states import transition_check
+from policy.center import current_policy
 
 from . import rules
 from .models import (

@@ -20,9 +20,9 @@ from deposits.models import PersonalAccount
 from deposits.services import account_lock
 from gjj_portal.errors import DomainError
 from gjj_portal.months import month_start
-from gjj_portal.policy import current_policy
 from gjj_portal.states import moves_record
 from messages_center.services import message_send
+from policy.center import current_policy
 
 from . import rules
 from .models import (

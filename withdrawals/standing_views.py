@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 from gjj_portal.access import depositor_required
 from gjj_portal.errors import DomainError
 from gjj_portal.http import posted
-from gjj_portal.policy import current_policy
 from loans.models import LoanContract
+from policy.center import current_policy
 
 from .forms import StandingForm
 from .models import StandingInstruction

@@ -15,8 +15,8 @@ from deposits.selectors import account_or_404
 from gjj_portal.access import depositor_required
 from gjj_portal.errors import DomainError
 from gjj_portal.http import posted
-from gjj_portal.middleware import guarded
-from gjj_portal.policy import current_policy
+from policy.center import current_policy
+from policy.middleware import guarded
 
 from . import rules, services
 from .forms import ClosingWithdrawalForm, LoanWithdrawalForm, MaterialUploadForm, RentWithdrawalForm

@@ -10,8 +10,8 @@ from django.utils import timezone
 from deposits.models import LedgerEntry
 from deposits.selectors import account_continuous_deposit_months
 from gjj_portal.identity import mask_id_number
-from gjj_portal.policy import WorkingCalendar, current_policy
 from loans.models import CommercialLoan, LoanContract
+from policy.center import WorkingCalendar, current_policy
 
 from . import rules
 from .models import Status, WithdrawalApplication, WithdrawalKind

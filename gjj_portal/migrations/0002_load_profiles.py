@@ -3,7 +3,7 @@ from django.db import migrations
 
 def load(apps, schema_editor):
     # Frozen at this migration's schema: the profiles as they were, without later tables.
-    from gjj_portal.profiles import PROFILES
+    from policy.profiles import PROFILES
 
     CenterPolicy = apps.get_model("gjj_portal", "CenterPolicy")
     PolicyBank = apps.get_model("gjj_portal", "PolicyBank")

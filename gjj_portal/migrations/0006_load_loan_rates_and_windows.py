@@ -3,7 +3,7 @@ from django.db import migrations
 
 def load(apps, schema_editor):
     # Give every shipped profile the windows and loan rates added since it was first loaded.
-    from gjj_portal.profiles import PROFILES
+    from policy.profiles import PROFILES
 
     CenterPolicy = apps.get_model("gjj_portal", "CenterPolicy")
     BusinessWindow = apps.get_model("gjj_portal", "BusinessWindow")

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def center_codes(apps, schema_editor):
-    from gjj_portal.profiles import PROFILES
+    from policy.profiles import PROFILES
 
     CenterPolicy = apps.get_model("gjj_portal", "CenterPolicy")
     for code, data in PROFILES.items():

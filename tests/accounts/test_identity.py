@@ -11,9 +11,9 @@ from accounts.models import SmsCode, SmsOutbox, User
 from accounts.sms import SmsError, sms_code_check, sms_code_send
 from deposits.models import PersonalAccount
 from gjj_portal.identity import id_check_digit
-from gjj_portal.models import CenterPolicy
-from gjj_portal.policy import policy_cache_clear
 from messages_center.models import Message
+from policy.center import policy_cache_clear
+from policy.models import CenterPolicy
 from tests.factories import PersonalAccountFactory
 
 REGISTER = reverse("deposits:register")

@@ -18,7 +18,7 @@ LIU_QIANG = "210204197108083010"
 @pytest.fixture
 def clock(monkeypatch):
     def set_clock(moment):
-        monkeypatch.setattr("gjj_portal.middleware.business_now", lambda: moment)
+        monkeypatch.setattr("policy.middleware.business_now", lambda: moment)
 
     return set_clock
 

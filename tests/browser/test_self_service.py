@@ -17,7 +17,7 @@ from accounts.models import SmsCode
 from deposits.models import PersonalAccount
 from deposits.services import account_interest_settle
 from gjj_portal.models import SandboxTransfer
-from gjj_portal.policy import current_policy
+from policy.center import current_policy
 from tests.english import english_in
 from tests.processes import wait_for
 from withdrawals.models import Payout, StandingRun, Status, WithdrawalApplication

@@ -199,7 +199,7 @@ def test_transfer_in_and_joint_rent_withdrawal_between_two_centers(centers, brow
     wait_for(lambda: a.value("select status from crosscenter_jointcase") == "paid", timeout=120, what="paid at A")
     assert b.value("select status from crosscenter_jointcase") == "paid"
     card = "6222020200001234560"
-    paid = "select kind, amount, times_requested from withdrawals_sandboxtransfer where card_number=%s"
+    paid = "select kind, amount, times_requested from gjj_portal_sandboxtransfer where card_number=%s"
     assert b.query(paid, [card]) == [("payout", Decimal("3000.00"), 1)]  # one transfer, asked once
     taken = b.query(
         "select amount from deposits_ledgerentry e join deposits_personalaccount p on p.id = e.account_id "

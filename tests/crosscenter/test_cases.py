@@ -13,7 +13,7 @@ from crosscenter import joint, transfer
 from crosscenter.cases import deadline_state
 from crosscenter.models import JointCase, OutboxMessage, TransferCase
 from deposits.models import EntryKind, LedgerEntry
-from gjj_portal.policy import working_day_after
+from policy.center import working_day_after
 from tests.factories import StaffUserFactory
 from withdrawals import review
 from withdrawals.models import WithdrawalApplication

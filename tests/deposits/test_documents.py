@@ -15,7 +15,7 @@ from deposits.models import DepositCertificate, DocumentKind, EntryKind, LedgerE
 from deposits.selectors import interest_statement
 from deposits.services import account_interest_settle
 from deposits.views import VERIFY_LOOKUPS_PER_HOUR
-from gjj_portal.policy import current_policy
+from policy.center import current_policy
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

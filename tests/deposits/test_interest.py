@@ -168,8 +168,8 @@ def expected_interest(account, rates):
 
 
 def test_set_based_settlement_matches_the_per_account_function_on_random_accounts(policy):
-    from gjj_portal.models import CenterPolicy, InterestRate
-    from gjj_portal.policy import current_policy, policy_cache_clear
+    from policy.center import current_policy, policy_cache_clear
+    from policy.models import CenterPolicy, InterestRate
 
     center = CenterPolicy.objects.get(code=policy.code)
     InterestRate.objects.create(policy=center, effective_from=date(2026, 2, 17), annual_rate=Decimal("0.0175"))
@@ -220,7 +220,7 @@ def test_a_settlement_stopped_midway_resumes_and_posts_each_once(policy):
 
 
 def current_policy_rates():
-    from gjj_portal.policy import current_policy
+    from policy.center import current_policy
 
     return current_policy().interest_rates
 

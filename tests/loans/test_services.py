@@ -249,7 +249,7 @@ def test_repricing_in_chunks_writes_what_the_per_contract_repricing_writes(polic
     ]
     instalments_collect(on=date(2025, 12, 10), gateway=OK)
     on = date(2026, 1, 1)
-    from gjj_portal.policy import current_policy, loan_rate_on
+    from policy.center import current_policy, loan_rate_on
 
     for reference, _twin in twins:
         contract_reprice(

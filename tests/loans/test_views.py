@@ -24,7 +24,7 @@ def client_b(client, borrower):
 @pytest.fixture
 def at(monkeypatch):
     def set_clock(moment):
-        monkeypatch.setattr("gjj_portal.middleware.business_now", lambda: moment)
+        monkeypatch.setattr("policy.middleware.business_now", lambda: moment)
 
     return set_clock
 

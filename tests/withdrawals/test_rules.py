@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from gjj_portal.policy import PolicySnapshot, Window
+from policy.center import PolicySnapshot, Window
 from withdrawals import rules
 
 POLICY = PolicySnapshot(

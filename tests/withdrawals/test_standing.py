@@ -76,7 +76,7 @@ def test_nothing_runs_before_the_policys_day(borrower, today):
 
 def test_the_reserve_balance_is_kept_and_a_skipped_month_says_why(borrower, today, policy):
     sign_hpf(borrower)
-    from gjj_portal.policy import current_policy
+    from policy.center import current_policy
 
     reserve = current_policy().min_balance_after_withdrawal
     PersonalAccount.objects.filter(pk=borrower.pk).update(balance=reserve)  # nothing above the reserve
@@ -88,7 +88,7 @@ def test_the_reserve_balance_is_kept_and_a_skipped_month_says_why(borrower, toda
 
 
 def test_a_partial_month_takes_what_is_above_the_reserve(borrower, today):
-    from gjj_portal.policy import current_policy
+    from policy.center import current_policy
 
     sign_hpf(borrower)
     reserve = current_policy().min_balance_after_withdrawal
@@ -154,7 +154,7 @@ def test_a_rent_instruction_pays_the_months_rent_within_the_cap_and_blocks_one_o
     )
     standing_sign(user=depositor, account=account, terms=terms)
     standing_withdrawals_run(today=run_day(today))
-    from gjj_portal.policy import current_policy
+    from policy.center import current_policy
 
     run = StandingRun.objects.get()
     assert run.amount == min(Decimal("5000.00"), current_policy().rent_monthly_cap)

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from gjj_portal.models import BusinessWindow
-from gjj_portal.policy import policy_cache_clear
+from policy.center import policy_cache_clear
+from policy.models import BusinessWindow
 from withdrawals.models import Material, Status, WithdrawalApplication
 
 from .helpers import submitted_rent

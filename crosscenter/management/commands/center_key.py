@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from crosscenter.signing import key_pair_new, private_key, public_key_text
-from gjj_portal.policy import current_policy
+from policy.center import current_policy
 
 
 class Command(BaseCommand):

@@ -75,7 +75,7 @@ def demo_partners_register() -> str:
 
     from crosscenter.models import PartnerCenter
     from crosscenter.signing import demo_public_key
-    from gjj_portal.profiles import PROFILES
+    from policy.profiles import PROFILES
 
     if not settings.DEBUG:
         return ""

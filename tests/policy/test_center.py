@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from gjj_portal.checks import captcha_test_mode_check
-from gjj_portal.models import CalendarDay, CenterPolicy
-from gjj_portal.policy import Window, current_policy, is_working_day, window_is_open, window_next_opening
+from policy.center import Window, current_policy, is_working_day, window_is_open, window_next_opening
+from policy.models import CalendarDay, CenterPolicy
 
 TZ = ZoneInfo("Asia/Shanghai")
 WORKDAYS = Window("workdays", time(7, 0), time(17, 0))
@@ -63,7 +63,7 @@ def test_an_admin_edit_takes_effect_without_a_deploy(client, policy, django_user
     admin = django_user_model.objects.create_superuser("root", password="x", role="staff")
     client.force_login(admin)
     p = CenterPolicy.objects.get(code="liaoning")
-    url = reverse("admin:gjj_portal_centerpolicy_change", args=[p.pk])
+    url = reverse("admin:policy_centerpolicy_change", args=[p.pk])
     page = client.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
@@ -106,7 +106,7 @@ def test_a_system_check_warns_when_captcha_test_mode_is_on_in_production(setting
 
 
 def test_deadlines_count_working_days_both_ways_in_one_query(db, django_assert_max_num_queries):
-    from gjj_portal.policy import working_day_after, working_days_between
+    from policy.center import working_day_after, working_days_between
 
     friday, monday = date(2026, 11, 20), date(2026, 11, 23)
     with django_assert_max_num_queries(1):
@@ -121,8 +121,8 @@ def test_the_calendar_of_a_range_agrees_with_stepping_day_by_day(db):
     import random
     from datetime import timedelta
 
-    from gjj_portal.models import CalendarDay
-    from gjj_portal.policy import WorkingCalendar, _staff_overrides, is_working_day
+    from policy.center import WorkingCalendar, _staff_overrides, is_working_day
+    from policy.models import CalendarDay
 
     CalendarDay.objects.create(date=date(2026, 11, 21), is_working_day=True, note="调休上班")
     CalendarDay.objects.create(date=date(2026, 11, 25), is_working_day=False, note="停电")
@@ -156,7 +156,7 @@ def test_the_policy_is_read_once_a_request_and_at_every_call_outside_one(policy,
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
-    from gjj_portal import policy as module
+    from policy import center as module
 
     asked = []
     real_get = module.cache.get

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from gjj_portal.models import BusinessWindow, CenterPolicy, InterestRate, LoanRate, PolicyBank
-from gjj_portal.policy import policy_cache_clear
-from gjj_portal.profiles import load_profiles
+from policy.center import policy_cache_clear
+from policy.models import BusinessWindow, CenterPolicy, InterestRate, LoanRate, PolicyBank
+from policy.profiles import load_profiles
 
 
 class Command(BaseCommand):

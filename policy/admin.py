@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .center import policy_cache_clear
+from .models import BusinessWindow, CalendarDay, CenterPolicy, InterestRate, LoanRate, PolicyBank
+
+
+class PolicyBankInline(admin.TabularInline):
+    model = PolicyBank
+    extra = 1
+
+
+class BusinessWindowInline(admin.TabularInline):
+    model = BusinessWindow
+    extra = 0
+
+
+class InterestRateInline(admin.TabularInline):
+    model = InterestRate
+    extra = 0
+
+
+class LoanRateInline(admin.TabularInline):
+    model = LoanRate
+    extra = 0
+
+
+@admin.register(CenterPolicy)
+class CenterPolicyAdmin(admin.ModelAdmin):
+    list_display = ["center_name", "code", "local_region", "rent_monthly_cap", "updated_at"]
+    inlines = [PolicyBankInline, BusinessWindowInline, InterestRateInline, LoanRateInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Inlines are saved after the policy row: clear only once everything is written.
+        policy_cache_clear()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        policy_cache_clear()
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_working_day", "note"]
+    list_filter = ["is_working_day"]

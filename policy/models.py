@@ -1,0 +1,176 @@
+"""The center policy: every number in which centers differ is data here, never a literal in a rule."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class CenterPolicy(models.Model):
+    code = models.SlugField("配置代码", max_length=32, unique=True)
+    center_name = models.CharField("中心名称", max_length=100)
+    hotline = models.CharField("服务热线", max_length=30, default="12329")
+    local_region = models.CharField("本地租房地区", max_length=30)
+    rental_regions = models.JSONField("租房地区选项", default=list)
+    rent_monthly_cap = models.DecimalField(
+        "租房提取每月限额（元）", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    rent_min_deposit_months = models.PositiveSmallIntegerField("租房提取连续缴存月数", default=3)
+    rent_withdrawals_per_year = models.PositiveSmallIntegerField("租房提取每年次数", default=1)
+    min_balance_after_withdrawal = models.DecimalField(
+        "提取后账户最低留存（元）",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(0)],
+    )
+    review_sla_days = models.PositiveSmallIntegerField("审核时限（工作日）", default=3)
+    closing_min_sealed_months = models.PositiveSmallIntegerField("外地销户提取须封存满（月）", default=6)
+    base_floor = models.DecimalField("缴存基数下限（元）", max_digits=10, decimal_places=2, default=Decimal("2100.00"))
+    base_cap = models.DecimalField("缴存基数上限（元）", max_digits=10, decimal_places=2, default=Decimal("31000.00"))
+    contribution_rounding = models.CharField(
+        "月缴存额舍入",
+        max_length=10,
+        default="cent",
+        choices=[("cent", "四舍五入到分"), ("yuan", "四舍五入到元")],
+    )
+    password_min_length = models.PositiveSmallIntegerField("登录密码最短位数", default=6)
+    password_max_length = models.PositiveSmallIntegerField("登录密码最长位数", default=18)
+    login_requires_sms = models.BooleanField("登录须短信验证码（预留手机号）", default=False)
+    login_requires_enrollment = models.BooleanField("仅已面签开通网上业务的职工可登录", default=False)
+    loan_withdrawals_per_year = models.PositiveSmallIntegerField("还贷提取每年次数（商贷、公贷各）", default=1)
+    prepay_min_amount = models.DecimalField(
+        "提前部分还款最低金额（元）",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("10000.00"),
+        validators=[MinValueValidator(0)],
+    )
+    loan_max_amount = models.DecimalField(
+        "公积金贷款最高额度（元）", max_digits=12, decimal_places=2, default=Decimal("1000000.00")
+    )
+    loan_max_years = models.PositiveSmallIntegerField("公积金贷款最长年限（年）", default=30)
+    # Within the national bounds (5%–12%, which the accounts table enforces as well).
+    ratio_min = models.DecimalField("缴存比例下限", max_digits=4, decimal_places=2, default=Decimal("0.05"))
+    ratio_max = models.DecimalField("缴存比例上限", max_digits=4, decimal_places=2, default=Decimal("0.12"))
+    supplementary_max_months = models.PositiveSmallIntegerField("补缴最长追溯（月）", default=24)
+    card_cooling_hours = models.PositiveSmallIntegerField(
+        "新绑定银行卡冷静期（小时）", default=24, help_text="变更收款银行卡后，新卡在此时长内不能接收提取资金。"
+    )
+    standing_day = models.PositiveSmallIntegerField(
+        "委托提取每月执行日", default=5, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+    # 跨省通办: the center's 6-digit code (first part of every 联系函 number) and the working-day deadlines.
+    center_code = models.CharField(
+        "中心代码", max_length=6, default="000000", help_text="6位中心代码，用于联系函编号和跨省报文。"
+    )
+    cross_send_days = models.PositiveSmallIntegerField("跨省通办受理后发送时限（工作日）", default=5)
+    transfer_step_days = models.PositiveSmallIntegerField("转移接续每环节办理时限（工作日）", default=5)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "中心政策"
+        verbose_name_plural = "中心政策"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rent_monthly_cap__gte=0), name="policy_rent_cap_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.center_name}（{self.code}）"
+
+
+class PolicyBank(models.Model):
+    policy = models.ForeignKey(CenterPolicy, on_delete=models.CASCADE, related_name="banks")
+    name = models.CharField("收款银行", max_length=30)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "合作银行"
+        verbose_name_plural = "合作银行（收款银行白名单）"
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["policy", "name"], name="policy_bank_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Business(models.TextChoices):
+    WITHDRAWAL = "withdrawal", "提取"
+    PREPAYMENT = "prepayment", "提前还款"
+
+
+class DayRule(models.TextChoices):
+    DAILY = "daily", "每天"
+    WORKDAYS = "workdays", "工作日（按国家法定节假日及调休）"
+
+
+class BusinessWindow(models.Model):
+    policy = models.ForeignKey(CenterPolicy, on_delete=models.CASCADE, related_name="windows")
+    business = models.CharField("业务", max_length=20, choices=Business.choices)
+    days = models.CharField("办理日", max_length=10, choices=DayRule.choices, default=DayRule.DAILY)
+    opens_at = models.TimeField("开始时间")
+    closes_at = models.TimeField("结束时间（不含）")
+
+    class Meta:
+        verbose_name = "业务办理时间"
+        verbose_name_plural = "业务办理时间"
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "business"], name="policy_window_unique"),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")), name="window_opens_before_close"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_business_display()} {self.get_days_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class InterestRate(models.Model):
+    """The deposit interest rate from a date on (年利率, e.g. 0.0150 for 1.50%)."""
+
+    policy = models.ForeignKey(CenterPolicy, on_delete=models.CASCADE, related_name="interest_rates")
+    effective_from = models.DateField("起息日期")
+    annual_rate = models.DecimalField("年利率", max_digits=6, decimal_places=4, validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = "存款利率"
+        verbose_name_plural = "存款利率"
+        ordering = ["effective_from"]
+        constraints = [models.UniqueConstraint(fields=["policy", "effective_from"], name="policy_rate_unique")]
+
+    def __str__(self):
+        return f"{self.effective_from} 起 {self.annual_rate * 100:.2f}%"
+
+
+class LoanRate(models.Model):
+    """The HPF loan rate from a date on, for terms up to five years or longer (first home)."""
+
+    policy = models.ForeignKey(CenterPolicy, on_delete=models.CASCADE, related_name="loan_rates")
+    effective_from = models.DateField("执行日期")
+    up_to_five_years = models.DecimalField("五年以下（含）年利率", max_digits=6, decimal_places=4)
+    over_five_years = models.DecimalField("五年以上年利率", max_digits=6, decimal_places=4)
+
+    class Meta:
+        verbose_name = "贷款利率"
+        verbose_name_plural = "贷款利率"
+        ordering = ["effective_from"]
+        constraints = [models.UniqueConstraint(fields=["policy", "effective_from"], name="policy_loan_rate_unique")]
+
+    def __str__(self):
+        return f"{self.effective_from} 起 {self.up_to_five_years * 100:.2f}% / {self.over_five_years * 100:.2f}%"
+
+
+class CalendarDay(models.Model):
+    """A staff-maintained override of the holiday calendar (years the package does not cover yet)."""
+
+    date = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField("是否工作日")
+    note = models.CharField("说明", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "工作日历调整"
+        verbose_name_plural = "工作日历调整"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'工作日' if self.is_working_day else '休息日'}"
