@@ -5,7 +5,10 @@
 On the generated database (generate.py): static files collected with the manifest storage, then
 gunicorn as the image runs it (gunicorn.conf.py: sync workers, two per core plus one) with production
 settings (DEBUG off, sessions and cache on Redis). wrk (Debian's package) puts 16 connections on each
-URL for SECONDS (default 10) after a 2-second warm-up. Two bare views are the limits, on the same
+URL for SECONDS (default 10) after a 2-second warm-up. A person's pages are kept in the cache until a
+service changes what they show (gjj_portal/cache.py), so the depositor's reloads are served from it;
+BENCH_PERSON_CACHE=false measures the pages reading the database every time (a first visit, or the first
+after a change). Two bare views are the limits, on the same
 server under the same load:
 - /healthz/: a Django view through the whole middleware stack, anonymous (no session, no person);
 - /bench/bare-personal/ (benchmarks/site/urls.py, only in the benchmark's URLconf): the same behind the
@@ -69,6 +72,8 @@ def production_env(static_root: Path) -> dict:
         REDIS_CACHE_URL=CACHE_URL,
         CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12"),
         GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",
+        # BENCH_PERSON_CACHE=false: every page reads the database (a person's first page, or after a change)
+        GJJ_PERSON_CACHE=os.environ.get("BENCH_PERSON_CACHE", "true"),
         PYTHONPATH=str(common.ROOT),
     )
     return env

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from deposits.models import PersonalAccount
 from gjj_portal.cache import person_changed
-from gjj_portal.states import transition_check
+from gjj_portal.states import moves_record
 from policy.center import current_policy, working_day_after
 
 from .models import DailySequence
@@ -29,8 +29,8 @@ def due_after(days: int, start: date | None = None) -> date:
 def case_move(case, change_model, transitions: dict, labels, to: str, *, actor=None, reason: str = "", **fields):
     """Move a locked case, recording who, when, from, to and why; `fields` are saved with the status."""
     subject = f"业务{getattr(case, 'number', None) or case.letter_number}"
-    transition_check(transitions, case.status, to, subject=subject, labels=labels)
-    change_model.objects.create(case=case, from_status=case.status, to_status=to, actor=actor, reason=reason[:300])
+    moves = [({"case": case}, case.status, subject)]
+    moves_record(change_model, transitions, labels, moves, to=to, reason=reason[:500], actor=actor)
     case.status = to
     for name, value in fields.items():
         setattr(case, name, value)

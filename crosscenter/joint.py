@@ -24,6 +24,7 @@ from django.utils import timezone
 from deposits.models import PersonalAccount
 from gjj_portal.errors import DomainError
 from gjj_portal.identity import id_number_problem
+from gjj_portal.states import change_record
 from messages_center.services import message_send
 from policy.center import current_policy
 from withdrawals.models import Status, WithdrawalKind
@@ -108,7 +109,7 @@ def joint_register(*, partner, request: JointRequest, scans: list, staff) -> Joi
         due_on=due_after(current_policy().cross_send_days),
         registered_by=staff,
     )
-    JointCaseChange.objects.create(case=case, to_status=case.status, actor=staff, reason="专窗受理，已核验身份")
+    change_record(JointCaseChange, {"case": case}, to=case.status, actor=staff, reason="专窗受理，已核验身份")
     case_people_changed(case)
     _scans_save(case, checked)
     _tell_applicant(
@@ -393,7 +394,7 @@ def on_submit(*, partner, payload) -> None:
         **request.case_fields(),
         account=account,
     )
-    JointCaseChange.objects.create(case=case, to_status=case.status, reason=f"收到{partner.name}发来的跨省通办申请")
+    change_record(JointCaseChange, {"case": case}, to=case.status, reason=f"收到{partner.name}发来的跨省通办申请")
     case_people_changed(case)
     problem = _request_problem(request)
     if not problem and (account is None or account.name != request.name):

@@ -24,6 +24,7 @@ from deposits.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccou
 from deposits.services import account_lock, account_transferred_out, interest_to_date_post, ledger_post
 from gjj_portal.errors import DomainError
 from gjj_portal.months import month_start
+from gjj_portal.states import change_record
 from loans.models import LoanContract, LoanStatus
 from messages_center.services import message_send
 from policy.center import current_policy
@@ -122,9 +123,7 @@ def transfer_in_start(*, account: PersonalAccount, partner, old_account_number: 
         due_on=_step_due(),
         started_by=actor,
     )
-    TransferCaseChange.objects.create(
-        case=case, to_status=case.status, actor=actor, reason="联系函复核通过，发往转出地"
-    )
+    change_record(TransferCaseChange, {"case": case}, to=case.status, actor=actor, reason="联系函复核通过，发往转出地")
     case_people_changed(case)
     _post(
         case,
@@ -276,7 +275,7 @@ def on_letter(*, partner, payload) -> None:
         account=account,
         due_on=_step_due(),
     )
-    TransferCaseChange.objects.create(case=case, to_status=case.status, reason=f"确认接收{partner.name}的联系函")
+    change_record(TransferCaseChange, {"case": case}, to=case.status, reason=f"确认接收{partner.name}的联系函")
     case_people_changed(case)
     _post(case, "transfer.received", due_on=f"{case.due_on:%Y-%m-%d}")
 

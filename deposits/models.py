@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from gjj_portal.states import StateChange, change_label
+from gjj_portal.states import StateChange
 
 
 class Employer(models.Model):
@@ -250,25 +250,16 @@ class RemittanceLine(models.Model):
         return f"{self.account_id} {self.period} {self.amount}"
 
 
-class RemittanceBatchChange(models.Model):
+class RemittanceBatchChange(StateChange):
     """Who moved a list from one state to another, when and why."""
 
     batch = models.ForeignKey(RemittanceBatch, on_delete=models.CASCADE, related_name="changes", verbose_name="清册")
-    from_status = models.CharField("原状态", max_length=10, choices=RemittanceBatch.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=10, choices=RemittanceBatch.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name="办理人"
-    )
-    reason = models.CharField("说明", max_length=200, blank=True)
-    at = models.DateTimeField("时间", default=timezone.now)
+    from_status = models.CharField("原状态", max_length=30, choices=RemittanceBatch.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=30, choices=RemittanceBatch.Status.choices)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = "清册状态变更"
         verbose_name_plural = "清册状态变更"
-        ordering = ["at"]
-
-    def __str__(self):
-        return change_label(self)
 
 
 class DocumentKind(models.TextChoices):

@@ -19,7 +19,7 @@ from gjj_portal.db import copy_insert
 from gjj_portal.errors import DomainError
 from gjj_portal.identity import id_number_problem
 from gjj_portal.months import month_index, period_index
-from gjj_portal.states import transition_check
+from gjj_portal.states import change_record, moves_record
 from messages_center.services import Notice, message_send_many
 from policy.center import current_policy
 
@@ -160,9 +160,9 @@ def monthly_list(*, employer: Employer, period: str) -> list[tuple[PersonalAccou
 
 
 def _batch_transition(batch: RemittanceBatch, to: str, actor=None, reason: str = "") -> None:
-    transition_check(REMITTANCE_TRANSITIONS, batch.status, to, subject="清册", labels=RemittanceBatch.Status)
-    RemittanceBatchChange.objects.create(
-        batch=batch, from_status=batch.status, to_status=to, actor=actor, reason=reason
+    moves = [({"batch": batch}, batch.status, "清册")]
+    moves_record(
+        RemittanceBatchChange, REMITTANCE_TRANSITIONS, RemittanceBatch.Status, moves, to=to, reason=reason, actor=actor
     )
     batch.status = to
 
@@ -183,8 +183,12 @@ def _declare(*, employer, kind, period, lines, user, source) -> RemittanceBatch:
                 posted_by=user,
                 status=RemittanceBatch.Status.DECLARED,
             )
-            RemittanceBatchChange.objects.create(
-                batch=batch, to_status=RemittanceBatch.Status.DECLARED, actor=user, reason=f"申报（{source}）"
+            change_record(
+                RemittanceBatchChange,
+                {"batch": batch},
+                to=RemittanceBatch.Status.DECLARED,
+                actor=user,
+                reason=f"申报（{source}）",
             )
             copy_insert(
                 RemittanceLine,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from gjj_portal.cache import everyone_changed, person_changed
 from gjj_portal.db import copy_insert
 from gjj_portal.errors import DomainError
-from gjj_portal.states import transition_check
+from gjj_portal.states import change_record, moves_record
 
 from .interest import interest_reference
 from .models import (
@@ -89,8 +89,8 @@ def status_entry(account: PersonalAccount, kind: str, prefix: str, memo: str, on
 
 
 def _account_move(account: PersonalAccount, to: str, *, actor, reason: str, **fields) -> None:
-    transition_check(ACCOUNT_TRANSITIONS, account.status, to, subject=f"账户{account.grzh}", labels=AccountStatus)
-    AccountChange.objects.create(account=account, from_status=account.status, to_status=to, actor=actor, reason=reason)
+    moves = [({"account": account}, account.status, f"账户{account.grzh}")]
+    moves_record(AccountChange, ACCOUNT_TRANSITIONS, AccountStatus, moves, to=to, reason=reason, actor=actor)
     fields["status"] = to
     PersonalAccount.objects.filter(pk=account.pk).update(**fields)
     person_changed(account.user_id)
@@ -101,7 +101,7 @@ def _account_move(account: PersonalAccount, to: str, *, actor, reason: str, **fi
 def account_opened(*, account: PersonalAccount, actor=None, reason: str = "开户") -> None:
     """The first row of a new account's history (and its 开户 明细 entry)."""
     status_entry(account, EntryKind.OPENING, "KH", "开户")
-    AccountChange.objects.create(account=account, to_status=account.status, actor=actor, reason=reason)
+    change_record(AccountChange, {"account": account}, to=account.status, actor=actor, reason=reason)
 
 
 def account_seal(
@@ -170,8 +170,8 @@ def account_user_link(*, account_id: int, user, how: str, enable_online: bool = 
     account.user = user
     account.online_enabled = account.online_enabled or enable_online
     account.save(update_fields=["user", "online_enabled"])
-    AccountChange.objects.create(
-        account=account, from_status=account.status, to_status=account.status, reason=f"开通网上服务（{how}）"
+    change_record(
+        AccountChange, {"account": account}, before=account.status, to=account.status, reason=f"开通网上服务（{how}）"
     )
     return account
 

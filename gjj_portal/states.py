@@ -1,6 +1,7 @@
 """Every entity with a life cycle (application, payout, remittance list, personal account, loan contract,
-instalment) declares its allowed moves as a table {state: {next states}}, checks each move against it
-and writes a change row: who, when, from, to, why. This is the shared part."""
+instalment, case, standing instruction) declares its allowed moves as a table {status: {next statuses}};
+each move goes through one recorder, `moves_record`, which checks it against the table and writes a change
+row (a `StateChange`: who, when, from, to, why); `change_record` writes the first row of a new entity."""
 
 from django.conf import settings
 from django.db import models
@@ -24,17 +25,34 @@ def transition_check(
         raise error(f"{subject}当前状态为“{labels(current).label}”，不能变更为“{labels(to).label}”。")
 
 
-def moves_record(change_model, transitions: dict, labels, moves, *, to: str, reason: str, actor=None) -> None:
-    """Check every move against the table, then write all their change rows in one INSERT. `moves` holds
-    (the fields naming the entity in `change_model`, its state before, how a refusal names it). The caller
-    writes the new state itself (one row or one UPDATE for a batch) in the same transaction."""
+def moves_record(
+    change_model,
+    transitions: dict,
+    labels,
+    moves,
+    *,
+    to: str,
+    reason: str,
+    actor=None,
+    error: type[InvalidTransition] = InvalidTransition,
+) -> None:
+    """The one recorder of a move: check every move against the table, then write all their change rows in
+    one INSERT. `moves` holds (the fields naming the entity in `change_model` — they may carry a `reason` of
+    their own —, its state before, how a refusal names it). The caller writes the new state itself (one row,
+    or one UPDATE for a batch) in the same transaction."""
     moves = list(moves)
     for _entity, before, subject in moves:
-        transition_check(transitions, before, to, subject=subject, labels=labels)
+        transition_check(transitions, before, to, subject=subject, labels=labels, error=error)
     change_model.objects.bulk_create(
-        change_model(**entity, from_status=before, to_status=to, actor=actor, reason=reason)
+        change_model(**{"reason": reason, **entity, "from_status": before, "to_status": to, "actor": actor})
         for entity, before, _subject in moves
     )
+
+
+def change_record(change_model, entity: dict, *, to: str, reason: str, actor=None, before: str = "") -> None:
+    """A change row no table judges: the first of an entity just created in status `to` (from nothing), or an
+    event in its history that keeps its status (`before` == `to`, e.g. 开通网上服务)."""
+    change_model.objects.create(**entity, from_status=before, to_status=to, actor=actor, reason=reason)
 
 
 class StateChange(models.Model):
@@ -51,7 +69,7 @@ class StateChange(models.Model):
         related_name="+",
         verbose_name="操作人",
     )
-    reason = models.CharField("说明", max_length=300, blank=True)
+    reason = models.CharField("说明", max_length=500, blank=True)
     at = models.DateTimeField("时间", default=timezone.now)
 
     class Meta:

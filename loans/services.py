@@ -15,7 +15,7 @@ from django.utils import timezone
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
 from gjj_portal.cache import everyone_changed, person_changed
 from gjj_portal.errors import DomainError
-from gjj_portal.states import moves_record
+from gjj_portal.states import change_record, moves_record
 from messages_center.services import message_send
 
 from .models import (
@@ -68,7 +68,7 @@ def contracts_people_changed(contract_ids: list[int]) -> None:
 def loan_contract_open(**fields) -> LoanContract:
     """受理: a contract enters the center's books (审批中), with the first row of its history."""
     contract = LoanContract.objects.create(**fields)
-    LoanContractChange.objects.create(contract=contract, to_status=contract.status, reason="贷款申请受理")
+    change_record(LoanContractChange, {"contract": contract}, to=contract.status, reason="贷款申请受理")
     contracts_people_changed([contract.pk])
     return contract
 

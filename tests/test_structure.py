@@ -163,7 +163,11 @@ def test_no_app_writes_another_apps_state():
     assert not found, "writes to another app's model:\n" + "\n".join(found)
 
 
+# gjj_portal/states.py's one recorder (moves_record) and first row (change_record), and each entity's thin
+# wrapper naming its change table and transitions, which calls them (held below).
 RECORDERS = {
+    "moves_record",
+    "change_record",
     "_transition",
     "_transition_many",
     "_account_move",
@@ -171,10 +175,38 @@ RECORDERS = {
     "payouts_record",
     "contracts_record",
     "instalments_record",
-    "moves_record",
+    "case_move",
     "account_opened",
-    "transition_check",
 }
+
+
+def test_each_entitys_recorder_goes_through_the_one_recorder():
+    defined = {}
+    for app in APPS:
+        for path in _sources(app):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef) and node.name in RECORDERS:
+                    defined[node.name] = node
+    assert set(defined) == RECORDERS, f"recorders named but not found: {RECORDERS - set(defined)}"
+    wrappers = {name: node for name, node in defined.items() if name not in ("moves_record", "change_record")}
+    bypass = [name for name, node in wrappers.items() if not {"moves_record", "change_record"} & _calls(node)]
+    assert not bypass, f"these record a move without gjj_portal.states: {bypass}"
+
+
+def test_every_change_row_is_written_by_the_one_recorder():
+    """No app writes a change row (a StateChange) itself: moves_record checks the move against the table
+    and writes it, change_record writes an entity's first row."""
+    changes = re.compile(r"\b(\w+Change)(?:\.objects\.(?:create|bulk_create|get_or_create)\(|\()")
+    found = []
+    for app in APPS:
+        for path in _sources(app):
+            if path.stem == "seed_demo" or path.relative_to(ROOT).as_posix() == "gjj_portal/states.py":
+                continue
+            for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                for match in changes.finditer(line):
+                    if match.group(1) not in ("ProfileChange", "StateChange") and not line.lstrip().startswith("class "):
+                        found.append(f"{path.relative_to(ROOT)}:{lineno}: {line.strip()}")
+    assert not found, "change rows written outside gjj_portal/states.py:\n" + "\n".join(found)
 
 
 def _writes_state(node: ast.AST) -> bool:

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from gjj_portal.states import StateChange, change_label
+from gjj_portal.states import StateChange
 
 
 class WithdrawalKind(models.TextChoices):
@@ -175,7 +175,7 @@ class RentalDetail(models.Model):
         return f"{self.region} {self.year}年{self.start_month}–{self.end_month}月"
 
 
-class StatusChange(models.Model):
+class StatusChange(StateChange):
     """Who moved an application from which state to which, when and why."""
 
     application = models.ForeignKey(
@@ -183,19 +183,10 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField("原状态", max_length=30, choices=Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=30, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name="操作人"
-    )
-    reason = models.CharField("说明", max_length=500, blank=True)
-    at = models.DateTimeField("时间", default=timezone.now)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = "状态变更记录"
         verbose_name_plural = "状态变更记录"
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return change_label(self)
 
 
 def private_storage():

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from deposits.models import EntryKind, PersonalAccount
 from deposits.services import InsufficientBalance, account_close, account_lock, interest_to_date_post, ledger_post
+from gjj_portal.states import change_record
 from policy.center import current_policy
 
 from . import rules
@@ -99,7 +100,7 @@ def withdrawal_approve(*, application_id: int, reviewer, opinion: str = "") -> W
         card_number=application.card_number,
         payee_name=account.name,
     )
-    PayoutChange.objects.create(payout=payout, to_status=payout.state, actor=reviewer, reason="审核通过，待复核放款")
+    change_record(PayoutChange, {"payout": payout}, to=payout.state, actor=reviewer, reason="审核通过，待复核放款")
     return application
 
 

@@ -18,7 +18,7 @@ from deposits.services import account_lock
 from gjj_portal import errors
 from gjj_portal.cache import person_changed
 from gjj_portal.errors import DomainError
-from gjj_portal.states import transition_check
+from gjj_portal.states import change_record, moves_record
 from policy.center import current_policy
 
 from . import rules
@@ -52,18 +52,19 @@ class InvalidTransition(WithdrawalError, errors.InvalidTransition):
     """A move the applications' transition table does not allow."""
 
 
-def _transition_check(application: WithdrawalApplication, to: Status) -> None:
-    transition_check(
-        TRANSITIONS, application.status, to, subject=f"申请{application.number}", labels=Status, error=InvalidTransition
-    )
+def _moves(applications: list[WithdrawalApplication], reasons: dict[int, str] | None = None):
+    """The applications as moves for the recorder (gjj_portal.states.moves_record)."""
+    for a in applications:
+        entity = {"application": a} if reasons is None else {"application": a, "reason": reasons[a.pk]}
+        yield entity, a.status, f"申请{a.number}"
 
 
 def _transition(*, application: WithdrawalApplication, to: Status, actor=None, reason: str = "") -> None:
     """Move a locked application to `to`, recording who, when, from, to and why."""
-    _transition_check(application, to)
-    StatusChange.objects.create(
-        application=application, from_status=application.status, to_status=to, actor=actor, reason=reason
-    )
+    moves_record(
+        StatusChange, TRANSITIONS, Status, _moves([application]), to=to, reason=reason, actor=actor,
+        error=InvalidTransition,
+    )  # fmt: skip
     application.status = to
     application.save(update_fields=["status"])
     person_changed(application.applicant_id)
@@ -87,12 +88,10 @@ def _transition_many(*, applications: list[WithdrawalApplication], to: Status, r
     """`_transition` for many locked applications moving to the same state by the system (the
     payouts): the rules checked for each, then one INSERT of their status rows, one UPDATE and one
     COPY of their notices. `reasons` maps each application's id to its why."""
-    for application in applications:
-        _transition_check(application, to)
     if not applications:
         return
-    StatusChange.objects.bulk_create(
-        StatusChange(application=a, from_status=a.status, to_status=to, reason=reasons[a.pk]) for a in applications
+    moves_record(
+        StatusChange, TRANSITIONS, Status, _moves(applications, reasons), to=to, reason="", error=InvalidTransition
     )
     WithdrawalApplication.objects.filter(pk__in=[a.pk for a in applications]).update(status=to)
     person_changed(*{a.applicant_id for a in applications})
@@ -147,7 +146,7 @@ def _open(
 
 
 def _after_open(application: WithdrawalApplication, user) -> WithdrawalApplication:
-    StatusChange.objects.create(application=application, to_status=Status.DRAFT, actor=user, reason="填写申请")
+    change_record(StatusChange, {"application": application}, to=Status.DRAFT, actor=user, reason="填写申请")
     person_changed(application.applicant_id)
     application_notify(application=application, to_status=Status.DRAFT)
     if not application.needs_materials:

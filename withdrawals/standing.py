@@ -20,7 +20,7 @@ from deposits.models import PersonalAccount
 from deposits.services import account_lock
 from gjj_portal.errors import DomainError
 from gjj_portal.months import month_start
-from gjj_portal.states import moves_record
+from gjj_portal.states import change_record, moves_record
 from messages_center.services import message_send
 from policy.center import current_policy
 
@@ -118,8 +118,12 @@ def standing_sign(*, user, account: PersonalAccount, terms: StandingTerms, today
         address=terms.address,
         **links,
     )
-    StandingInstructionChange.objects.create(
-        instruction=instruction, to_status=instruction.state, actor=user, reason="签订委托提取协议"
+    change_record(
+        StandingInstructionChange,
+        {"instruction": instruction},
+        to=instruction.state,
+        actor=user,
+        reason="签订委托提取协议",
     )
     day = current_policy().standing_day
     message_send(
