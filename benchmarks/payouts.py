@@ -88,7 +88,7 @@ def make_payouts(n: int) -> list[int]:
                         p.id, p.user_id, ''
                  FROM picked p RETURNING id, account_id)
                INSERT INTO withdrawals_payout
-                 (application_id, idempotency_key, amount, bank, card_number, payee_name, state, attempts,
+                 (application_id, idempotency_key, amount, bank, card_number, payee_name, status, attempts,
                   bank_reference, batch_file, last_error, created_at, updated_at, released_at)
                SELECT a.id, gen_random_uuid(), 1000, '中国工商银行', '6222020200112233445', p.name, 'pending', 0,
                       '', '', '', now(), now(), now()
@@ -107,8 +107,8 @@ def check(ids: list[int]) -> list[str]:
 
     problems = []
     payouts = Payout.objects.filter(pk__in=ids)
-    if payouts.exclude(state=Payout.State.PAID).exists():
-        problems.append(f"{payouts.exclude(state=Payout.State.PAID).count()} not paid")
+    if payouts.exclude(status=Payout.State.PAID).exists():
+        problems.append(f"{payouts.exclude(status=Payout.State.PAID).count()} not paid")
     keys = [str(k) for k in payouts.values_list("idempotency_key", flat=True)]
     transfers = SandboxTransfer.objects.filter(idempotency_key__in=keys)
     if transfers.count() != len(ids) or transfers.exclude(times_requested=1).exists():

@@ -408,9 +408,9 @@ class TransferCaseAdmin(CaseAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
-    list_display = ["message_id", "partner", "kind", "case_number", "state", "attempts", "last_error", "created_at"]
+    list_display = ["message_id", "partner", "kind", "case_number", "status", "attempts", "last_error", "created_at"]
     list_select_related = ["partner"]
-    list_filter = ["state", "kind"]
+    list_filter = ["status", "kind"]
     search_fields = ["=case_number"]
     exclude = ["payload"]  # scans and personal data: the case pages show what staff need
     actions = ["resend"]

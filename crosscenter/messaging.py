@@ -113,7 +113,7 @@ def outbox_flush(*, partner_id: int, limit: int = 50) -> Flush:
         return result
     try:
         partner = PartnerCenter.objects.get(pk=partner_id)
-        pending = OutboxMessage.objects.filter(partner=partner, state=OutboxMessage.State.PENDING).order_by("id")
+        pending = OutboxMessage.objects.filter(partner=partner, status=OutboxMessage.State.PENDING).order_by("id")
         for message in pending[:limit]:
             message.partner = partner
             now = timezone.now()
@@ -136,24 +136,24 @@ def _send_one(message: OutboxMessage, sender: str, result: Flush) -> bool:
     message.attempts += 1
     message.last_error = error
     if delivered:
-        message.state, message.delivered_at = OutboxMessage.State.DELIVERED, timezone.now()
+        message.status, message.delivered_at = OutboxMessage.State.DELIVERED, timezone.now()
         result.delivered += 1
     elif refused:
-        message.state = OutboxMessage.State.REFUSED
+        message.status = OutboxMessage.State.REFUSED
         result.refused += 1
         log.error("partner %s refused message %s: %s", message.partner.code, message.message_id, error)
     else:
         delay = backoff_seconds(message.attempts)
         message.next_attempt_at = timezone.now() + timedelta(seconds=delay)
         result.retry_in = delay
-    message.save(update_fields=["state", "attempts", "last_error", "next_attempt_at", "delivered_at"])
+    message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "delivered_at"])
     return delivered or refused
 
 
 def outbox_due_partners() -> list[int]:
     """Partners with a pending message due now (the sweep's work)."""
     return list(
-        OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=timezone.now())
+        OutboxMessage.objects.filter(status=OutboxMessage.State.PENDING, next_attempt_at__lte=timezone.now())
         .values_list("partner_id", flat=True)
         .distinct()
     )
@@ -166,9 +166,9 @@ def message_resend(*, message_id: uuid.UUID, enqueue: bool = True) -> OutboxMess
 
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().get(message_id=message_id)
-        message.state = OutboxMessage.State.PENDING
+        message.status = OutboxMessage.State.PENDING
         message.next_attempt_at = timezone.now()
-        message.save(update_fields=["state", "next_attempt_at"])
+        message.save(update_fields=["status", "next_attempt_at"])
         if enqueue:  # else the caller flushes the partner's queue itself (manage.py resend_message)
             transaction.on_commit(lambda: outbox_deliver.delay(message.partner_id))
     return message

@@ -50,7 +50,7 @@ class OutboxMessage(models.Model):
     kind = models.CharField("报文类型", max_length=40)
     case_number = models.CharField("业务编号", max_length=20, blank=True)
     payload = models.JSONField("报文内容")
-    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    status = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField("发送次数", default=0)
     last_error = models.CharField("最近一次错误", max_length=300, blank=True)
     next_attempt_at = models.DateTimeField("下次发送时间", default=timezone.now)
@@ -61,7 +61,7 @@ class OutboxMessage(models.Model):
         verbose_name = "发出报文"
         verbose_name_plural = "发出报文"
         ordering = ["id"]
-        indexes = [models.Index(fields=["partner", "state", "id"], name="outbox_partner_state")]
+        indexes = [models.Index(fields=["partner", "status", "id"], name="outbox_partner_state")]
 
     def __str__(self):
         return f"{self.kind} {self.case_number}"

@@ -108,7 +108,7 @@ def stuck_cases(*, today=None):
     )
     hour_ago = timezone.now() - timedelta(hours=1)
     messages = OutboxMessage.objects.filter(
-        Q(state=OutboxMessage.State.REFUSED) | Q(state=OutboxMessage.State.PENDING, created_at__lt=hour_ago)
+        Q(status=OutboxMessage.State.REFUSED) | Q(status=OutboxMessage.State.PENDING, created_at__lt=hour_ago)
     ).select_related("partner")
     return list(joint), list(transfers), list(messages)
 

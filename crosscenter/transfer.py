@@ -300,7 +300,7 @@ def transfer_out_problem(case: TransferCase) -> str | None:
          "缴存人在转出地有未结清的住房公积金贷款，须结清后方可转出。"),
         (WithdrawalApplication.objects.filter(account=account, status__in=OPEN_WITHDRAWAL).exists(),
          "缴存人有正在办理的提取申请，须办结后方可转出。"),
-        (account.standing_instructions.filter(state="active").exists(),
+        (account.standing_instructions.filter(status="active").exists(),
          "缴存人有生效中的委托提取协议，须撤销后方可转出。"),
         (account.balance <= 0, "个人账户余额为0，无资金可转出。"),
     ]  # fmt: skip

@@ -68,8 +68,8 @@ class LoanContractAdmin(ReadOnlyAdmin):
 
 @admin.register(Instalment)
 class InstalmentAdmin(ReadOnlyAdmin):
-    list_display = ["contract", "period", "due_on", "payment", "principal", "interest", "state"]
-    list_filter = ["state"]
+    list_display = ["contract", "period", "due_on", "payment", "principal", "interest", "status"]
+    list_filter = ["status"]
     search_fields = ["contract__contract_no"]
     search_help_text = "输入完整的借款合同编号。"
     search_routes = [(r".+", lambda t: Q(contract_id__in=LoanContract.objects.filter(contract_no=t).values("pk")))]

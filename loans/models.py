@@ -128,7 +128,7 @@ class Instalment(models.Model):
     payment = models.DecimalField("应还金额", max_digits=14, decimal_places=2)
     balance_after = models.DecimalField("剩余本金", max_digits=14, decimal_places=2)
     annual_rate = models.DecimalField("年利率", max_digits=6, decimal_places=4)
-    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DUE)
+    status = models.CharField("状态", max_length=10, choices=State.choices, default=State.DUE)
     paid_on = models.DateField("实还日期", null=True, blank=True)
 
     class Meta:
@@ -260,7 +260,7 @@ class PrepaymentRequest(models.Model):
     amount = models.DecimalField("还款金额", max_digits=14, decimal_places=2)
     mode = models.CharField("提前还款方式", max_length=10)
     fingerprint = models.CharField("还款计划指纹", max_length=64)
-    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PREPARED)
+    status = models.CharField("状态", max_length=10, choices=State.choices, default=State.PREPARED)
     created_at = models.DateTimeField("确认页生成时间", auto_now_add=True)
     debiting_at = models.DateTimeField("开始扣款时间", null=True, blank=True)
     failure = models.CharField("失败原因", max_length=200, blank=True)
@@ -274,7 +274,7 @@ class PrepaymentRequest(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="prepayment_request_amount_gt_0")]
 
     def __str__(self):
-        return f"{self.contract_id} {self.amount} {self.state}"
+        return f"{self.contract_id} {self.amount} {self.status}"
 
     @property
     def reference(self) -> str:

@@ -48,7 +48,7 @@ class PrepaymentPlan:
 
 def prepayment_plan(*, contract: LoanContract, amount: Decimal, mode: str) -> PrepaymentPlan:
     """What the schedule becomes after prepaying `amount` (checked by the caller's rules)."""
-    unpaid = list(contract.schedule.exclude(state=Instalment.State.PAID).order_by("period"))
+    unpaid = list(contract.schedule.exclude(status=Instalment.State.PAID).order_by("period"))
     if not unpaid:
         raise LoanError("该笔贷款没有待还款项。")
     first = unpaid[0]
@@ -110,7 +110,7 @@ EXPIRED = "本次提前还款的确认已失效，请重新填写还款金额并
 
 def _fingerprint(contract: LoanContract, amount: Decimal, mode: str) -> str:
     """What the person saw: the contract's balance and unpaid schedule, the amount and the mode."""
-    unpaid = contract.schedule.exclude(state=Instalment.State.PAID).order_by("period")
+    unpaid = contract.schedule.exclude(status=Instalment.State.PAID).order_by("period")
     parts = [str(contract.pk), str(contract.principal_balance), f"{amount:.2f}", mode]
     parts += [f"{i.period}:{i.due_on}:{i.principal}:{i.interest}" for i in unpaid]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
@@ -155,11 +155,11 @@ def prepayment_confirm(
             raise LoanError(EXPIRED)
         contract = contract_lock(contract_id)  # LOCK ORDER: contract → request
         request = _request_for(user, request_id)
-        if request.state == PrepaymentRequest.State.DONE:
+        if request.status == PrepaymentRequest.State.DONE:
             raise LoanError("这笔提前还款已经扣款成功，请勿重复提交。请在“还款明细”中查看。")
-        if request.state == PrepaymentRequest.State.DEBITING:
+        if request.status == PrepaymentRequest.State.DEBITING:
             raise LoanError("这笔提前还款正在扣款，请稍后在“还款明细”中查看结果，勿重复提交。")
-        if request.state != PrepaymentRequest.State.PREPARED:
+        if request.status != PrepaymentRequest.State.PREPARED:
             raise LoanError(EXPIRED)
         if timezone.now() - request.created_at > timedelta(minutes=PREPARED_VALID_MINUTES):
             raise LoanError(EXPIRED)
@@ -169,16 +169,16 @@ def prepayment_confirm(
             raise LoanError(problem)
         if _fingerprint(contract, request.amount, request.mode) != request.fingerprint:
             raise LoanError("您的贷款或还款计划已发生变化，请重新确认新的还款计划。")
-        request.state = PrepaymentRequest.State.DEBITING
+        request.status = PrepaymentRequest.State.DEBITING
         request.debiting_at = timezone.now()
-        request.save(update_fields=["state", "debiting_at"])
+        request.save(update_fields=["status", "debiting_at"])
     try:
         result = _debit(gateway or bank_gateway(), request, contract)
     except GatewayTimeout as exc:
         raise LoanError("银行扣款暂无响应，系统将自动核实扣款结果，请稍后在“还款明细”中查看，勿重复提交。") from exc
     request = _prepayment_settle(request_id=request.pk, accepted=result.accepted, bank_reference=result.reference,
                                  message=result.message, today=today)  # fmt: skip
-    if request.state == PrepaymentRequest.State.REFUSED:
+    if request.status == PrepaymentRequest.State.REFUSED:
         raise LoanError(f"银行扣款失败：{request.failure}。请确认还款账户余额充足后重新办理。")
     return request.repayment
 
@@ -207,11 +207,11 @@ def _prepayment_settle(*, request_id: int, accepted: bool, bank_reference: str, 
     contract_id = PrepaymentRequest.objects.values_list("contract_id", flat=True).get(pk=request_id)
     contract = contract_lock(contract_id)
     request = PrepaymentRequest.objects.select_for_update().get(pk=request_id)
-    if request.state != PrepaymentRequest.State.DEBITING:
+    if request.status != PrepaymentRequest.State.DEBITING:
         return request  # settled already (the request itself, or the sweeper)
     if not accepted:
-        request.state, request.failure = PrepaymentRequest.State.REFUSED, (message or "银行拒绝")[:200]
-        request.save(update_fields=["state", "failure"])
+        request.status, request.failure = PrepaymentRequest.State.REFUSED, (message or "银行拒绝")[:200]
+        request.save(update_fields=["status", "failure"])
         borrower_notify(
             contract,
             "提前还款未成功",
@@ -230,8 +230,8 @@ def _prepayment_settle(*, request_id: int, accepted: bool, bank_reference: str, 
         mode=request.mode,
     )
     unpaid_replace(contract=contract, rows=plan.rows)
-    request.state = PrepaymentRequest.State.DONE
-    request.save(update_fields=["state", "repayment"])
+    request.status = PrepaymentRequest.State.DONE
+    request.save(update_fields=["status", "repayment"])
     borrower_notify(
         contract,
         "提前还款成功",
@@ -247,7 +247,7 @@ def prepayment_sweep(*, now=None, gateway: BankGateway | None = None) -> int:
     now = now or timezone.now()
     gateway = gateway or bank_gateway()
     stale = PrepaymentRequest.objects.filter(
-        state=PrepaymentRequest.State.DEBITING, debiting_at__lt=now - timedelta(seconds=DEBIT_SETTLE_AFTER_SECONDS)
+        status=PrepaymentRequest.State.DEBITING, debiting_at__lt=now - timedelta(seconds=DEBIT_SETTLE_AFTER_SECONDS)
     ).select_related("contract__borrower")
     settled = 0
     for request in stale:

@@ -23,7 +23,7 @@ def contract_reprice(*, contract_id: int, on: date, rate: Decimal) -> bool:
     contract = contract_lock(contract_id)
     if contract.annual_rate == rate or contract.status != LoanStatus.DISBURSED:
         return False
-    unpaid = contract.schedule.exclude(state=Instalment.State.PAID)
+    unpaid = contract.schedule.exclude(status=Instalment.State.PAID)
     ahead = list(unpaid.filter(due_on__gte=on).order_by("period"))
     if not ahead:
         return False
@@ -74,7 +74,7 @@ def _unpaid_split(contract_ids, on: date) -> tuple[dict, dict]:
     {contract: principal of those overdue before `on`}."""
     unpaid = (
         Instalment.objects.filter(contract_id__in=contract_ids)
-        .exclude(state=Instalment.State.PAID)
+        .exclude(status=Instalment.State.PAID)
         .order_by("contract_id", "period")
         .values_list("contract_id", "period", "due_on", "principal")
     )
@@ -94,12 +94,12 @@ def _unpaid_delete_from(firsts: list[tuple[int, int]]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "DELETE FROM loans_instalment i USING unnest(%s::bigint[], %s::int[]) AS v (contract_id, period) "
-                "WHERE i.contract_id = v.contract_id AND i.period >= v.period AND i.state <> %s",
+                "WHERE i.contract_id = v.contract_id AND i.period >= v.period AND i.status <> %s",
                 [[pk for pk, _ in firsts], [period for _, period in firsts], Instalment.State.PAID],
             )
     else:  # the SQLite demo
         for pk, period in firsts:
-            Instalment.objects.filter(contract_id=pk, period__gte=period).exclude(state=Instalment.State.PAID).delete()
+            Instalment.objects.filter(contract_id=pk, period__gte=period).exclude(status=Instalment.State.PAID).delete()
 
 
 def _reprice_locked(contracts: list[LoanContract], *, on: date, rates) -> int:

@@ -29,11 +29,11 @@ def contract_choose(contracts: list, *, contract_no: str | None):
 
 
 def contract_has_overdue(*, contract: LoanContract) -> bool:
-    return contract.schedule.filter(state=Instalment.State.OVERDUE).exists()
+    return contract.schedule.filter(status=Instalment.State.OVERDUE).exists()
 
 
 def unpaid_instalments(*, contract: LoanContract):
-    return contract.schedule.exclude(state=Instalment.State.PAID).order_by("period")
+    return contract.schedule.exclude(status=Instalment.State.PAID).order_by("period")
 
 
 def loans_overview(*, user) -> list[dict]:

@@ -89,7 +89,7 @@ def instalment_row(contract: LoanContract, r) -> Instalment:
 
 def unpaid_replace(*, contract: LoanContract, rows, from_period: int = 0) -> None:
     """Replace the unpaid instalments from `from_period` on (all of them by default)."""
-    contract.schedule.exclude(state=Instalment.State.PAID).filter(period__gte=from_period).delete()
+    contract.schedule.exclude(status=Instalment.State.PAID).filter(period__gte=from_period).delete()
     Instalment.objects.bulk_create(instalment_row(contract, r) for r in rows)
     contracts_people_changed([contract.pk])
 
@@ -160,15 +160,15 @@ def instalments_mark_paid(*, debits: dict[int, tuple[str, str]], paid_on: date) 
     rows = list(
         Instalment.objects.select_for_update()
         .filter(pk__in=debits)
-        .exclude(state=Instalment.State.PAID)
+        .exclude(status=Instalment.State.PAID)
         .order_by("contract_id", "period")
     )
     if not rows:
         return 0
     instalments_record(
-        moves=[(r, r.state) for r in rows], to=Instalment.State.PAID, reason=f"委托扣款成功（{paid_on}）"
+        moves=[(r, r.status) for r in rows], to=Instalment.State.PAID, reason=f"委托扣款成功（{paid_on}）"
     )
-    Instalment.objects.filter(pk__in=[r.pk for r in rows]).update(state=Instalment.State.PAID, paid_on=paid_on)
+    Instalment.objects.filter(pk__in=[r.pk for r in rows]).update(status=Instalment.State.PAID, paid_on=paid_on)
     repayments, settled = [], []
     for row in rows:
         contract = contracts[row.contract_id]
@@ -236,7 +236,7 @@ def instalments_collect(
     run = CollectRun()
     due = Instalment.objects.filter(
         contract__status=LoanStatus.DISBURSED,
-        state__in=[Instalment.State.DUE, Instalment.State.OVERDUE],
+        status__in=[Instalment.State.DUE, Instalment.State.OVERDUE],
         due_on__lte=on,
     )
     chunks = _due_in_chunks(due, chunk)
@@ -260,8 +260,8 @@ def instalments_collect(
                 debits[row.pk] = (key, result.reference)
                 continue
             with transaction.atomic():
-                became_overdue = Instalment.objects.filter(pk=row.pk, state=Instalment.State.DUE).update(
-                    state=Instalment.State.OVERDUE
+                became_overdue = Instalment.objects.filter(pk=row.pk, status=Instalment.State.DUE).update(
+                    status=Instalment.State.OVERDUE
                 )
                 if became_overdue:
                     instalments_record(

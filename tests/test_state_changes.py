@@ -54,7 +54,7 @@ def test_a_payout_records_every_move_with_who_and_why(depositor, reviewer, relea
     assert rows.get(from_status="held").actor == releaser
     assert "超时" in rows.get(from_status="sending", to_status="pending").reason
     payout.refresh_from_db()
-    assert payout.state == Payout.State.PAID == rows.order_by("at", "id").last().to_status
+    assert payout.status == Payout.State.PAID == rows.order_by("at", "id").last().to_status
 
 
 def test_a_payout_move_outside_its_table_is_refused_and_writes_nothing(depositor, reviewer):
@@ -62,7 +62,7 @@ def test_a_payout_move_outside_its_table_is_refused_and_writes_nothing(depositor
     withdrawal_approve(application_id=application.pk, reviewer=reviewer)
     payout = Payout.objects.get(application=application)
     with pytest.raises(InvalidTransition, match="待复核放款.*已到账"):
-        payouts.payouts_record(moves=[(payout, payout.state)], to=Payout.State.PAID, reason="跳过复核")
+        payouts.payouts_record(moves=[(payout, payout.status)], to=Payout.State.PAID, reason="跳过复核")
     assert moves(PayoutChange.objects.filter(payout=payout)) == [("", "held")]
 
 
@@ -141,4 +141,4 @@ def test_a_loan_and_its_instalments_record_every_move(loan, depositor):
         ("applying", "disbursed"),
         ("disbursed", "settled"),
     ]
-    assert not Instalment.objects.filter(contract=loan, state__in=["due", "overdue"]).exists()
+    assert not Instalment.objects.filter(contract=loan, status__in=["due", "overdue"]).exists()

@@ -86,7 +86,7 @@ class QueueFilter(admin.SimpleListFilter):
         if self.value() == "review":
             return queryset.filter(status=Status.SUBMITTED)
         if self.value() == "release":
-            return queryset.filter(status=Status.APPROVED, payout__state=Payout.State.HELD)
+            return queryset.filter(status=Status.APPROVED, payout__status=Payout.State.HELD)
         return queryset
 
 
@@ -181,7 +181,7 @@ class WithdrawalApplicationAdmin(ScaledAdmin):
     @admin.display(description="付款")
     def payout_state(self, obj):
         payout = getattr(obj, "payout", None)
-        return payout.get_state_display() if payout else "-"
+        return payout.get_status_display() if payout else "-"
 
     @admin.display(description="银行卡号码")
     def masked_card(self, obj):
@@ -251,7 +251,7 @@ class WithdrawalApplicationAdmin(ScaledAdmin):
             "type_details": self.type_details(application),
             "can_review": application.status == Status.SUBMITTED and self.has_review_permission(request),
             "can_release": payout is not None
-            and payout.state == Payout.State.HELD
+            and payout.status == Payout.State.HELD
             and self.has_release_permission(request),
             "review_url": reverse("admin:withdrawals_review", args=[application.pk]),
             "release_url": reverse("admin:withdrawals_release", args=[application.pk]),
@@ -342,8 +342,8 @@ class PayoutChangeInline(StatusHistoryInline):
 
 @admin.register(Payout)
 class PayoutAdmin(ReadOnlyAdmin):
-    list_display = ["application", "amount", "state", "attempts", "released_by", "bank_reference", "updated_at"]
-    list_filter = ["state"]
+    list_display = ["application", "amount", "status", "attempts", "released_by", "bank_reference", "updated_at"]
+    list_filter = ["status"]
     readonly_fields = [f.name for f in Payout._meta.fields if f.name != "card_number"] + ["masked_card"]
     exclude = ["card_number"]
     inlines = [PayoutChangeInline]
@@ -373,8 +373,8 @@ class StandingRunInline(admin.TabularInline):
 class StandingInstructionAdmin(ReadOnlyAdmin):
     """委托提取协议: signed and cancelled by depositors, run monthly by the system; staff read them."""
 
-    list_display = ["number", "account", "kind", "state", "bank", "masked_card", "signed_at", "cancelled_at"]
-    list_filter = ["kind", "state"]
+    list_display = ["number", "account", "kind", "status", "bank", "masked_card", "signed_at", "cancelled_at"]
+    list_filter = ["kind", "status"]
     search_fields = ["number"]
     # Not the row's id or UUID (internal, and unlabelled in Chinese); the card only masked.
     readonly_fields = [

@@ -51,7 +51,7 @@ def payouts_export(*, day: date, directory: Path) -> tuple[Path | None, int]:
     directory.mkdir(parents=True, exist_ok=True)
     name = f"gjj-payouts-{day:%Y%m%d}-{uuid.uuid4().hex[:8]}.csv"
     with transaction.atomic():
-        released = Payout.objects.filter(state=Payout.State.PENDING, released_at__date__lte=day)
+        released = Payout.objects.filter(status=Payout.State.PENDING, released_at__date__lte=day)
         # Claimed under the locks, state re-checked there: a payout another export took is not in this file.
         claimed = _payouts_claim(payout_ids=list(released.values_list("pk", flat=True)), batch_file=name)
         if not claimed:
@@ -112,7 +112,7 @@ def bank_return_import(*, path: Path) -> ReturnRun:
         payout = Payout.objects.filter(idempotency_key=row["key"]).first()
         if payout is None:
             run.unknown.append(row["key"])
-        elif payout.state != Payout.State.SENDING:
+        elif payout.status != Payout.State.SENDING:
             run.already += 1
         elif row["ok"]:
             payout_complete(payout_id=payout.pk, reference=row["reference"])

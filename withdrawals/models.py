@@ -233,7 +233,7 @@ class Payout(models.Model):
     bank = models.CharField("收款银行", max_length=30)
     card_number = models.CharField("银行卡号码", max_length=19)
     payee_name = models.CharField("收款人", max_length=50)
-    state = models.CharField("付款状态", max_length=10, choices=State.choices, default=State.HELD)
+    status = models.CharField("付款状态", max_length=10, choices=State.choices, default=State.HELD)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -257,7 +257,7 @@ class Payout(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_gt_0")]
 
     def __str__(self):
-        return f"{self.application_id} {self.amount} {self.get_state_display()}"
+        return f"{self.application_id} {self.amount} {self.get_status_display()}"
 
 
 # The only moves of a payout: held until a second person releases it, claimed by one worker (or one
@@ -312,7 +312,7 @@ class StandingInstruction(models.Model):
         verbose_name="个人账户",
     )
     kind = models.CharField("委托类型", max_length=20, choices=[(k.value, k.label) for k in STANDING_KINDS])
-    state = models.CharField("协议状态", max_length=10, choices=State.choices, default=State.ACTIVE)
+    status = models.CharField("协议状态", max_length=10, choices=State.choices, default=State.ACTIVE)
     bank = models.CharField("收款银行", max_length=30)
     card_number = models.CharField("银行卡号码", max_length=19)
     monthly_rent = models.DecimalField("月租金（元）", max_digits=10, decimal_places=2, null=True, blank=True)
@@ -334,7 +334,7 @@ class StandingInstruction(models.Model):
         constraints = [
             # One live instruction of a kind per account: two could pay one month's rent twice.
             models.UniqueConstraint(
-                fields=["account", "kind"], condition=Q(state="active"), name="standing_one_active_per_kind"
+                fields=["account", "kind"], condition=Q(status="active"), name="standing_one_active_per_kind"
             )
         ]
 

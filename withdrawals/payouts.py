@@ -1,6 +1,6 @@
 """Payouts: approved applications leave through the bank gateway exactly once.
 
-Payout states: pending → sending (claimed by one worker: `filter(state=pending).update(...) == 1`)
+Payout states: pending → sending (claimed by one worker: `filter(status=pending).update(...) == 1`)
 → paid, or failed (the bank refused: the money goes back with a compensating entry), or back to
 pending (timeout: retried with the same idempotency key). The payout row is the outbox: a sweeper
 re-enqueues rows left pending (lost message) or sending (dead worker) for too long.
@@ -87,12 +87,12 @@ def payouts_execute(*, payout_ids: list[int], gateway: BankGateway | None = None
             refused[payout.pk] = result.message or "银行退回"
     run.paid = payouts_complete(references=accepted)
     for payout_id, reason in refused.items():
-        if payout_fail(payout_id=payout_id, reason=reason).state == Payout.State.FAILED:
+        if payout_fail(payout_id=payout_id, reason=reason).status == Payout.State.FAILED:
             run.failed.append(payout_id)
     for payout_id, error in timed_out.items():
         with transaction.atomic():
-            if Payout.objects.filter(pk=payout_id, state=Payout.State.SENDING).update(
-                state=Payout.State.PENDING, last_error=error, updated_at=timezone.now()
+            if Payout.objects.filter(pk=payout_id, status=Payout.State.SENDING).update(
+                status=Payout.State.PENDING, last_error=error, updated_at=timezone.now()
             ):
                 payouts_record(moves=[(payout_id, Payout.State.SENDING)], to=Payout.State.PENDING, reason=error)
                 run.retry.append(payout_id)
@@ -105,7 +105,7 @@ def _locked_with_payouts(payout_ids, state: str) -> list[WithdrawalApplication]:
     return list(
         WithdrawalApplication.objects.select_for_update(of=("self", "payout"))
         .select_related("payout")
-        .filter(payout__pk__in=payout_ids, payout__state=state)
+        .filter(payout__pk__in=payout_ids, payout__status=state)
         .order_by("pk")
     )
 
@@ -124,14 +124,14 @@ def _payouts_claim(*, payout_ids, batch_file: str = "") -> list[Payout]:
         reason=f"批量付款文件{batch_file}" if batch_file else "提交银行付款",
     )
     Payout.objects.filter(pk__in=[a.payout.pk for a in applications]).update(
-        state=Payout.State.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1, batch_file=batch_file
+        status=Payout.State.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1, batch_file=batch_file
     )
     paying = [a for a in applications if a.status == Status.APPROVED]  # a retry after a timeout is 付款中 already
     _transition_many(applications=paying, to=Status.PAYING, reasons={a.pk: "已提交银行付款" for a in paying})
     claimed = []
     for application in applications:
         payout = application.payout
-        payout.state, payout.claimed_at, payout.attempts = Payout.State.SENDING, now, payout.attempts + 1
+        payout.status, payout.claimed_at, payout.attempts = Payout.State.SENDING, now, payout.attempts + 1
         payout.batch_file = batch_file
         claimed.append(payout)
     return claimed
@@ -147,11 +147,11 @@ def payouts_complete(*, references: dict[int, str]) -> list[int]:
     now, payouts = timezone.now(), []
     for application in applications:
         payout = application.payout
-        payout.state, payout.bank_reference, payout.last_error = Payout.State.PAID, references[payout.pk], ""
+        payout.status, payout.bank_reference, payout.last_error = Payout.State.PAID, references[payout.pk], ""
         payout.updated_at = now
         payouts.append(payout)
     payouts_record(moves=[(p, Payout.State.SENDING) for p in payouts], to=Payout.State.PAID, reason="银行付款成功")
-    Payout.objects.bulk_update(payouts, ["state", "bank_reference", "last_error", "updated_at"])
+    Payout.objects.bulk_update(payouts, ["status", "bank_reference", "last_error", "updated_at"])
     _transition_many(
         applications=applications,
         to=Status.PAID,
@@ -174,12 +174,12 @@ def payout_fail(*, payout_id: int, reason: str) -> Payout:
     account = account_lock(account_id=account_id)  # LOCK ORDER: account → application → payout
     application = WithdrawalApplication.objects.select_for_update().get(pk=application_id)
     payout = Payout.objects.select_for_update().get(pk=payout_id)
-    if payout.state != Payout.State.SENDING:
+    if payout.status != Payout.State.SENDING:
         return payout
-    payouts_record(moves=[(payout, payout.state)], to=Payout.State.FAILED, reason=f"银行退回：{reason}"[:300])
-    payout.state = Payout.State.FAILED
+    payouts_record(moves=[(payout, payout.status)], to=Payout.State.FAILED, reason=f"银行退回：{reason}"[:300])
+    payout.status = Payout.State.FAILED
     payout.last_error = reason[:300]
-    payout.save(update_fields=["state", "last_error", "updated_at"])
+    payout.save(update_fields=["status", "last_error", "updated_at"])
     ledger_post(
         account=account,
         kind=EntryKind.WITHDRAWAL_REVERSAL,
@@ -208,10 +208,10 @@ def payout_sweep(*, now=None) -> list[int]:
         found = list(
             Payout.objects.select_for_update(skip_locked=True)
             .filter(
-                Q(state=Payout.State.SENDING, claimed_at__lt=stale)
-                | Q(state=Payout.State.PENDING, updated_at__lt=unclaimed)
+                Q(status=Payout.State.SENDING, claimed_at__lt=stale)
+                | Q(status=Payout.State.PENDING, updated_at__lt=unclaimed)
             )
-            .values_list("pk", "state")
+            .values_list("pk", "status")
         )
         ids = [pk for pk, _state in found]
         payouts_record(
@@ -220,7 +220,7 @@ def payout_sweep(*, now=None) -> list[int]:
             reason="超时未完成，重新付款",
         )
         Payout.objects.filter(pk__in=ids).update(
-            state=Payout.State.PENDING, updated_at=now, last_error="超时未完成，重新付款"
+            status=Payout.State.PENDING, updated_at=now, last_error="超时未完成，重新付款"
         )
     payouts_enqueue(payout_ids=ids)
     return ids

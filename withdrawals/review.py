@@ -100,7 +100,7 @@ def withdrawal_approve(*, application_id: int, reviewer, opinion: str = "") -> W
         card_number=application.card_number,
         payee_name=account.name,
     )
-    change_record(PayoutChange, {"payout": payout}, to=payout.state, actor=reviewer, reason="审核通过，待复核放款")
+    change_record(PayoutChange, {"payout": payout}, to=payout.status, actor=reviewer, reason="审核通过，待复核放款")
     return application
 
 
@@ -135,16 +135,16 @@ def payout_release(*, application_id: int, releaser, send: bool = True) -> Payou
 
     application = WithdrawalApplication.objects.select_for_update().get(pk=application_id)
     payout = Payout.objects.select_for_update().filter(application=application).first()
-    if payout is None or payout.state != Payout.State.HELD:
+    if payout is None or payout.status != Payout.State.HELD:
         raise WithdrawalError(f"申请{application.number}没有待复核的付款。")
     # releaser None: the system, under a signed 委托提取协议 (withdrawals.standing), never a person.
     if releaser is not None and application.reviewed_by_id == releaser.pk:
         raise WithdrawalError("审核人不能复核放款自己审核通过的申请，须由另一名复核/财务人员放款。")
-    payouts_record(moves=[(payout, payout.state)], to=Payout.State.PENDING, reason="复核放款", actor=releaser)
-    payout.state = Payout.State.PENDING
+    payouts_record(moves=[(payout, payout.status)], to=Payout.State.PENDING, reason="复核放款", actor=releaser)
+    payout.status = Payout.State.PENDING
     payout.released_by = releaser
     payout.released_at = timezone.now()
-    payout.save(update_fields=["state", "released_by", "released_at", "updated_at"])
+    payout.save(update_fields=["status", "released_by", "released_at", "updated_at"])
     if send:
         transaction.on_commit(lambda: payout_send.delay(payout.pk))
     return payout

@@ -82,7 +82,7 @@ def hpf_repaid(*, contract: LoanContract, today: date) -> Decimal:
 
 
 def hpf_overdue(*, contract: LoanContract) -> bool:
-    return contract.schedule.filter(state=Instalment.State.OVERDUE).exists()
+    return contract.schedule.filter(status=Instalment.State.OVERDUE).exists()
 
 
 def application_get_for_user(*, user, public_id) -> WithdrawalApplication:

@@ -175,7 +175,7 @@ def rent_withdrawal_create(
     today = today or timezone.localdate()
     policy = current_policy()
     account = account_lock(account_id=account.pk)  # serializes the frequency count per account
-    standing = account.standing_instructions.filter(kind=WithdrawalKind.RENT, state="active").exists()
+    standing = account.standing_instructions.filter(kind=WithdrawalKind.RENT, status="active").exists()
     problem = (
         ("您已签订按月租房委托提取协议，每月自动提取，无需再按次申请。" if standing else None)
         or rules.rent_eligibility_problem(rent_facts(account=account, today=today), policy)

@@ -93,7 +93,7 @@ def standing_sign(*, user, account: PersonalAccount, terms: StandingTerms, today
     account = account_lock(account_id=account.pk)
     if terms.kind not in STANDING_KINDS:
         raise WithdrawalError("该提取类型不能办理委托提取。")
-    if StandingInstruction.objects.filter(account=account, kind=terms.kind, state="active").exists():
+    if StandingInstruction.objects.filter(account=account, kind=terms.kind, status="active").exists():
         raise WithdrawalError("您已签订此类委托提取协议，如需修改请先撤销原协议。")
     if terms.kind == WithdrawalKind.RENT:
         problem = _rent_problem(account=account, terms=terms, today=today, signing=True)
@@ -121,7 +121,7 @@ def standing_sign(*, user, account: PersonalAccount, terms: StandingTerms, today
     change_record(
         StandingInstructionChange,
         {"instruction": instruction},
-        to=instruction.state,
+        to=instruction.status,
         actor=user,
         reason="签订委托提取协议",
     )
@@ -146,14 +146,14 @@ def standing_cancel(*, instruction_id: int, user) -> StandingInstruction:
         StandingInstructionChange,
         STANDING_TRANSITIONS,
         StandingInstruction.State,
-        [({"instruction": instruction}, instruction.state, f"委托提取协议{instruction.number}")],
+        [({"instruction": instruction}, instruction.status, f"委托提取协议{instruction.number}")],
         to=StandingInstruction.State.CANCELLED,
         reason="撤销委托提取协议",
         actor=user,
     )
-    instruction.state = StandingInstruction.State.CANCELLED
+    instruction.status = StandingInstruction.State.CANCELLED
     instruction.cancelled_at = timezone.now()
-    instruction.save(update_fields=["state", "cancelled_at"])
+    instruction.save(update_fields=["status", "cancelled_at"])
     message_send(
         recipient=instruction.applicant,
         business=BUSINESS,
@@ -229,7 +229,7 @@ def standing_run_month(*, instruction_id: int, month: date, today: date) -> Stan
     """One instruction, one month: paid or skipped, once. None if the month was already run or the
     instruction is no longer active."""
     instruction = StandingInstruction.objects.select_for_update().get(pk=instruction_id)
-    if instruction.state != StandingInstruction.State.ACTIVE or instruction.runs.filter(month=month).exists():
+    if instruction.status != StandingInstruction.State.ACTIVE or instruction.runs.filter(month=month).exists():
         return None
     account = account_lock(account_id=instruction.account_id)
     policy = current_policy()
@@ -284,7 +284,7 @@ def standing_withdrawals_run(*, today: date | None = None, progress=None) -> Sta
         return result
     month = month_start(today)
     due = list(
-        StandingInstruction.objects.filter(state=StandingInstruction.State.ACTIVE)
+        StandingInstruction.objects.filter(status=StandingInstruction.State.ACTIVE)
         .exclude(runs__month=month)
         .order_by("pk")
         .values_list("pk", flat=True)

@@ -108,7 +108,7 @@ def test_zhang_wei_changes_his_card_and_the_next_payout_goes_there_after_the_coo
 
     withdrawal_approve(application_id=application.pk, reviewer=User.objects.get(username="reviewer"))
     payout_release(application_id=application.pk, releaser=User.objects.get(username="releaser"))
-    wait_for(lambda: Payout.objects.get(application=application).state == Payout.State.PAID, what="the payout")
+    wait_for(lambda: Payout.objects.get(application=application).status == Payout.State.PAID, what="the payout")
     [transfer] = SandboxTransfer.objects.filter(
         idempotency_key=Payout.objects.get(application=application).idempotency_key
     )
@@ -162,7 +162,7 @@ def test_liu_qiang_signs_a_monthly_loan_withdrawal_and_two_runs_pay_once(open_pa
     run = StandingRun.objects.get()
     assert run.outcome == "paid", run.reason
     payout = Payout.objects.get(application=run.application)
-    wait_for(lambda: Payout.objects.get(pk=payout.pk).state == Payout.State.PAID, what="the standing payout")
+    wait_for(lambda: Payout.objects.get(pk=payout.pk).status == Payout.State.PAID, what="the standing payout")
     assert SandboxTransfer.objects.filter(idempotency_key=payout.idempotency_key).count() == 1
     assert SandboxTransfer.objects.filter(kind="payout").count() == 1
     page.reload()

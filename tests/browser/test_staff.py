@@ -82,7 +82,7 @@ def test_approve_release_and_pay_by_clicking(open_page, worker, width):
     open_from_queue(releaser, application, "staff-workbench-release")
     releaser.get_by_role("button", name="复核放款").click()
     releaser.get_by_text("已复核放款，付款已提交银行。").wait_for()
-    wait_for(lambda: Payout.objects.get(application=application).state == Payout.State.PAID, what="the payout")
+    wait_for(lambda: Payout.objects.get(application=application).status == Payout.State.PAID, what="the payout")
     releaser.reload()
     assert "已到账" in releaser.get_by_test_id("status").inner_text()
     releaser.shot("staff-paid")
@@ -168,14 +168,14 @@ def test_approver_cannot_release_and_a_refused_payout_returns_the_money(open_pag
     operator.get_by_role("button", name="复核放款").click()
     operator.get_by_text("审核人不能复核放款自己审核通过的申请").wait_for()
     operator.shot("staff-self-release-refused")
-    assert Payout.objects.get(application=application).state == Payout.State.HELD
+    assert Payout.objects.get(application=application).status == Payout.State.HELD
 
     releaser = open_page(locale="en-US")
     staff_login(releaser, "releaser", "release1234")
     open_from_queue(releaser, application, "staff-workbench-refused-card")
     releaser.get_by_role("button", name="复核放款").click()
     releaser.get_by_text("已复核放款，付款已提交银行。").wait_for()
-    wait_for(lambda: Payout.objects.get(application=application).state == Payout.State.FAILED, what="the refusal")
+    wait_for(lambda: Payout.objects.get(application=application).status == Payout.State.FAILED, what="the refusal")
     releaser.reload()
     assert "付款失败" in releaser.get_by_test_id("status").inner_text()
     assert "户名与卡号不符" in releaser.get_by_test_id("payout-state").inner_text()
@@ -212,7 +212,7 @@ def test_bulk_approve_and_release_by_clicking(open_page, worker):
     staff_login(releaser, "releaser", "release1234")
     run_action(releaser, "复核放款所选申请", "已复核放款3笔申请。")
     wait_for(
-        lambda: set(Payout.objects.filter(application__number__in=numbers).values_list("state", flat=True))
+        lambda: set(Payout.objects.filter(application__number__in=numbers).values_list("status", flat=True))
         == {Payout.State.PAID},
         what="the batch",
     )

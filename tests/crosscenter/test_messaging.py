@@ -91,7 +91,7 @@ def test_a_partner_that_is_down_is_retried_with_back_off_in_order(settings, poli
     flush = outbox_flush(partner_id=partner.pk)
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.state, first.attempts, flush.delivered) == ("pending", 1, 0)
+    assert (first.status, first.attempts, flush.delivered) == ("pending", 1, 0)
     assert first.last_error.startswith("连接失败")
     assert first.next_attempt_at > timezone.now() and flush.retry_in == 2.0
     assert second.attempts == 0  # never sent ahead of the first

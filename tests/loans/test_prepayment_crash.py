@@ -51,13 +51,13 @@ def test_a_process_killed_after_the_debit_ends_with_exactly_one_repayment(loan):
         if proc.poll() is None:
             proc.kill()
     request.refresh_from_db()
-    assert request.state == PrepaymentRequest.State.DEBITING and not Repayment.objects.exists()
+    assert request.status == PrepaymentRequest.State.DEBITING and not Repayment.objects.exists()
 
     later = timezone.now() + timedelta(seconds=120)
     assert prepayment_sweep(now=later) == 1
     assert prepayment_sweep(now=later) == 0, "a second sweep records nothing"
     request.refresh_from_db()
-    assert request.state == PrepaymentRequest.State.DONE
+    assert request.status == PrepaymentRequest.State.DONE
     repayment = Repayment.objects.get()
     assert repayment.amount == Decimal("20000.00") and repayment.reference == request.reference
     debit = SandboxTransfer.objects.get(kind="debit")

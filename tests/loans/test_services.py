@@ -40,7 +40,7 @@ def test_collection_pays_what_is_due_and_is_idempotent(loan):
     run = instalments_collect(on=date(2025, 4, 10), gateway=OK)
     assert run.paid == 3
     loan.refresh_from_db()
-    paid = loan.schedule.filter(state=Instalment.State.PAID)
+    paid = loan.schedule.filter(status=Instalment.State.PAID)
     assert paid.count() == 3
     assert loan.principal_balance == Decimal("300000.00") - sum(r.principal for r in paid)
     assert instalments_collect(on=date(2025, 4, 10), gateway=OK).paid == 0  # rerun: nothing more
@@ -67,15 +67,15 @@ def test_a_refused_debit_makes_the_instalment_overdue_and_a_later_success_pays_i
     from messages_center.models import Message
 
     assert "已逾期" in Message.objects.get(recipient=loan.borrower.user, title="贷款扣款失败").body
-    assert loan.schedule.get(period=1).state == Instalment.State.OVERDUE
+    assert loan.schedule.get(period=1).status == Instalment.State.OVERDUE
     assert instalments_collect(on=date(2025, 2, 11), gateway=OK).paid == 1
-    assert loan.schedule.get(period=1).state == Instalment.State.PAID
+    assert loan.schedule.get(period=1).status == Instalment.State.PAID
 
 
 def test_prepayment_that_shortens_the_term_keeps_the_payment(loan):
     instalments_collect(on=date(2025, 3, 10), gateway=OK)
     loan.refresh_from_db()
-    before = loan.schedule.exclude(state="paid").first().payment
+    before = loan.schedule.exclude(status="paid").first().payment
     prepayment_make(
         contract_id=loan.pk,
         amount=Decimal("50000.00"),
@@ -85,7 +85,7 @@ def test_prepayment_that_shortens_the_term_keeps_the_payment(loan):
         gateway=OK,
     )
     loan.refresh_from_db()
-    unpaid = list(loan.schedule.exclude(state="paid"))
+    unpaid = list(loan.schedule.exclude(status="paid"))
     assert len(unpaid) < 118
     assert unpaid[0].payment <= before and unpaid[0].period == 3
     assert loan.principal_balance == sum(r.principal for r in unpaid)
@@ -103,7 +103,7 @@ def test_prepayment_that_reduces_the_payment_keeps_the_term(loan):
         gateway=OK,
     )
     loan.refresh_from_db()
-    unpaid = list(loan.schedule.exclude(state="paid"))
+    unpaid = list(loan.schedule.exclude(status="paid"))
     assert len(unpaid) == 120
     assert unpaid[0].payment == Decimal("2396.75")  # 250,000 at 2.85% over 120 months (was 2,876.10 on 300,000)
     assert sum(r.principal for r in unpaid) == Decimal("250000.00")
@@ -188,9 +188,9 @@ def test_january_first_repricing_keeps_the_term_and_paid_rows(loan, policy):
     assert loans_reprice(on=date(2026, 1, 1)) == 1  # 2.85% → 2.60% (from 2025-05-08, applied on Jan 1)
     loan.refresh_from_db()
     assert loan.annual_rate == Decimal("0.0260")
-    paid = loan.schedule.filter(state="paid")
+    paid = loan.schedule.filter(status="paid")
     assert paid.count() == 11 and {r.annual_rate for r in paid} == {Decimal("0.0285")}
-    ahead = loan.schedule.exclude(state="paid")
+    ahead = loan.schedule.exclude(status="paid")
     assert ahead.count() == 109 and {r.annual_rate for r in ahead} == {Decimal("0.0260")}
     assert sum(r.principal for r in ahead) == loan.principal_balance
     assert loans_reprice(on=date(2026, 1, 1)) == 0  # idempotent
@@ -203,9 +203,9 @@ def test_repricing_keeps_overdue_instalments_before_january(loan):
     instalments_collect(on=date(2025, 12, 10), gateway=REFUSING)
     contract_reprice(contract_id=loan.pk, on=date(2026, 1, 1), rate=Decimal("0.0260"))
     loan.refresh_from_db()
-    overdue = loan.schedule.get(state="overdue")
+    overdue = loan.schedule.get(status="overdue")
     assert overdue.period == 11 and overdue.annual_rate == Decimal("0.0285")
-    assert sum(r.principal for r in loan.schedule.exclude(state="paid")) == loan.principal_balance
+    assert sum(r.principal for r in loan.schedule.exclude(status="paid")) == loan.principal_balance
 
 
 def test_collection_in_chunks_records_each_contract_once_and_refuses_per_card(policy, django_assert_max_num_queries):
@@ -224,7 +224,7 @@ def test_collection_in_chunks_records_each_contract_once_and_refuses_per_card(po
         assert [r.balance_after for r in repayments] == [r.instalment.balance_after for r in repayments]
         assert loan.principal_balance == repayments[-1].balance_after
     assert not refused.repayments.exists()
-    assert set(refused.schedule.filter(period__lte=3).values_list("state", flat=True)) == {Instalment.State.OVERDUE}
+    assert set(refused.schedule.filter(period__lte=3).values_list("status", flat=True)) == {Instalment.State.OVERDUE}
     again = instalments_collect(on=date(2025, 4, 10), gateway=OK, chunk=3)  # a rerun the same day
     assert (again.paid, again.overdue) == (0, 3)  # the bank answers the refused keys as before; nothing paid twice
     assert SandboxTransfer.objects.filter(kind="debit", times_requested=1).count() == 12
@@ -256,7 +256,7 @@ def test_repricing_in_chunks_writes_what_the_per_contract_repricing_writes(polic
             contract_id=reference.pk, on=on, rate=loan_rate_on(current_policy().loan_rates, reference.term_months, on)
         )
     assert loans_reprice(on=on, chunk=3) == len(twins)  # the references already carry the new rate
-    fields = ("period", "due_on", "principal", "interest", "payment", "balance_after", "annual_rate", "state")
+    fields = ("period", "due_on", "principal", "interest", "payment", "balance_after", "annual_rate", "status")
     for reference, twin in twins:
         reference.refresh_from_db()
         twin.refresh_from_db()

@@ -147,7 +147,7 @@ def test_collect_instalments_marks_an_overdue_loan(borrower, capsys):
     loan = make_contract(borrower.account, card="6217000040000000", contract_no="JKBROKE")  # the sandbox refuses
     call_command("collect_instalments", "--date", "2025-02-10")
     assert "REFUSED JKBROKE 第1期：扣款账户余额不足" in capsys.readouterr().out
-    assert loan.schedule.get(period=1).state == "overdue" and loan.status == LoanStatus.DISBURSED
+    assert loan.schedule.get(period=1).status == "overdue" and loan.status == LoanStatus.DISBURSED
     assert date(2025, 2, 10) == loan.schedule.get(period=1).due_on
 
 

@@ -34,7 +34,8 @@ def test_reviewer_approves_with_an_opinion_in_admin(client, depositor, reviewer,
     assert application.status == Status.APPROVED and application.reviewed_by == reviewer
     assert application.review_opinion == "同意提取"
     assert LedgerEntry.objects.get(kind=EntryKind.PARTIAL_WITHDRAWAL).amount == Decimal("-3600.00")
-    assert Payout.objects.get(application=application).state == Payout.State.HELD and work_after_commit(callbacks) == []
+    assert Payout.objects.get(application=application).status == Payout.State.HELD
+    assert work_after_commit(callbacks) == []
 
 
 def test_reject_without_opinion_is_refused_in_admin(client, depositor, reviewer):
@@ -111,14 +112,14 @@ def test_a_second_person_releases_the_payout(client, depositor, reviewer, releas
     client.force_login(reviewer)
     client.post(review_url(application), {"decision": "approve", "opinion": "同意"})
     assert client.post(release_url(application)).status_code == 302  # refused: no release permission
-    assert Payout.objects.get(application=application).state == Payout.State.HELD
+    assert Payout.objects.get(application=application).status == Payout.State.HELD
     client.force_login(releaser)
     page = client.get(reverse("admin:withdrawals_withdrawalapplication_change", args=[application.pk]))
     assert release_url(application) in page.content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
         client.post(release_url(application))
     payout = Payout.objects.get(application=application)
-    assert payout.state == Payout.State.PENDING and payout.released_by == releaser and len(callbacks) == 1
+    assert payout.status == Payout.State.PENDING and payout.released_by == releaser and len(callbacks) == 1
 
 
 def test_the_approver_cannot_release_even_with_both_permissions(client, depositor, django_user_model):
@@ -128,7 +129,7 @@ def test_the_approver_cannot_release_even_with_both_permissions(client, deposito
     client.post(review_url(application), {"decision": "approve", "opinion": "同意"})
     response = client.post(release_url(application), follow=True)
     assert "审核人不能复核放款自己审核通过的申请" in response.content.decode()
-    assert Payout.objects.get(application=application).state == Payout.State.HELD
+    assert Payout.objects.get(application=application).status == Payout.State.HELD
 
 
 def test_request_materials_gives_the_depositor_a_todo_and_the_upload_brings_it_back(client, depositor, reviewer):

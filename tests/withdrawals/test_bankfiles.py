@@ -50,7 +50,7 @@ def test_export_writes_each_transfer_once_and_the_return_file_settles_them(relea
     assert [r["金额"] for r in rows] == ["3600.00", "1000.00"] and rows[0]["收款银行"] == "建设银行"
     assert rows[0]["用途"] == "公积金租房提取" and rows[0]["提取原因"] == "07"  # the national TQYY code
     first, second = (Payout.objects.get(application=a) for a in released)
-    assert first.state == Payout.State.SENDING and first.batch_file == file.name
+    assert first.status == Payout.State.SENDING and first.batch_file == file.name
     ret = write_return(
         batch / "return.csv",
         [[first.idempotency_key, "成功", "B001", ""], [second.idempotency_key, "失败", "", "户名与卡号不符"]],
@@ -60,7 +60,7 @@ def test_export_writes_each_transfer_once_and_the_return_file_settles_them(relea
     out = capsys.readouterr().out
     assert "paid 1, failed 1, already done 0" in out and "paid 0, failed 0, already done 2" in out
     first.refresh_from_db()
-    assert first.state == Payout.State.PAID and first.application.status == Status.PAID
+    assert first.status == Payout.State.PAID and first.application.status == Status.PAID
     assert first.bank_reference == "B001"
     other = PersonalAccount.objects.get(pk=second.application.account_id)
     assert LedgerEntry.objects.get(account=other, kind=EntryKind.WITHDRAWAL_REVERSAL).amount == Decimal("1000.00")
@@ -92,7 +92,7 @@ def test_a_malformed_return_file_changes_nothing_and_says_which_rows(released, b
     assert "第3行：流水号“not-a-key”格式不正确" in message and "第3行：结果须为" in message
     assert "第4行：失败的付款须写明失败原因" in message
     first.refresh_from_db()
-    assert first.state == Payout.State.SENDING
+    assert first.status == Payout.State.SENDING
 
 
 def test_unknown_keys_are_reported(released, batch, capsys):

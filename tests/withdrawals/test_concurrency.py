@@ -98,4 +98,4 @@ def test_two_workers_racing_for_one_payout_pay_once(depositor, reviewer, release
     outcomes = race(*[lambda: payouts.payout_execute(payout_id=payout.pk, gateway=gateway)] * 2)
     assert not any(isinstance(o, Exception) for o in outcomes), outcomes
     assert SandboxTransfer.objects.count() == 1 and SandboxTransfer.objects.get().times_requested == 1
-    assert Payout.objects.get(pk=payout.pk).state == Payout.State.PAID
+    assert Payout.objects.get(pk=payout.pk).status == Payout.State.PAID

@@ -55,7 +55,7 @@ def test_every_money_service_locks_in_the_one_order(depositor, other_depositor, 
     assert_in_order(q.captured_queries, "payout_release")
     payout = Payout.objects.get(application=application)
     with CaptureQueriesContext(connection) as q:
-        assert [p.state for p in payouts._payouts_claim(payout_ids=[payout.pk])] == [Payout.State.SENDING]
+        assert [p.status for p in payouts._payouts_claim(payout_ids=[payout.pk])] == [Payout.State.SENDING]
     assert_in_order(q.captured_queries, "_payouts_claim")
     with CaptureQueriesContext(connection) as q:
         payouts.payout_complete(payout_id=payout.pk, reference="R1")

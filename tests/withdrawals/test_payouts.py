@@ -27,7 +27,7 @@ def payout(depositor, reviewer, releaser):
 def test_a_refused_transfer_puts_the_money_back_with_a_compensating_entry(payout, depositor):
     payouts.payout_execute(payout_id=payout.pk, gateway=SandboxBankGateway(failure_rate=1.0, timeout_rate=0.0))
     payout.refresh_from_db()
-    assert payout.state == Payout.State.FAILED
+    assert payout.status == Payout.State.FAILED
     application = payout.application
     application.refresh_from_db()
     assert application.status == Status.FAILED
@@ -44,18 +44,18 @@ def test_a_timeout_leaves_the_payout_pending_and_the_retry_uses_the_same_key(pay
     with pytest.raises(payouts.PayoutRetry):
         payouts.payout_execute(payout_id=payout.pk, gateway=SandboxBankGateway(failure_rate=0.0, timeout_rate=1.0))
     payout.refresh_from_db()
-    assert payout.state == Payout.State.PENDING and payout.attempts == 1
+    assert payout.status == Payout.State.PENDING and payout.attempts == 1
     payouts.payout_execute(payout_id=payout.pk, gateway=SandboxBankGateway(failure_rate=0.0, timeout_rate=0.0))
     payout.refresh_from_db()
-    assert payout.state == Payout.State.PAID
+    assert payout.status == Payout.State.PAID
     transfer = SandboxTransfer.objects.get()
     assert transfer.idempotency_key == str(payout.idempotency_key) and transfer.times_requested == 2
 
 
 def test_a_payout_held_by_another_worker_is_not_sent_again(payout):
-    Payout.objects.filter(pk=payout.pk).update(state=Payout.State.SENDING, claimed_at=timezone.now())
+    Payout.objects.filter(pk=payout.pk).update(status=Payout.State.SENDING, claimed_at=timezone.now())
     result = payouts.payout_execute(payout_id=payout.pk, gateway=SandboxBankGateway(failure_rate=0.0, timeout_rate=0.0))
-    assert result.state == Payout.State.SENDING
+    assert result.status == Payout.State.SENDING
     assert not SandboxTransfer.objects.exists()
 
 
@@ -63,7 +63,7 @@ def test_a_late_finisher_does_not_complete_a_payout_twice(payout):
     payouts.payout_execute(payout_id=payout.pk, gateway=SandboxBankGateway(failure_rate=0.0, timeout_rate=0.0))
     # A slow execution that the sweeper had given up on returns now: nothing changes.
     assert payouts.payout_complete(payout_id=payout.pk, reference="LATE").bank_reference != "LATE"
-    assert payouts.payout_fail(payout_id=payout.pk, reason="late").state == Payout.State.PAID
+    assert payouts.payout_fail(payout_id=payout.pk, reason="late").status == Payout.State.PAID
     assert not LedgerEntry.objects.filter(kind=EntryKind.WITHDRAWAL_REVERSAL).exists()
 
 
@@ -76,11 +76,11 @@ def test_sweeper_requeues_lost_and_stuck_payouts_only(
         assert payouts.payout_sweep() == []  # fresh: its message is presumably on the way
         later = timezone.now() + timedelta(seconds=settings.GJJ_PAYOUT_STALE_SECONDS + 1)
         assert payouts.payout_sweep(now=later) == [payout.pk]  # lost message
-        Payout.objects.filter(pk=payout.pk).update(state=Payout.State.SENDING, claimed_at=timezone.now())
+        Payout.objects.filter(pk=payout.pk).update(status=Payout.State.SENDING, claimed_at=timezone.now())
         assert payouts.payout_sweep(now=timezone.now()) == []  # a live worker holds it
         assert payouts.payout_sweep(now=later + timedelta(seconds=1)) == [payout.pk]  # the worker died
     payout.refresh_from_db()
-    assert payout.state == Payout.State.PENDING
+    assert payout.status == Payout.State.PENDING
     assert sent == [[payout.pk], [payout.pk]]
 
 
@@ -135,7 +135,7 @@ def test_a_batch_pays_each_once_refuses_one_and_retries_only_the_one_the_bank_le
     run = payouts.payouts_execute(payout_ids=ids, gateway=gateway)
     assert sorted(run.paid) == sorted({p.pk for p in batch} - {refused.pk, silent.pk})
     assert run.failed == [refused.pk] and run.retry == [silent.pk]
-    states = dict(Payout.objects.filter(pk__in=ids).values_list("pk", "state"))
+    states = dict(Payout.objects.filter(pk__in=ids).values_list("pk", "status"))
     assert states[refused.pk] == Payout.State.FAILED and states[silent.pk] == Payout.State.PENDING
     assert LedgerEntry.objects.filter(kind=EntryKind.WITHDRAWAL_REVERSAL).count() == 1
 

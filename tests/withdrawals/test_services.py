@@ -49,7 +49,7 @@ def test_approval_debits_the_balance_and_holds_one_payout_for_release(
     with django_capture_on_commit_callbacks() as callbacks:
         withdrawal_approve(application_id=application.pk, reviewer=reviewer, opinion="材料齐全，同意")
     assert work_after_commit(callbacks) == []  # nothing goes to the bank before a second person releases it
-    assert Payout.objects.get(application=application).state == Payout.State.HELD
+    assert Payout.objects.get(application=application).status == Payout.State.HELD
     with django_capture_on_commit_callbacks() as callbacks:
         payout_release(application_id=application.pk, releaser=releaser)
     account = PersonalAccount.objects.get(pk=depositor.account.pk)

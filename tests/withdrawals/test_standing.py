@@ -61,7 +61,7 @@ def test_a_month_pays_the_months_instalment_once_and_a_second_run_pays_nothing(b
     assert application.kind == WithdrawalKind.HPF_LOAN and application.loan_contract == contract
     assert application.status == Status.APPROVED and application.review_opinion == "按委托提取协议自动审核"
     payout = Payout.objects.get(application=application)
-    assert payout.state == Payout.State.PENDING and payout.card_number == CARD and payout.released_by is None
+    assert payout.status == Payout.State.PENDING and payout.card_number == CARD and payout.released_by is None
     entry = LedgerEntry.objects.get(account=borrower, kind=EntryKind.PARTIAL_WITHDRAWAL, reference=application.number)
     assert entry.amount == -due
     assert PersonalAccount.objects.get(pk=borrower.pk).balance == balance - due
@@ -113,7 +113,7 @@ def test_a_cancelled_instruction_pays_no_later_month(borrower, today):
     standing_cancel(instruction_id=instruction.pk, user=borrower.user)
     assert standing_withdrawals_run(today=run_day(today)).paid == 0
     instruction.refresh_from_db()
-    assert instruction.state == "cancelled" and instruction.changes.count() == 2
+    assert instruction.status == "cancelled" and instruction.changes.count() == 2
     with pytest.raises(Exception, match="不能"):
         standing_cancel(instruction_id=instruction.pk, user=borrower.user)
 

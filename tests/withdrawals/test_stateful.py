@@ -138,10 +138,10 @@ class Withdrawals(RuleBasedStateMachine):
         if (pk := self._pick(i, status=Status.SUBMITTED)) is not None:
             withdrawal_reject(application_id=pk, reviewer=self.reviewer, opinion="材料不符")
 
-    @precondition(exists(payout__state=Payout.State.HELD))
+    @precondition(exists(payout__status=Payout.State.HELD))
     @rule(i=st.integers(0, 50), same_person=st.booleans())
     def release(self, i, same_person):
-        if (pk := self._pick(i, payout__state=Payout.State.HELD)) is not None:
+        if (pk := self._pick(i, payout__status=Payout.State.HELD)) is not None:
             with mock.patch("withdrawals.tasks.payout_send.delay"):
                 if same_person:
                     with pytest.raises(WithdrawalError):
@@ -149,10 +149,10 @@ class Withdrawals(RuleBasedStateMachine):
                 else:
                     payout_release(application_id=pk, releaser=self.releaser)
 
-    @precondition(exists(payout__state__in=[Payout.State.PENDING, Payout.State.PAID]))
+    @precondition(exists(payout__status__in=[Payout.State.PENDING, Payout.State.PAID]))
     @rule(i=st.integers(0, 50), bank=st.sampled_from(sorted(GATEWAYS)))
     def pay(self, i, bank):
-        payout = Payout.objects.filter(state__in=[Payout.State.PENDING, Payout.State.PAID]).order_by("pk")
+        payout = Payout.objects.filter(status__in=[Payout.State.PENDING, Payout.State.PAID]).order_by("pk")
         if payout.exists():
             target = payout[i % payout.count()]
             try:
@@ -160,12 +160,12 @@ class Withdrawals(RuleBasedStateMachine):
             except payouts.PayoutRetry:
                 note("bank timed out")
 
-    @precondition(exists(payout__state=Payout.State.PENDING))
+    @precondition(exists(payout__status=Payout.State.PENDING))
     @rule()
     def worker_dies_after_claiming(self):
         # A worker claimed a payout and vanished: it stays `sending` until the sweeper's time comes.
-        first = Payout.objects.filter(state=Payout.State.PENDING).order_by("pk").values_list("pk", flat=True)[:1]
-        Payout.objects.filter(pk__in=list(first)).update(state=Payout.State.SENDING, claimed_at=timezone.now())
+        first = Payout.objects.filter(status=Payout.State.PENDING).order_by("pk").values_list("pk", flat=True)[:1]
+        Payout.objects.filter(pk__in=list(first)).update(status=Payout.State.SENDING, claimed_at=timezone.now())
 
     @rule()
     def sweep(self):
@@ -191,13 +191,13 @@ class Withdrawals(RuleBasedStateMachine):
         assert not SandboxTransfer.objects.values("idempotency_key").annotate(n=Count("id")).filter(n__gt=1).exists()
         for payout in Payout.objects.all():
             accepted = SandboxTransfer.objects.filter(idempotency_key=str(payout.idempotency_key), accepted=True)
-            if payout.state == Payout.State.PAID:
+            if payout.status == Payout.State.PAID:
                 assert accepted.count() == 1
-            if payout.state == Payout.State.FAILED:
+            if payout.status == Payout.State.FAILED:
                 assert not accepted.exists()
         # Whatever keys were used: the bank never accepted more money than the payouts that are not failed.
         sent = sum(SandboxTransfer.objects.filter(accepted=True).values_list("amount", flat=True), Decimal("0"))
-        owed = sum(Payout.objects.exclude(state=Payout.State.FAILED).values_list("amount", flat=True), Decimal("0"))
+        owed = sum(Payout.objects.exclude(status=Payout.State.FAILED).values_list("amount", flat=True), Decimal("0"))
         assert sent <= owed
         for account in self.accounts:
             taken = sum(

@@ -50,7 +50,7 @@ def test_an_approved_application_reaches_paid_exactly_once_through_a_real_worker
 
     wait_for(lambda: WithdrawalApplication.objects.get(pk=application.pk).status == Status.PAID, what="已到账")
     payout = Payout.objects.get(application=application)
-    assert payout.state == Payout.State.PAID and payout.bank_reference.startswith("SBX")
+    assert payout.status == Payout.State.PAID and payout.bank_reference.startswith("SBX")
 
     # Approving again (admin, then the service) is refused; delivering the task again pays nothing more.
     client.force_login(reviewer)
@@ -108,7 +108,7 @@ def test_a_worker_killed_mid_payout_never_pays_twice(start_worker, depositor, re
     os.kill(doomed.pid, signal.SIGKILL)
     doomed.wait(10)
     payout = Payout.objects.get(application=application)
-    assert payout.state == Payout.State.SENDING  # we never heard the bank's answer
+    assert payout.status == Payout.State.SENDING  # we never heard the bank's answer
     start_worker()
     assert payouts.payout_sweep(now=later()) == [payout.pk]  # beat's sweeper finds the stuck payout
     assert_paid_once(application, depositor, times_asked=2)  # asked again, same key: paid once
@@ -119,7 +119,7 @@ def test_a_message_redis_lost_is_found_by_the_sweeper(start_worker, depositor, r
     app.control.purge()  # Redis lost the message
     start_worker()
     time.sleep(2)
-    assert Payout.objects.get(application=application).state == Payout.State.PENDING  # nobody knows of it
+    assert Payout.objects.get(application=application).status == Payout.State.PENDING  # nobody knows of it
     assert payouts.payout_sweep(now=later()) == [Payout.objects.get(application=application).pk]
     assert_paid_once(application, depositor, times_asked=1)
 
@@ -148,11 +148,11 @@ def test_redis_flushed_mid_batch_every_payout_is_paid_once_within_a_minute(start
         account = PersonalAccountFactory()
         deposit_history(account, months=24, today=timezone.localdate())
         applications.append(approved_and_released(account.user, reviewer, releaser))
-    wait_for(lambda: Payout.objects.filter(state=Payout.State.PAID).exists(), what="the first payout")
+    wait_for(lambda: Payout.objects.filter(status=Payout.State.PAID).exists(), what="the first payout")
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # every queued message is gone
     flushed_at = time.monotonic()
-    assert Payout.objects.exclude(state=Payout.State.PAID).exists(), "the flush came mid-batch"
-    wait_for(lambda: not Payout.objects.exclude(state=Payout.State.PAID).exists(), timeout=90, what="every payout")
+    assert Payout.objects.exclude(status=Payout.State.PAID).exists(), "the flush came mid-batch"
+    wait_for(lambda: not Payout.objects.exclude(status=Payout.State.PAID).exists(), timeout=90, what="every payout")
     # Stale after `stale`, found by the next sweep, then paid at 0.5 s each by one worker.
     assert time.monotonic() - flushed_at < stale + every + 8 * 0.5 + 10, "lost payouts are paid within the sweep"
     for application in applications:

@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, message_id, **options):
         if message_id == "pending":
-            partners = OutboxMessage.objects.filter(state="pending").values_list("partner_id", flat=True).distinct()
+            partners = OutboxMessage.objects.filter(status="pending").values_list("partner_id", flat=True).distinct()
         else:
             try:
                 message = message_resend(message_id=uuid.UUID(message_id), enqueue=False)

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             )
         for m in messages:
             self.stdout.write(
-                f"报文 {m.message_id} {m.kind} {m.case_number} → {m.partner.code} {m.get_state_display()} "
+                f"报文 {m.message_id} {m.kind} {m.case_number} → {m.partner.code} {m.get_status_display()} "
                 f"attempts {m.attempts} {m.last_error}"
             )
         self.stdout.write(
