@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,27 +29,29 @@ def statement(request):
     account, today = selectors.account_or_404(request.user), timezone.localdate()
     start, end = default_range(today)
     form = StatementRangeForm(request.GET or {"start": start, "end": end}, today=today)
-    page = chart = inbox = None
+    data = inbox = None
+    query = f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        query = f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
+        asked = request.GET.get("page") or "1"
+        asked = asked if asked.isdigit() and len(asked) < 7 else "1"  # anything else is page 1, as get_page says
 
-        # At most two years of one account (a few dozen entries): read once for the page, its count and the
-        # chart, kept in the person's cache with the header's counts (gjj_portal/cache.py).
+        # At most two years of one account (a few dozen entries), read once for the page's table, its count and
+        # the chart, which are kept as HTML in the person's cache with the header's counts (gjj_portal/cache.py).
         def range_read(start=start, end=end):
             before = start.fromordinal(start.toordinal() - 1)
             entries = list(selectors.account_entries_between(account=account, start=start, end=end))
-            return entries, selectors.account_balance_on(account=account, day=before)
+            opening = selectors.account_balance_on(account=account, day=before)
+            movements = sorted((entry.occurred_on, entry.amount) for entry in entries)
+            chart = charts.line_chart(charts.balance_series(opening=opening, movements=movements, start=start, end=end))
+            page = Paginator(entries, 20).get_page(asked)
+            return render_to_string("deposits/_statement_data.html", {"page": page, "chart": chart, "query": query})
 
-        found = person_reads(
-            request.user.pk, inbox=lambda: inbox_counts(user=request.user), **{f"statement:{start}:{end}": range_read}
-        )
-        entries, opening = found[f"statement:{start}:{end}"]
-        inbox = found["inbox"]
-        page = Paginator(entries, 20).get_page(request.GET.get("page"))
-        movements = sorted((entry.occurred_on, entry.amount) for entry in entries)
-        chart = charts.line_chart(charts.balance_series(opening=opening, movements=movements, start=start, end=end))
-    query = f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
-    context = {"account": account, "form": form, "page": page, "chart": chart, "query": query}
+        name = f"statement:{start}:{end}:{asked}"
+        found = person_reads(request.user.pk, inbox=lambda: inbox_counts(user=request.user), **{name: range_read})
+        data, inbox = found[name], found["inbox"]
+    context = {"account": account, "form": form, "data": data, "query": query}
     if inbox is not None:
         context["inbox"] = inbox
     return render(request, "deposits/statement.html", context)

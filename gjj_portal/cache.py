@@ -4,9 +4,11 @@ Django's backend builds a new `redis.Redis` for every operation (each fills a ta
 handlers), and every page makes two or three: the session and the center's policy. The clients share
 the pool either way and are safe to share between threads; only their construction is saved."""
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -42,13 +44,32 @@ class RedisCache(django_redis.RedisCache):
 # were read under; a version is a random token, so a value read before a change can never match after it.
 PERSON_VERSION = "gjj:pv:{}"
 EVERYONE_VERSION = "gjj:pv"
-PERSON_READ = "gjj:pr:{}:{}"
 PERSON_READ_SECONDS = 600
+
+
+def _release() -> str:
+    """What the kept values were made by: a new release of the code (another shape of a page's reads, another
+    partial template) never reads what an older one kept. GJJ_RELEASE names it (the image's build), else a
+    fingerprint of the code and templates on disk, taken once per process."""
+    if settings.GJJ_RELEASE:
+        return settings.GJJ_RELEASE
+    digest = hashlib.sha1(usedforsecurity=False)
+    base = Path(settings.BASE_DIR)
+    folders = [d for d in base.iterdir() if (d / "__init__.py").exists() or d.name == "templates"]
+    for path in sorted(p for folder in folders for p in folder.rglob("*") if p.suffix in (".py", ".html")):
+        stat = path.stat()
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
+PERSON_READ = "gjj:pr:" + _release() + ":{}:{}"
 
 
 def person_reads(user_id: int, **reads: Callable[[], Any]) -> dict[str, Any]:
     """{name: read()} for one person, each from the cache if kept under the person's current versions.
-    Names are the page's own (include what the read depends on, e.g. a date range, in the name)."""
+    A name is one kind of value across all of the person's pages (the same name on two pages must read the
+    same thing: "inbox" is the header's counts everywhere) and holds what the read depends on (a date range,
+    a page number)."""
     if not settings.GJJ_PERSON_CACHE:
         return {name: read() for name, read in reads.items()}
     names = {name: PERSON_READ.format(user_id, name) for name in reads}

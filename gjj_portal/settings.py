@@ -203,13 +203,18 @@ CACHES = {
         {"BACKEND": "gjj_portal.cache.RedisCache", "LOCATION": env("REDIS_CACHE_URL")}
         if env("REDIS_CACHE_URL", default="")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # The layout's parts that are the same for everyone (templates/base.html: links, menu, footer), kept in each
+    # process's memory: they change only with the code (a restart) or with what they are keyed by.
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gjj-fragments"},
 }
 
 # A person's pages are kept in the cache until a service changes what they show (gjj_portal/cache.py): only
 # with a cache every process shares (Redis). A process-local cache would not hear of a change made by the
 # worker or a management command, so without REDIS_CACHE_URL pages read the database every time.
 GJJ_PERSON_CACHE = env.bool("GJJ_PERSON_CACHE", default=bool(env("REDIS_CACHE_URL", default="")))
+# What a release's kept reads are filed under (the image's build id); empty: a fingerprint of the code on disk.
+GJJ_RELEASE = env("GJJ_RELEASE", default="")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -2,6 +2,7 @@
 What they read is kept in the person's cache until a service changes it (gjj_portal/cache.py)."""
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from crosscenter.selectors import cases_of_user
 from deposits.selectors import account_or_404, account_recent_entries
@@ -16,33 +17,33 @@ from withdrawals.selectors import applications_of_user
 @depositor_required
 def home(request):
     """The home page of seed 004 §1.3: 个人任务管理 on top, 我的公积金 and 我的贷款 below; in 长辈版 the
-    most used services as large tiles first."""
+    most used services as large tiles first. The person's parts (tasks, loans, recent entries) are kept as
+    HTML in the person's cache; the account's own figures come with the person on every request."""
     user, account = request.user, account_or_404(request.user)
 
     def tasks():
         newest = messages_open_newest(user=user)
-        return {
-            "mine": applications_of_user(user=user).count(),
-            "todos": [m for m in newest if m.kind == m.Kind.TODO],
-            "notices": [m for m in newest if m.kind == m.Kind.NOTICE],
-        }
+        counts = {**inbox_counts(user=user), "mine": applications_of_user(user=user).count()}
+        todos = [m for m in newest if m.kind == m.Kind.TODO]
+        notices = [m for m in newest if m.kind == m.Kind.NOTICE]
+        return render_to_string(
+            "hall/_home_tasks.html", {"tasks": {"counts": counts, "todos": todos, "notices": notices}}
+        )
 
+    def loans():
+        return render_to_string("hall/_home_loans.html", {"loans": loans_overview(user=user), "no_loan": NO_LOAN})
+
+    def entries():
+        return render_to_string(
+            "deposits/_entries_table.html", {"entries": account_recent_entries(account=account, limit=5)}
+        )
+
+    # Names are the person's, across pages: the home page's parts are its own (贷款信息 keeps "loans" as rows).
     found = person_reads(
-        user.pk,
-        inbox=lambda: inbox_counts(user=user),
-        tasks=tasks,
-        loans=lambda: loans_overview(user=user),
-        entries=lambda: list(account_recent_entries(account=account, limit=5)),
+        user.pk, inbox=lambda: inbox_counts(user=user), home_tasks=tasks, home_loans=loans, home_entries=entries
     )
-    tasks_found = found["tasks"]
-    context = {
-        "account": account,
-        "inbox": found["inbox"],  # the header shows the same numbers
-        "tasks": {**tasks_found, "counts": {**found["inbox"], "mine": tasks_found["mine"]}},
-        "loans": found["loans"],
-        "no_loan": NO_LOAN,
-        "entries": found["entries"],
-    }
+    parts = {"tasks": found["home_tasks"], "loans": found["home_loans"], "entries": found["home_entries"]}
+    context = {"account": account, "inbox": found["inbox"], "parts": parts}  # the header shows the same numbers
     return render(request, "home.html", context)
 
 

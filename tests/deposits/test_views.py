@@ -61,7 +61,7 @@ def test_statement_for_a_chosen_range_pages_through_the_entries(client_zw):
 )
 def test_a_bad_range_gets_a_chinese_message(client_zw, start, end, message):
     response = client_zw.get(reverse("deposits:statement"), {"start": start, "end": end})
-    assert message in response.content.decode() and response.context["page"] is None
+    assert message in response.content.decode() and response.context["data"] is None
 
 
 def test_the_certificate_is_a_pdf_with_the_name_account_and_a_code_that_verifies(

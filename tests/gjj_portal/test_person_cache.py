@@ -120,3 +120,18 @@ def test_a_loan_opened_and_disbursed_shows_on_the_home_page_and_loans_at_once(si
 
     loan_disburse(contract_id=LoanContract.objects.get(contract_no="JK-CACHE-1").pk, on=date(2025, 1, 10))
     assert signed_in.get(reverse("loans:info")).context["next_payment"], "the schedule's next instalment"
+
+
+def test_every_personal_page_twice_in_turn_reads_what_it_kept(signed_in, depositor):
+    """Kept values are one person's across pages: a name one page keeps is never another page's (the home
+    page's 我的贷款 part and 贷款信息's rows were both "loans" once, and the second page failed)."""
+    from tests.loans.conftest import make_contract
+
+    make_contract(depositor.account, contract_no="JK-CACHE-2")
+    pages = ["/", "/loans/", "/statement/", "/messages/", "/messages/mine/", "/withdrawals/mine/", "/profile/"]
+    first = {path: signed_in.get(path) for path in pages}
+    for path in pages * 2:
+        answer = signed_in.get(path)
+        assert answer.status_code == 200, path
+        assert answer.content == first[path].content or b"csrfmiddlewaretoken" in answer.content, path
+    assert b"JK-CACHE-2" in signed_in.get("/").content and b"JK-CACHE-2" in signed_in.get("/loans/").content
