@@ -13,6 +13,27 @@ class IdentityError(DomainError):
     """A refusal with a Chinese message."""
 
 
+def depositor_user_new(
+    *, id_number: str, full_name: str, phone: str, password: str | None, must_change_password: bool = False
+) -> User:
+    """A depositor's online user (注册, 面签开通, 政务服务网): `password` None leaves it unusable (single sign-on
+    only). The caller links it to the account in the same transaction (deposits.onboarding, deposits.sso)."""
+    user = User(
+        username=id_number,
+        role=Role.DEPOSITOR,
+        full_name=full_name,
+        id_number=id_number,
+        phone=phone,
+        must_change_password=must_change_password,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save()
+    return user
+
+
 def depositor_find(*, full_name: str, id_number: str) -> User | None:
     """忘记密码 · 信息验证: the registered depositor with this name and ID, or None."""
     return User.objects.filter(

@@ -4,8 +4,8 @@ and a 待办 that says so) and the link made at a single sign-on (deposits.sso).
 
 from django.db import transaction
 
-from accounts.models import Role, User
-from accounts.services import IdentityError
+from accounts.models import User
+from accounts.services import IdentityError, depositor_user_new
 from gjj_portal.identity import id_number_problem
 from messages_center.services import todo_close, todo_open
 
@@ -38,9 +38,7 @@ def depositor_register(*, full_name: str, id_number: str, phone: str, password: 
     if problem := registration_problem(full_name=full_name, id_number=id_number, phone=phone):
         raise IdentityError(problem)
     account_id = PersonalAccount.objects.values_list("pk", flat=True).get(id_number=id_number)
-    user = User(username=id_number, role=Role.DEPOSITOR, full_name=full_name.strip(), id_number=id_number, phone=phone)
-    user.set_password(password)
-    user.save()
+    user = depositor_user_new(id_number=id_number, full_name=full_name.strip(), phone=phone, password=password)
     try:
         account_user_link(account_id=account_id, user=user, how="网上注册")
     except AccountLinked as exc:  # a concurrent registration won; this user row rolls back with the rest
@@ -54,16 +52,13 @@ def online_access_open(*, account, initial_password: str) -> User:
     change it at first login, and a 待办 says so."""
     if account.user_id is not None:
         raise IdentityError("该身份证已注册")
-    user = User(
-        username=account.id_number,
-        role=Role.DEPOSITOR,
-        full_name=account.name,
+    user = depositor_user_new(
         id_number=account.id_number,
+        full_name=account.name,
         phone=account.phone,
+        password=initial_password,
         must_change_password=True,
     )
-    user.set_password(initial_password)
-    user.save()
     try:
         account_user_link(account_id=account.pk, user=user, how="中心面签开通", enable_online=True)
     except AccountLinked as exc:

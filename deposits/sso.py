@@ -8,7 +8,8 @@ from django.http import Http404
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.services import depositor_user_new
 from gjj_portal.identity import id_number_problem
 
 from .models import PersonalAccount
@@ -34,16 +35,10 @@ class GovOIDCBackend(OIDCAuthenticationBackend):
         account = PersonalAccount.objects.filter(id_number=_id_number(claims), user__isnull=True).first()
         if account is None:
             return None  # the center has no deposit account for this person
-        user = User(
-            username=account.id_number,
-            role=Role.DEPOSITOR,
-            full_name=account.name,
-            id_number=account.id_number,
-            phone=account.phone,
-        )
-        user.set_unusable_password()
         with transaction.atomic():
-            user.save()
+            user = depositor_user_new(
+                id_number=account.id_number, full_name=account.name, phone=account.phone, password=None
+            )
             try:
                 account_user_link(account_id=account.pk, user=user, how="政务服务网登录")
             except AccountLinked:
