@@ -96,7 +96,9 @@ def person_reads(user_id: int, **reads: Callable[[], Any]) -> dict[str, Any]:
 def _version(key: str, known: str | None) -> str:
     if known is not None:
         return known
-    cache.add(key, secrets.token_hex(8), None)
+    token = secrets.token_hex(8)
+    if cache.add(key, token, None):  # ours; else another process set it a moment ago: read theirs
+        return token
     return cache.get(key) or ""
 
 

@@ -1,6 +1,8 @@
 """The pages that show several apps' data: the home page (个人任务管理, 我的公积金, 我的贷款) and 我发起的.
 What they read is kept in the person's cache until a service changes it (gjj_portal/cache.py)."""
 
+from functools import cache
+
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
@@ -20,10 +22,11 @@ def home(request):
     most used services as large tiles first. The person's parts (tasks, loans, recent entries) are kept as
     HTML in the person's cache; the account's own figures come with the person on every request."""
     user, account = request.user, account_or_404(request.user)
+    counted = cache(lambda: inbox_counts(user=user))  # the header's and 个人任务管理's, read once when both miss
 
     def tasks():
         newest = messages_open_newest(user=user)
-        counts = {**inbox_counts(user=user), "mine": applications_of_user(user=user).count()}
+        counts = {**counted(), "mine": applications_of_user(user=user).count()}
         todos = [m for m in newest if m.kind == m.Kind.TODO]
         notices = [m for m in newest if m.kind == m.Kind.NOTICE]
         return render_to_string(
@@ -39,9 +42,7 @@ def home(request):
         )
 
     # Names are the person's, across pages: the home page's parts are its own (贷款信息 keeps "loans" as rows).
-    found = person_reads(
-        user.pk, inbox=lambda: inbox_counts(user=user), home_tasks=tasks, home_loans=loans, home_entries=entries
-    )
+    found = person_reads(user.pk, inbox=counted, home_tasks=tasks, home_loans=loans, home_entries=entries)
     parts = {"tasks": found["home_tasks"], "loans": found["home_loans"], "entries": found["home_entries"]}
     context = {"account": account, "inbox": found["inbox"], "parts": parts}  # the header shows the same numbers
     return render(request, "home.html", context)

@@ -40,3 +40,15 @@ def test_the_cache_keeps_one_redis_client_per_pool():
     assert backend.get_client() is backend.get_client(write=True)
     cache.set("gjj:test:client", 1)
     assert cache.get("gjj:test:client") == 1
+
+
+def test_the_home_page_read_again_counts_the_inbox_once(client, depositor, django_assert_max_num_queries):
+    """After a change the home page reads the database: the header's counts and 个人任务管理's are one query."""
+    from gjj_portal.cache import person_changed
+
+    client.force_login(depositor, backend="accounts.backends.DepositorBackend")
+    client.get("/")
+    person_changed(depositor.pk)
+    # the person; the inbox counts; the newest open messages; 我发起的's number; the loans; the recent entries
+    with django_assert_max_num_queries(6):
+        assert client.get("/").status_code == 200
