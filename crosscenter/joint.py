@@ -25,11 +25,11 @@ from deposits.models import PersonalAccount
 from gjj_portal.errors import DomainError
 from gjj_portal.identity import id_number_problem
 from gjj_portal.states import change_record
+from gjj_portal.uploads import material_check
 from messages_center.services import message_send
 from policy.center import current_policy
 from withdrawals.models import Status, WithdrawalKind
 from withdrawals.rules import card_number_problem
-from withdrawals.uploads import material_check
 
 from .cases import case_move, case_number_next, case_people_changed, due_after
 from .messaging import Refused, handles, message_post

@@ -214,9 +214,9 @@ class JointCaseChange(StateChange):
 
 
 def _case_storage():
-    from withdrawals.models import private_storage
+    from gjj_portal.uploads import uploads_storage
 
-    return private_storage()
+    return uploads_storage()
 
 
 class CaseMaterial(models.Model):

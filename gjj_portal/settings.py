@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("GJJ_OUTBOX_SWEEP_SECONDS", default=30.0),
     },
     "loans-prepayments-settle": {"task": "loans.tasks.prepayments_settle", "schedule": 60.0},
+    # 贷款放款 whose message was lost or whose worker died is asked again (same key) within a minute.
+    "loans-disburse-sweep": {
+        "task": "loans.tasks.disbursements_settle",
+        "schedule": env.float("GJJ_DISBURSE_SWEEP_SECONDS", default=15.0),
+    },
     "loans-collect-daily": {"task": "loans.tasks.instalments_collect_daily", "schedule": crontab(minute=0, hour=6)},
     "loans-reprice-yearly": {
         "task": "loans.tasks.loans_reprice_yearly",
@@ -291,6 +296,8 @@ GJJ_BANK_FILE_DIR = env.path("GJJ_BANK_FILE_DIR", default=BASE_DIR / "bank_files
 # A payout claimed but not finished after this many seconds is re-enqueued by the sweeper (longer than a
 # task may run, so a live worker is never doubled); a released one never claimed, after the shorter time.
 GJJ_PAYOUT_STALE_SECONDS = env.int("GJJ_PAYOUT_STALE_SECONDS", default=600)
+# A 贷款放款 claimed (or released) this long ago without an answer recorded is asked again with its key.
+GJJ_DISBURSE_STALE_SECONDS = env.int("GJJ_DISBURSE_STALE_SECONDS", default=45)
 GJJ_PAYOUT_PENDING_STALE_SECONDS = env.int("GJJ_PAYOUT_PENDING_STALE_SECONDS", default=30)
 # Payouts per task when many leave at once (a bulk release, the sweep): claimed and recorded in one
 # transaction each, the bank still asked once per payout with its own key.

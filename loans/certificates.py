@@ -22,3 +22,32 @@ def settlement_pdf(snapshot: dict, *, code: str, verify_url: str) -> bytes:
     return doc.finish(
         code=code, verify_url=verify_url, center_name=snapshot["center_name"], issued_on=snapshot["issued_on"]
     )
+
+
+def contract_pdf(application, *, center_name: str) -> bytes:
+    """借款合同 as signed at the 面签: the parties, the house and the approved terms (the depositor's copy)."""
+    from gjj_portal.identity import mask_id_number
+
+    contract = application.contract
+    doc = IssuedPdf(title="住房公积金借款合同", pdf_title=f"借款合同 {contract.contract_no}")
+    doc.text(f"借款合同编号：{contract.contract_no}　　贷款申请编号：{application.number}")
+    doc.y -= 2 * mm
+    rows = [
+        ("贷款人", center_name),
+        ("借款人", f"{application.account.name}（身份证号 {mask_id_number(application.account.id_number)}）"),
+        ("共同借款人", application.co_name or "无"),
+        ("房屋坐落", application.house_address),
+        ("房屋总价（元）", f"{application.house_price:,.2f}"),
+        ("贷款金额（元）", f"{contract.amount:,.2f}"),
+        ("贷款期限", f"{contract.term_months} 个月"),
+        ("年利率", f"{contract.annual_rate * 100:.3f}%"),
+        ("还款方式", contract.get_method_display()),
+        ("受托还款银行", contract.repay_bank),
+        ("贷款发放至", f"{application.payee_name}（{application.payee_bank}）"),
+        ("合同签订日期", f"{application.signed_on:%Y-%m-%d}"),
+        ("贷款状态", contract.get_status_display()),
+    ]
+    doc.table(rows)
+    doc.y -= 4 * mm
+    doc.text("借款人按还款计划按月归还贷款本息，首次还款日为放款次月的对应日。", size=10)
+    return doc.close(center_name=center_name, issued_on=f"{application.signed_on:%Y-%m-%d}")

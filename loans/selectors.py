@@ -1,6 +1,14 @@
+from datetime import date
+
+from django.db.models import Q
 from django.http import Http404
 
-from .models import Instalment, LoanContract
+from deposits.models import PersonalAccount
+from deposits.selectors import account_continuous_deposit_months
+from policy.center import current_policy
+
+from .lending import LoanAsk, PersonFacts, Quote, loan_quote
+from .models import APPLICATION_OPEN, ApplicationStatus, Instalment, LoanApplication, LoanContract, LoanStatus
 
 NO_LOAN = "您未办理贷款业务，如需办理贷款业务，请回到主页面进行贷款申请。"
 
@@ -40,3 +48,86 @@ def loans_overview(*, user) -> list[dict]:
     """我的贷款 on the home page and 贷款信息: each contract (as borrower or co-borrower) with its next unpaid
     instalment (a person has one or two contracts, most none)."""
     return [{"contract": c, "next": unpaid_instalments(contract=c).first()} for c in contracts_of_user(user=user)]
+
+
+def person_facts(*, account, today: date, excluding=None) -> PersonFacts:
+    """What 可贷额度 needs to know about one depositor (borrower or co-borrower), in three small reads."""
+    open_loans = (
+        LoanContract.objects.of_account(account).filter(status__in=[LoanStatus.APPLYING, LoanStatus.DISBURSED]).count()
+    )
+    pending = LoanApplication.objects.filter(
+        Q(account=account) | Q(co_account=account), status__in=APPLICATION_OPEN
+    ).exclude(contract__isnull=False)
+    if excluding is not None:
+        pending = pending.exclude(pk=excluding.pk)
+    return PersonFacts(
+        name=account.name,
+        id_number=account.id_number,
+        status=account.status,
+        status_label=account.get_status_display(),
+        balance=account.balance,
+        base=account.base,
+        continuous_months=account_continuous_deposit_months(account=account, today=today),
+        open_loans=open_loans,
+        loans_ever=LoanContract.objects.filter(borrower=account).count(),
+        open_application=pending.values_list("number", flat=True).first() or "",
+        job_category=account.job_category,
+    )
+
+
+def co_account_find(*, name: str, id_number: str):
+    """The co-borrower's account at this center, when the name and ID number both match (else None: a
+    spouse who deposits elsewhere, or not at all, counts by declared income only)."""
+    if not id_number:
+        return None
+    return PersonalAccount.objects.filter(id_number=id_number.upper(), name=name).first()
+
+
+def quote_for(*, account, co_account=None, ask: LoanAsk | None, today: date, excluding=None) -> Quote:
+    policy = current_policy()
+    borrower = person_facts(account=account, today=today, excluding=excluding)
+    co = person_facts(account=co_account, today=today, excluding=excluding) if co_account is not None else None
+    return loan_quote(borrower=borrower, co_borrower=co, ask=ask, policy=policy, today=today)
+
+
+def applications_of_user(*, user):
+    """The person's 贷款申请, newest first (我发起的, 贷款进度查询)."""
+    return LoanApplication.objects.filter(applicant=user).order_by("-submitted_at")
+
+
+def application_of_user_or_404(*, user, public_id) -> LoanApplication:
+    found = LoanApplication.objects.filter(applicant=user, public_id=public_id).select_related("contract").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+NODES = [
+    ("申请", ApplicationStatus.SUBMITTED),
+    ("受理", ApplicationStatus.ACCEPTED),
+    ("审批", ApplicationStatus.APPROVED),
+    ("签订合同", ApplicationStatus.SIGNED),
+    ("抵押登记", ApplicationStatus.MORTGAGED),
+    ("放款", ApplicationStatus.DISBURSED),
+]
+
+
+def application_nodes(application: LoanApplication) -> list[dict]:
+    """贷款进度 of an application: seed 004's nodes, each dated by the change row that completed it (the first
+    time; a 补件 sends it back to 待受理 without undoing 申请), done / current / pending."""
+    reached: dict[str, object] = {}
+    for change in application.changes.order_by("at", "pk"):
+        reached.setdefault(change.to_status, change.at)
+    nodes, current_found = [], False
+    ended = application.status in (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
+    for label, status in NODES:
+        at = reached.get(status)
+        if at is not None:
+            state = "done"
+        elif ended:
+            state = "pending"
+        else:
+            state = "pending" if current_found else "current"
+            current_found = True
+        nodes.append({"label": label, "state": state, "at": at})
+    return nodes

@@ -65,10 +65,10 @@ def contracts_people_changed(contract_ids: list[int]) -> None:
     person_changed(*{user_id for pair in people for user_id in pair})
 
 
-def loan_contract_open(**fields) -> LoanContract:
-    """受理: a contract enters the center's books (审批中), with the first row of its history."""
+def loan_contract_open(*, reason: str = "贷款申请受理", actor=None, **fields) -> LoanContract:
+    """签订合同: a contract enters the center's books (未发放), with the first row of its history."""
     contract = LoanContract.objects.create(**fields)
-    change_record(LoanContractChange, {"contract": contract}, to=contract.status, reason="贷款申请受理")
+    change_record(LoanContractChange, {"contract": contract}, to=contract.status, reason=reason, actor=actor)
     contracts_people_changed([contract.pk])
     return contract
 

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import prepayment, repricing, services
+from . import applications, prepayment, repricing, services
 
 
 @shared_task(acks_late=True)
@@ -19,3 +19,15 @@ def loans_reprice_yearly() -> int:
 def prepayments_settle() -> int:
     """提前还款 left debiting by a crash or a timeout: ask the bank by key and record its answer once."""
     return prepayment.prepayment_sweep()
+
+
+@shared_task(acks_late=True)
+def loan_disburse_send(application_id: int) -> str:
+    """放款, released by staff: paid once through the bank adapter with the application's key."""
+    return applications.loan_disburse_execute(application_id=application_id).status
+
+
+@shared_task(acks_late=True)
+def disbursements_settle() -> int:
+    """放款 left claimed by a dead worker or never picked up: ask the bank again by key, record once."""
+    return applications.loan_disburse_sweep()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import apply_views, views
 
 app_name = "loans"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("repay/", views.repay, name="repay"),
     path("settled-certificate/", views.settlement_certificate, name="settlement_certificate"),
     path("calculator/", views.calculator, name="calculator"),
+    path("apply/", apply_views.apply, name="apply"),
+    path("applications/<uuid:public_id>/", apply_views.application, name="application"),
+    path("applications/<uuid:public_id>/contract.pdf", apply_views.application_contract, name="application_contract"),
 ]

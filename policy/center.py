@@ -44,7 +44,8 @@ class PolicySnapshot:
     min_balance_after_withdrawal: Decimal
     review_sla_days: int
     interest_rates: tuple[tuple[date, Decimal], ...]  # (effective_from, annual rate), ascending
-    loan_rates: tuple[tuple[date, Decimal, Decimal], ...] = ()  # (effective_from, ≤5y, >5y), ascending
+    # (effective_from, ≤5y, >5y, 二套 ≤5y, 二套 >5y), ascending
+    loan_rates: tuple[tuple[date, Decimal, Decimal, Decimal, Decimal], ...] = ()
     prepay_min_amount: Decimal = Decimal("0")
     closing_min_sealed_months: int = 6
     base_floor: Decimal = Decimal("0")
@@ -66,6 +67,18 @@ class PolicySnapshot:
     center_code: str = "000000"
     cross_send_days: int = 5
     transfer_step_days: int = 5
+    loan_max_amount_couple: Decimal = Decimal("1200000")
+    loan_min_deposit_months: int = 6
+    loan_max_count: int = 2
+    loan_balance_multiple: Decimal = Decimal("15")
+    loan_income_share: Decimal = Decimal("0.50")
+    loan_retirement_extra_years: int = 5
+    loan_down_payment_first: Decimal = Decimal("0.20")
+    loan_down_payment_second: Decimal = Decimal("0.30")
+    loan_materials: tuple[str, ...] = ()
+    loan_signing_days: int = 10
+    loan_signing_capacity: int = 20
+    loan_step_days: int = 5
 
     def bank_problem(self, bank: str) -> str | None:
         """Why money may not go to (or come from) this bank: the center's allow-list (收款银行)."""
@@ -94,7 +107,16 @@ def _load(code: str) -> PolicySnapshot:
         min_balance_after_withdrawal=p.min_balance_after_withdrawal,
         review_sla_days=p.review_sla_days,
         interest_rates=tuple((r.effective_from, r.annual_rate) for r in p.interest_rates.all()),
-        loan_rates=tuple((r.effective_from, r.up_to_five_years, r.over_five_years) for r in p.loan_rates.all()),
+        loan_rates=tuple(
+            (
+                r.effective_from,
+                r.up_to_five_years,
+                r.over_five_years,
+                r.second_up_to_five_years,
+                r.second_over_five_years,
+            )
+            for r in p.loan_rates.all()
+        ),
         prepay_min_amount=p.prepay_min_amount,
         closing_min_sealed_months=p.closing_min_sealed_months,
         base_floor=p.base_floor,
@@ -116,6 +138,18 @@ def _load(code: str) -> PolicySnapshot:
         center_code=p.center_code,
         cross_send_days=p.cross_send_days,
         transfer_step_days=p.transfer_step_days,
+        loan_max_amount_couple=p.loan_max_amount_couple,
+        loan_min_deposit_months=p.loan_min_deposit_months,
+        loan_max_count=p.loan_max_count,
+        loan_balance_multiple=p.loan_balance_multiple,
+        loan_income_share=p.loan_income_share,
+        loan_retirement_extra_years=p.loan_retirement_extra_years,
+        loan_down_payment_first=p.loan_down_payment_first,
+        loan_down_payment_second=p.loan_down_payment_second,
+        loan_materials=tuple(p.loan_materials),
+        loan_signing_days=p.loan_signing_days,
+        loan_signing_capacity=p.loan_signing_capacity,
+        loan_step_days=p.loan_step_days,
     )
 
 
@@ -163,12 +197,15 @@ def policy_cache_clear() -> None:
     cache.delete_many([CACHE_KEY.format(code=c) for c in CenterPolicy.objects.values_list("code", flat=True)])
 
 
-def loan_rate_on(rates: tuple[tuple[date, Decimal, Decimal], ...], months: int, day: date) -> Decimal | None:
-    """The first-home loan rate in force on `day` for a term of `months`."""
+def loan_rate_on(rates: tuple[tuple, ...], months: int, day: date, *, second_home: bool = False) -> Decimal | None:
+    """The loan rate in force on `day` for a term of `months`, 首套 (default) or 二套."""
     found = None
-    for effective_from, short, long in rates:
+    for effective_from, short, long, second_short, second_long in rates:
         if effective_from <= day:
-            found = short if months <= 60 else long
+            if second_home:
+                found = second_short if months <= 60 else second_long
+            else:
+                found = short if months <= 60 else long
     return found
 
 

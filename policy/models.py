@@ -47,9 +47,44 @@ class CenterPolicy(models.Model):
         validators=[MinValueValidator(0)],
     )
     loan_max_amount = models.DecimalField(
-        "公积金贷款最高额度（元）", max_digits=12, decimal_places=2, default=Decimal("1000000.00")
+        "公积金贷款最高额度·单方缴存（元）", max_digits=12, decimal_places=2, default=Decimal("1000000.00")
     )
     loan_max_years = models.PositiveSmallIntegerField("公积金贷款最长年限（年）", default=30)
+    # 贷款申请: what decides whether a depositor may borrow and how much (loans/lending.py).
+    loan_max_amount_couple = models.DecimalField(
+        "公积金贷款最高额度·夫妻双方缴存（元）", max_digits=12, decimal_places=2, default=Decimal("1200000.00")
+    )
+    loan_min_deposit_months = models.PositiveSmallIntegerField("申请贷款须连续足额缴存（月）", default=6)
+    loan_max_count = models.PositiveSmallIntegerField("每人可使用公积金贷款次数", default=2)
+    loan_balance_multiple = models.DecimalField(
+        "可贷额度为账户余额的倍数", max_digits=5, decimal_places=2, default=Decimal("15.00")
+    )
+    loan_income_share = models.DecimalField(
+        "月还款额占月收入比例上限",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    loan_retirement_extra_years = models.PositiveSmallIntegerField("贷款到期可超过法定退休年龄（年）", default=5)
+    loan_down_payment_first = models.DecimalField(
+        "首套住房最低首付比例",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.20"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    loan_down_payment_second = models.DecimalField(
+        "二套住房最低首付比例",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.30"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    loan_materials = models.JSONField("贷款申请材料清单", default=list, blank=True)
+    loan_signing_days = models.PositiveSmallIntegerField("面签可预约范围（工作日）", default=10)
+    loan_signing_capacity = models.PositiveSmallIntegerField("面签每半天可预约人数", default=20)
+    loan_step_days = models.PositiveSmallIntegerField("贷款每环节办理时限（工作日）", default=5)
     # Within the national bounds (5%–12%, which the accounts table enforces as well).
     ratio_min = models.DecimalField("缴存比例下限", max_digits=4, decimal_places=2, default=Decimal("0.05"))
     ratio_max = models.DecimalField("缴存比例上限", max_digits=4, decimal_places=2, default=Decimal("0.12"))
@@ -143,12 +178,14 @@ class InterestRate(models.Model):
 
 
 class LoanRate(models.Model):
-    """The HPF loan rate from a date on, for terms up to five years or longer (first home)."""
+    """The HPF loan rates from a date on, for terms up to five years or longer, 首套 and 二套."""
 
     policy = models.ForeignKey(CenterPolicy, on_delete=models.CASCADE, related_name="loan_rates")
     effective_from = models.DateField("执行日期")
     up_to_five_years = models.DecimalField("五年以下（含）年利率", max_digits=6, decimal_places=4)
     over_five_years = models.DecimalField("五年以上年利率", max_digits=6, decimal_places=4)
+    second_up_to_five_years = models.DecimalField("二套·五年以下（含）年利率", max_digits=7, decimal_places=5)
+    second_over_five_years = models.DecimalField("二套·五年以上年利率", max_digits=7, decimal_places=5)
 
     class Meta:
         verbose_name = "贷款利率"

@@ -24,18 +24,25 @@ LIAONING_REGIONS = [
     "省外",
 ]
 
-# First-home HPF loan rates (≤ 5 years, > 5 years), national, by the date they took effect.
+# HPF loan rates, national, by the date they took effect: 首套 (≤ 5 years, > 5 years), 二套 (≤ 5, > 5).
 LOAN_RATES = [
-    (date(2022, 10, 1), Decimal("0.0260"), Decimal("0.0310")),
-    (date(2024, 5, 18), Decimal("0.0235"), Decimal("0.0285")),
-    (date(2025, 5, 8), Decimal("0.0210"), Decimal("0.0260")),
+    (date(2022, 10, 1), Decimal("0.0260"), Decimal("0.0310"), Decimal("0.03025"), Decimal("0.03575")),
+    (date(2024, 5, 18), Decimal("0.0235"), Decimal("0.0285"), Decimal("0.02775"), Decimal("0.03325")),
+    (date(2025, 5, 8), Decimal("0.0210"), Decimal("0.0260"), Decimal("0.02525"), Decimal("0.03075")),
 ]
+# 贷款申请材料 (the checklist a depositor uploads, the same words on the form, the upload and the workbench).
+LOAN_MATERIALS = ["身份证", "婚姻状况证明", "购房合同", "首付款证明", "收入证明"]
 PREPAYMENT_WINDOW = ("prepayment", "workdays", time(7, 0), time(17, 0))
 
 PROFILES = {
     "liaoning": {
         "center_code": "219900",
         "center_name": "辽宁省省直住房资金管理中心",
+        "loan_max_amount": Decimal("600000.00"),
+        "loan_max_amount_couple": Decimal("800000.00"),
+        "loan_min_deposit_months": 6,
+        "loan_balance_multiple": Decimal("15.00"),
+        "loan_materials": LOAN_MATERIALS,
         "local_region": "沈阳市",
         "rental_regions": LIAONING_REGIONS,
         "rent_monthly_cap": Decimal("1500.00"),
@@ -52,6 +59,12 @@ PROFILES = {
     "ningbo": {
         "center_code": "330200",
         "center_name": "宁波市住房公积金管理中心",
+        "loan_max_amount": Decimal("600000.00"),
+        "loan_max_amount_couple": Decimal("1200000.00"),
+        "loan_min_deposit_months": 12,
+        "loan_balance_multiple": Decimal("20.00"),
+        "loan_down_payment_second": Decimal("0.25"),
+        "loan_materials": LOAN_MATERIALS,
         "login_requires_sms": True,
         "login_requires_enrollment": True,
         "local_region": "宁波市",
@@ -70,6 +83,9 @@ PROFILES = {
     "liuzhou": {
         "center_code": "450200",
         "center_name": "柳州市住房公积金管理中心",
+        "loan_max_amount": Decimal("500000.00"),
+        "loan_max_amount_couple": Decimal("700000.00"),
+        "loan_materials": LOAN_MATERIALS,
         "local_region": "柳州市",
         "rental_regions": ["柳州市", "区内其他城市", "区外"],
         "rent_monthly_cap": Decimal("1200.00"),
@@ -89,6 +105,9 @@ PROFILES = {
     "taiyuan": {
         "center_code": "140100",
         "center_name": "太原住房公积金管理中心",
+        "loan_max_amount": Decimal("600000.00"),
+        "loan_max_amount_couple": Decimal("900000.00"),
+        "loan_materials": LOAN_MATERIALS,
         "local_region": "太原市",
         "rental_regions": ["太原市", "省内其他城市", "省外"],
         "rent_monthly_cap": Decimal("1500.00"),
@@ -135,7 +154,14 @@ def load_profiles(CenterPolicy, PolicyBank, BusinessWindow, InterestRate, LoanRa
             InterestRate(policy=policy, effective_from=f, annual_rate=r) for f, r in data["interest_rates"]
         )
         LoanRate.objects.bulk_create(
-            LoanRate(policy=policy, effective_from=f, up_to_five_years=a, over_five_years=b)
-            for f, a, b in data["loan_rates"]
+            LoanRate(
+                policy=policy,
+                effective_from=f,
+                up_to_five_years=a,
+                over_five_years=b,
+                second_up_to_five_years=c,
+                second_over_five_years=d,
+            )
+            for f, a, b, c, d in data["loan_rates"]
         )
     return created

@@ -2,12 +2,12 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from gjj_portal.states import StateChange
+from gjj_portal.uploads import uploads_storage
 
 
 class WithdrawalKind(models.TextChoices):
@@ -189,10 +189,8 @@ class StatusChange(StateChange):
         verbose_name_plural = "状态变更记录"
 
 
-def private_storage():
-    """Materials live outside the web root. A callable, so migrations name this function rather than
-    freezing one machine's absolute path into them."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+# Kept under this name: migrations name `withdrawals.models.private_storage`.
+private_storage = uploads_storage
 
 
 class Material(models.Model):

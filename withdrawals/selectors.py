@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404
 
 from deposits.models import PersonalAccount
 from deposits.selectors import account_continuous_deposit_months
+from gjj_portal.retirement import birth_from_id_number, cohort_for, retirement_month, sex_from_id_number
 from loans.models import CommercialLoan, Instalment, LoanContract, Repayment
 
 from .models import Status, WithdrawalApplication, WithdrawalKind
-from .retirement import birth_from_id_number, cohort_for, retirement_month, sex_from_id_number
 from .rules import AccountFacts, RentFacts, months_between
 
 

@@ -15,6 +15,7 @@ from deposits.selectors import account_or_404
 from gjj_portal.access import depositor_required
 from gjj_portal.errors import DomainError
 from gjj_portal.http import posted
+from gjj_portal.uploads import material_check
 from policy.center import current_policy
 from policy.middleware import guarded
 
@@ -28,7 +29,6 @@ from .selectors import (
     commercial_loans_of,
     hpf_loan_of,
 )
-from .uploads import material_check
 
 KINDS = [
     (WithdrawalKind.RENT, "rent_new", "按月租金提取，用于支付本人租房租金"),

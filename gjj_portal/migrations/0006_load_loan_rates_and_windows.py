@@ -15,7 +15,7 @@ def load(apps, schema_editor):
             BusinessWindow.objects.get_or_create(
                 policy=policy, business=business, defaults={"days": days, "opens_at": opens, "closes_at": closes}
             )
-        for effective_from, short, long in data["loan_rates"]:
+        for effective_from, short, long, *_second in data["loan_rates"]:
             LoanRate.objects.get_or_create(
                 policy=policy,
                 effective_from=effective_from,

@@ -36,3 +36,13 @@ def percent(value):
         return f"{Decimal(value) * 100:.0f}%"
     except (InvalidOperation, TypeError, ValueError):
         return value
+
+
+@register.filter
+def rate_percent(value):
+    """A loan rate: 0.026 → 2.60%, 0.02525 → 2.525% (二套 rates have a third decimal)."""
+    try:
+        text = f"{Decimal(value) * 100:.3f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    return (text[:-1] if text.endswith("0") else text) + "%"

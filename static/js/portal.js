@@ -21,6 +21,12 @@
     button.addEventListener('click', function () { input.click(); });
     input.addEventListener('change', function () { if (input.files.length) input.form.submit(); });
   }
+  // A <form data-confirm="…"> (撤回申请) asks before it goes.
+  document.querySelectorAll('form[data-confirm]').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
   // A <select data-autosubmit> (借款合同编号) switches as soon as another option is chosen.
   document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
     select.addEventListener('change', function () { select.form.submit(); });

@@ -194,7 +194,7 @@ def test_calculator_keeps_to_the_policy_limits_and_starts_next_month(client, pol
     assert response.context["result"]["rows"][0].due_on == add_months(today, 1)
     assert "最后一期含尾差" in response.content.decode()
     page = client.get(url, {"amount": "99999999", "years": "31", "method": "equal_instalment"}).content.decode()
-    assert "不能超过中心最高贷款额度 1,000,000 元" in page and "贷款年限须在 1 至 30 年之间" in page
+    assert "不能超过中心最高贷款额度 800,000 元" in page and "贷款年限须在 1 至 30 年之间" in page
     assert 'value="99999999"' in page  # kept as typed
     page = client.get(url, {"amount": "六十万", "years": "x", "rate": "-1", "method": "equal_instalment"}).content
     page = page.decode()

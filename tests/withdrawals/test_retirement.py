@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from withdrawals.retirement import (
+from gjj_portal.retirement import (
     MAN,
     WOMAN_CADRE,
     WOMAN_WORKER,

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from PIL import Image, UnidentifiedImageError
 
 Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
@@ -72,3 +73,9 @@ def material_check(upload) -> tuple[ContentFile, str]:
         raise ValidationError(f"文件“{upload.name}”无法识别，仅支持JPG、PNG图片或PDF文件。") from exc
     ext, content_type = _FORMATS[fmt]
     return ContentFile(out.getvalue(), name=f"{name}.{ext}"), content_type
+
+
+def uploads_storage():
+    """Materials live outside the web root. A callable, so migrations name this function rather than
+    freezing one machine's absolute path into them."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
