@@ -2,6 +2,8 @@
 
 from django.contrib.auth.models import Group, Permission
 
+LOAN_READS = ["loans.view_loancontract", "deposits.view_personalaccount", "deposits.view_ledgerentry"]
+
 # Staff groups and what each may do. The two-person rule: 初审 approves, 复核/财务 releases.
 STAFF_GROUPS = {
     "初审": [
@@ -29,7 +31,14 @@ STAFF_GROUPS = {
         "deposits.view_remittancebatch",
         "deposits.view_remittancebatchchange",
         "deposits.confirm_funds",
+        "loans.view_loanapplication",
+        "loans.release_loan",
+        "loans.view_loancontract",
     ],
+    # 贷款: 受理 (and 补件), 审批 by another person, 签订合同 and 抵押登记 at the 面签; 复核/财务 releases 放款.
+    "贷款受理": ["loans.view_loanapplication", "loans.accept_loan", "loans.view_loanmaterial", *LOAN_READS],
+    "贷款审批": ["loans.view_loanapplication", "loans.approve_loan", "loans.view_loanmaterial", *LOAN_READS],
+    "贷款经办": ["loans.view_loanapplication", "loans.sign_loan", "loans.view_loanmaterial", *LOAN_READS],
     # 跨省通办专窗: registers 两地联办 cases for other centers' depositors, reviews 转移接续 as the old center.
     "跨省通办专窗": [
         "crosscenter.handle_crosscenter",

@@ -10,7 +10,9 @@ from crosscenter.selectors import cases_of_user
 from deposits.selectors import account_or_404, account_recent_entries
 from gjj_portal.access import depositor_required
 from gjj_portal.cache import person_reads
-from loans.selectors import NO_LOAN, loans_overview
+from loans.models import APPLICATION_OPEN
+from loans.selectors import loans_overview
+from loans.selectors import applications_of_user as loan_applications_of_user
 from messages_center.selectors import inbox_counts, messages_open_newest
 from messages_center.views import inbox_page
 from withdrawals.selectors import applications_of_user
@@ -26,7 +28,8 @@ def home(request):
 
     def tasks():
         newest = messages_open_newest(user=user)
-        counts = {**counted(), "mine": applications_of_user(user=user).count()}
+        mine = applications_of_user(user=user).count() + loan_applications_of_user(user=user).count()
+        counts = {**counted(), "mine": mine}
         todos = [m for m in newest if m.kind == m.Kind.TODO]
         notices = [m for m in newest if m.kind == m.Kind.NOTICE]
         return render_to_string(
@@ -34,7 +37,11 @@ def home(request):
         )
 
     def loans():
-        return render_to_string("hall/_home_loans.html", {"loans": loans_overview(user=user), "no_loan": NO_LOAN})
+        context = {
+            "loans": loans_overview(user=user),
+            "applying": loan_applications_of_user(user=user).filter(contract__isnull=True, status__in=APPLICATION_OPEN).first(),
+        }
+        return render_to_string("hall/_home_loans.html", context)
 
     def entries():
         return render_to_string(
@@ -50,13 +57,14 @@ def home(request):
 
 @depositor_required
 def mine(request):
-    """我发起的: the person's applications and their 跨省通办 cases."""
+    """我发起的: the person's withdrawal and loan applications and their 跨省通办 cases."""
     user = request.user
     found = person_reads(
         user.pk,
         inbox=lambda: inbox_counts(user=user),
         applications=lambda: list(applications_of_user(user=user)),
         cross=lambda: cases_of_user(user=user),
+        loan_applications=lambda: list(loan_applications_of_user(user=user)),
     )
     return render(request, "withdrawals/mine.html", found)
 

@@ -3,8 +3,11 @@ the application's page with its progress nodes, 撤回 and 补件, and the contr
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET
 
 from accounts.views import code_send
 from deposits.selectors import account_or_404
@@ -17,7 +20,7 @@ from policy.center import current_policy
 from . import applications
 from .certificates import contract_pdf
 from .forms import LoanApplicationForm
-from .models import ApplicationStatus
+from .models import ApplicationStatus, LoanMaterial
 from .selectors import application_nodes, application_of_user_or_404, co_account_find, quote_for
 
 
@@ -116,3 +119,19 @@ def application_contract(request, public_id):
     return pdf_response(
         contract_pdf(found, center_name=current_policy().center_name), f"借款合同-{found.contract.contract_no}.pdf"
     )
+
+
+@require_GET
+@xframe_options_sameorigin
+def material_file(request, public_id):
+    """A 贷款申请 material, for its applicant or for staff who handle loans; 404 for anyone else."""
+    if not request.user.is_authenticated:
+        raise Http404
+    material = get_object_or_404(LoanMaterial.objects.select_related("application"), public_id=public_id)
+    may_handle = request.user.is_staff and request.user.has_perm("loans.view_loanapplication")
+    if material.application.applicant_id != request.user.pk and not may_handle:
+        raise Http404
+    response = FileResponse(material.file.open("rb"), content_type=material.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

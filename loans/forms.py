@@ -287,8 +287,9 @@ class LoanDecisionForm(forms.Form):
         choices=[
             ("accept", "受理"),
             ("materials", "要求补件"),
-            ("reject", "驳回"),
+            ("reject", "不予受理"),
             ("approve", "审批通过"),
+            ("refuse", "审批不通过"),
             ("sign", "登记签订合同"),
             ("mortgage", "登记抵押"),
             ("release", "复核放款"),

@@ -2,12 +2,14 @@ from datetime import date
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from deposits.models import PersonalAccount
 from deposits.selectors import account_continuous_deposit_months
+from gjj_portal.identity import mask_card, mask_id_number
 from policy.center import current_policy
 
-from .lending import LoanAsk, PersonFacts, Quote, loan_quote
+from .lending import LoanAsk, PersonFacts, Quote, amount_problem, loan_quote
 from .models import APPLICATION_OPEN, ApplicationStatus, Instalment, LoanApplication, LoanContract, LoanStatus
 
 NO_LOAN = "您未办理贷款业务，如需办理贷款业务，请回到主页面进行贷款申请。"
@@ -131,3 +133,40 @@ def application_nodes(application: LoanApplication) -> list[dict]:
             current_found = True
         nodes.append({"label": label, "state": state, "at": at})
     return nodes
+
+
+def application_ask(application: LoanApplication, *, term_months: int | None = None) -> LoanAsk:
+    return LoanAsk(
+        house_price=application.house_price,
+        second_home=application.second_home,
+        term_months=term_months or application.term_months,
+        method=application.method,
+        other_debts=application.other_debts,
+        co_income=application.co_income,
+    )
+
+
+def loan_workbench(*, application: LoanApplication, today: date | None = None) -> dict:
+    """The reviewer's screen: the people, the house, 可贷额度 run again today on the same rules, the
+    materials and the history (a read: nothing is written)."""
+    today = today or timezone.localdate()
+    account = application.account
+    quote = quote_for(
+        account=account,
+        co_account=application.co_account,
+        ask=application_ask(application),
+        today=today,
+        excluding=application,
+    )
+    return {
+        "account": account,
+        "masked_id": mask_id_number(account.id_number),
+        "co_masked_id": mask_id_number(application.co_id_number) if application.co_id_number else "",
+        "continuous_months": account_continuous_deposit_months(account=account, today=today),
+        "quote": quote,
+        "amount_problem": amount_problem(amount=application.loan_amount, quote=quote),
+        "materials": application.materials.all(),
+        "history": application.changes.select_related("actor").order_by("at", "pk"),
+        "nodes": application_nodes(application),
+        "masked_repay_card": mask_card(application.repay_card),
+    }

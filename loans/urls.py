@@ -13,5 +13,6 @@ urlpatterns = [
     path("calculator/", views.calculator, name="calculator"),
     path("apply/", apply_views.apply, name="apply"),
     path("applications/<uuid:public_id>/", apply_views.application, name="application"),
+    path("materials/<uuid:public_id>/", apply_views.material_file, name="material_file"),
     path("applications/<uuid:public_id>/contract.pdf", apply_views.application_contract, name="application_contract"),
 ]

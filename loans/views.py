@@ -18,14 +18,16 @@ from policy.middleware import guarded
 from . import prepayment, services
 from .certificates import settlement_pdf
 from .forms import CalculatorForm, PrepaymentForm
-from .models import LoanStatus
+from .models import APPLICATION_OPEN, LoanApplication, LoanStatus
 from .schedule import add_months, build_schedule
-from .selectors import NO_LOAN, contract_choose, contract_has_overdue, contract_pick, loans_overview
+from .selectors import NO_LOAN, application_nodes, applications_of_user, contract_choose, contract_has_overdue, contract_pick, loans_overview
 
 
 def _page(request, template, tab, extra=None):
     contracts, contract = contract_pick(user=request.user, contract_no=request.GET.get("contract"))
     context = {"contracts": contracts, "contract": contract, "tab": tab, "no_loan": NO_LOAN}
+    if not contracts:
+        context["applying"] = applications_of_user(user=request.user).filter(status__in=APPLICATION_OPEN).first()
     if contract is not None and extra:
         context.update(extra(contract))
     return render(request, template, context)
@@ -38,11 +40,16 @@ def progress(request):
 
 
 def _nodes(contract):
+    """A contract applied for here: its application's nodes, dated by their change rows (申请 → … → 放款).
+    One taken over from before the portal: its recorded ProgressNode rows."""
+    application = LoanApplication.objects.filter(contract=contract).first()
+    if application is not None:
+        return application_nodes(application)
     nodes, current_found = [], False
     for node in contract.progress.all():
         state = "done" if node.done_at else ("pending" if current_found else "current")
         current_found = current_found or state == "current"
-        nodes.append({"node": node, "state": state})
+        nodes.append({"label": node.get_step_display(), "state": state, "at": node.done_at})
     return nodes
 
 

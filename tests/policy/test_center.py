@@ -67,14 +67,18 @@ def test_an_admin_edit_takes_effect_without_a_deploy(client, policy, django_user
     page = client.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("id", "rental_regions")}
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("id", "rental_regions", "loan_materials")}
     data["rental_regions"] = '["沈阳市", "大连市"]'
+    data["loan_materials"] = '["身份证", "购房合同"]'
     data["rent_monthly_cap"] = "1800.00"
     inlines = {
         "banks": (p.banks.all(), ("name", "position")),
         "windows": (p.windows.all(), ("business", "days", "opens_at", "closes_at")),
         "interest_rates": (p.interest_rates.all(), ("effective_from", "annual_rate")),
-        "loan_rates": (p.loan_rates.all(), ("effective_from", "up_to_five_years", "over_five_years")),
+        "loan_rates": (
+            p.loan_rates.all(),
+            ("effective_from", "up_to_five_years", "over_five_years", "second_up_to_five_years", "second_over_five_years"),
+        ),
     }
     for prefix, (rows, fields) in inlines.items():
         data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
@@ -90,6 +94,7 @@ def test_an_admin_edit_takes_effect_without_a_deploy(client, policy, django_user
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     fresh = current_policy()
     assert str(fresh.rent_monthly_cap) == "1800.00" and "盛京银行" not in fresh.banks
+    assert fresh.loan_materials == ("身份证", "购房合同")
 
 
 def test_load_policies_is_safe_to_run_twice(policy, capsys):
