@@ -58,6 +58,7 @@ class SmsCode(models.Model):
         LOGIN = "login", "登录"
         PROFILE = "profile", "个人信息变更"
         NEW_PHONE = "new_phone", "新手机号验证"
+        LOAN_CO = "loan_co", "共同借款人确认"
 
     phone = models.CharField("手机号", max_length=11, db_index=True)
     purpose = models.CharField("用途", max_length=10, choices=Purpose.choices)

@@ -11,8 +11,8 @@ from deposits.selectors import account_or_404, account_recent_entries
 from gjj_portal.access import depositor_required
 from gjj_portal.cache import person_reads
 from loans.models import APPLICATION_OPEN
-from loans.selectors import loans_overview
 from loans.selectors import applications_of_user as loan_applications_of_user
+from loans.selectors import loans_overview
 from messages_center.selectors import inbox_counts, messages_open_newest
 from messages_center.views import inbox_page
 from withdrawals.selectors import applications_of_user
@@ -39,7 +39,9 @@ def home(request):
     def loans():
         context = {
             "loans": loans_overview(user=user),
-            "applying": loan_applications_of_user(user=user).filter(contract__isnull=True, status__in=APPLICATION_OPEN).first(),
+            "applying": loan_applications_of_user(user=user)
+            .filter(contract__isnull=True, status__in=APPLICATION_OPEN)
+            .first(),
         }
         return render_to_string("hall/_home_loans.html", context)
 

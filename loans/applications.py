@@ -43,7 +43,7 @@ from .models import (
 from .selectors import quote_for
 from .services import LoanError, loan_contract_open, loan_disburse
 
-CO_SMS_PURPOSE = "loan_co_borrower"
+CO_SMS_PURPOSE = "loan_co"
 WITHDRAWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.MATERIALS_REQUESTED)
 REJECTABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED)
 ONE_OPEN = "您已有正在办理的贷款申请，办结或撤回后才能再次申请。"

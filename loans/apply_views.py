@@ -33,16 +33,22 @@ def apply(request):
         initial = {k: request.GET.get(k) for k in ("amount", "years", "method") if request.GET.get(k)}
     else:
         initial = {}
+    co_account = None
+    if data is not None:  # the spouse found by name and ID number: their phone and figures count
+        co_account = co_account_find(
+            name=data.get("co_name", "").strip(), id_number=data.get("co_id_number", "").strip()
+        )
     form = LoanApplicationForm(
-        data, files, initial=initial, policy=policy, signing_days=applications.signing_days(today=today)
+        data,
+        files,
+        initial=initial,
+        policy=policy,
+        signing_days=applications.signing_days(today=today),
+        co_account=co_account,
     )
     action = request.POST.get("action", "quote")
-    co_account = None
     if data is not None:
         form.is_valid()  # errors shown; 测算 and the code need only their own fields
-        c = form.cleaned_data
-        co_account = co_account_find(name=c.get("co_name", ""), id_number=c.get("co_id_number", ""))
-        form.co_account = co_account
     ask = (
         form.ask()
         if data is not None and {"house_price", "home", "years", "method"} <= form.cleaned_data.keys()

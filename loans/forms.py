@@ -209,7 +209,7 @@ class LoanApplicationForm(LoanQuoteForm):
     signing_on = forms.TypedChoiceField(label="面签日期", coerce=date.fromisoformat)
     signing_half = forms.ChoiceField(label="面签时段", choices=HalfDay.choices)
 
-    def __init__(self, *args, policy, signing_days: list[date], **kwargs):
+    def __init__(self, *args, policy, signing_days: list[date], co_account=None, **kwargs):
         super().__init__(*args, policy=policy, **kwargs)
         self.fields["repay_bank"].choices = [("", "请选择")] + [(b, b) for b in policy.banks]
         self.fields["signing_on"].choices = [
@@ -222,7 +222,7 @@ class LoanApplicationForm(LoanQuoteForm):
                 widget=forms.ClearableFileInput(attrs={"accept": MATERIAL_ACCEPT}),
                 error_messages={"required": f"请上传{kind}。"},
             )
-        self.co_account = None
+        self.co_account = co_account
 
     def material_fields(self):
         return [self[f"material_{i}"] for i in range(len(self.material_names))]

@@ -70,6 +70,17 @@ class Quote:
         return not self.problems
 
 
+def plain(value: Decimal) -> str:
+    """15.00 → "15", 0.5 × 100 → "50", 2.5 → "2.5": a policy figure as a person writes it."""
+    return format(value.normalize(), "f")
+
+
+def rate_text(rate: Decimal) -> str:
+    """0.026 → "2.60%", 0.02525 → "2.525%"."""
+    text = f"{rate * 100:.3f}"
+    return (text[:-1] if text.endswith("0") else text) + "%"
+
+
 def yuan_floor(value: Decimal) -> Decimal:
     return value.quantize(Decimal("1"), rounding=ROUND_FLOOR)
 
@@ -151,7 +162,7 @@ def loan_quote(
     shown = f"账户余额 {borrower.balance:,.2f} 元"
     if depositing_co:
         shown += f" + 共同借款人 {co_balance:,.2f} 元"
-    limits.append(Limit("账户余额倍数", by_balance, f"{shown} × {policy.loan_balance_multiple:g} 倍"))
+    limits.append(Limit("账户余额倍数", by_balance, f"{shown} × {plain(policy.loan_balance_multiple)} 倍"))
 
     co_income = co_borrower.base if depositing_co else (ask.co_income if ask else Decimal("0"))
     income = borrower.base + co_income
@@ -163,22 +174,23 @@ def loan_quote(
         if quote.rate is not None
         else Decimal("0")
     )
-    rate_text = f"{quote.rate * 100:.3f}".rstrip("0").rstrip(".") + "%" if quote.rate is not None else "—"
+    shown_rate = rate_text(quote.rate) if quote.rate else "—"
     limits.append(
         Limit(
             "还款能力",
             by_income,
-            f"月收入 {income:,.2f} 元 × {policy.loan_income_share * 100:g}% − 其他月还款 {debts:,.2f} 元"
-            f" = 月还款能力 {capacity:,.2f} 元，按 {term} 个月、年利率 {rate_text} 计",
+            f"月收入 {income:,.2f} 元 × {plain(policy.loan_income_share * 100)}% − 其他月还款 {debts:,.2f} 元"
+            f" = 月还款能力 {capacity:,.2f} 元，按 {term} 个月、年利率 {shown_rate} 计",
         )
     )
     if ask:
         share = policy.loan_down_payment_second if second_home else policy.loan_down_payment_first
+        which = "二套" if second_home else "首套"
         limits.append(
             Limit(
                 "房价与首付比例",
                 yuan_floor(ask.house_price * (1 - share)),
-                f"房价 {ask.house_price:,.2f} 元 ×（1 − {'二套' if second_home else '首套'}最低首付 {share * 100:g}%）",
+                f"房价 {ask.house_price:,.2f} 元 ×（1 − {which}最低首付 {plain(share * 100)}%）",
             )
         )
     quote.limits = limits

@@ -20,7 +20,15 @@ from .certificates import settlement_pdf
 from .forms import CalculatorForm, PrepaymentForm
 from .models import APPLICATION_OPEN, LoanApplication, LoanStatus
 from .schedule import add_months, build_schedule
-from .selectors import NO_LOAN, application_nodes, applications_of_user, contract_choose, contract_has_overdue, contract_pick, loans_overview
+from .selectors import (
+    NO_LOAN,
+    application_nodes,
+    applications_of_user,
+    contract_choose,
+    contract_has_overdue,
+    contract_pick,
+    loans_overview,
+)
 
 
 def _page(request, template, tab, extra=None):

@@ -121,3 +121,18 @@ def demo_world(policy, transactional_db):
     from django.core.management import call_command
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def loan_acceptor(db):
+    return _staff_in("贷款受理")
+
+
+@pytest.fixture
+def loan_approver(db):
+    return _staff_in("贷款审批")
+
+
+@pytest.fixture
+def loan_clerk(db):
+    return _staff_in("贷款经办")

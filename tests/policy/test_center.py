@@ -67,7 +67,9 @@ def test_an_admin_edit_takes_effect_without_a_deploy(client, policy, django_user
     page = client.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("id", "rental_regions", "loan_materials")}
+    data = {
+        k: v for k, v in form.initial.items() if v is not None and k not in ("id", "rental_regions", "loan_materials")
+    }
     data["rental_regions"] = '["沈阳市", "大连市"]'
     data["loan_materials"] = '["身份证", "购房合同"]'
     data["rent_monthly_cap"] = "1800.00"
@@ -77,7 +79,13 @@ def test_an_admin_edit_takes_effect_without_a_deploy(client, policy, django_user
         "interest_rates": (p.interest_rates.all(), ("effective_from", "annual_rate")),
         "loan_rates": (
             p.loan_rates.all(),
-            ("effective_from", "up_to_five_years", "over_five_years", "second_up_to_five_years", "second_over_five_years"),
+            (
+                "effective_from",
+                "up_to_five_years",
+                "over_five_years",
+                "second_up_to_five_years",
+                "second_over_five_years",
+            ),
         ),
     }
     for prefix, (rows, fields) in inlines.items():
