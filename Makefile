@@ -43,6 +43,7 @@ run: $(VENV)/.run-installed
 	@echo "    王芳 21010219860620204X, 刘强 210204197108083010, 陈刚 330203198805120011"
 	@echo "  staff: reviewer / review1234 (初审), releaser / release1234 (复核/财务), operator / operator1234"
 	@echo "  employer user: unit001 / unit1234;  跨省通办专窗: window / window1234"
+	@echo "  贷款: loanaccept (受理), loanapprove (审批), loanclerk (签订合同/抵押登记) / loan1234; releaser releases 放款"
 	@echo ""
 	$(RUN_ENV) DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver 0.0.0.0:$(PORT)
 

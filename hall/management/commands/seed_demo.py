@@ -65,6 +65,9 @@ STAFF = [
     ("reviewer", "review1234", "初审"),
     ("releaser", "release1234", "复核/财务"),
     ("window", "window1234", "跨省通办专窗"),
+    ("loanaccept", "loan1234", "贷款受理"),
+    ("loanapprove", "loan1234", "贷款审批"),
+    ("loanclerk", "loan1234", "贷款经办"),
 ]
 
 
