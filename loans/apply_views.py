@@ -49,6 +49,9 @@ def apply(request):
     action = request.POST.get("action", "quote")
     if data is not None:
         form.is_valid()  # errors shown; 测算 and the code need only their own fields
+        if action != "submit":  # files are chosen last: not asked for before 提交申请
+            for name in [f"material_{i}" for i in range(len(form.material_names))] + ["co_code"]:
+                form.errors.pop(name, None)
     ask = (
         form.ask()
         if data is not None and {"house_price", "home", "years", "method"} <= form.cleaned_data.keys()
