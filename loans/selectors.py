@@ -53,10 +53,12 @@ def loans_overview(*, user) -> list[dict]:
 
 
 def person_facts(*, account, today: date, excluding=None) -> PersonFacts:
-    """What 可贷额度 needs to know about one depositor (borrower or co-borrower), in three small reads."""
-    open_loans = (
-        LoanContract.objects.of_account(account).filter(status__in=[LoanStatus.APPLYING, LoanStatus.DISBURSED]).count()
-    )
+    """What 可贷额度 needs to know about one depositor (borrower or co-borrower), in four small reads."""
+    contracts = LoanContract.objects.of_account(account)
+    mine = LoanContract.objects.filter(borrower=account)
+    if excluding is not None and excluding.contract_id:  # the application's own contract is not another loan
+        contracts, mine = contracts.exclude(pk=excluding.contract_id), mine.exclude(pk=excluding.contract_id)
+    open_loans = contracts.filter(status__in=[LoanStatus.APPLYING, LoanStatus.DISBURSED]).count()
     pending = LoanApplication.objects.filter(
         Q(account=account) | Q(co_account=account), status__in=APPLICATION_OPEN
     ).exclude(contract__isnull=False)
@@ -71,7 +73,7 @@ def person_facts(*, account, today: date, excluding=None) -> PersonFacts:
         base=account.base,
         continuous_months=account_continuous_deposit_months(account=account, today=today),
         open_loans=open_loans,
-        loans_ever=LoanContract.objects.filter(borrower=account).count(),
+        loans_ever=mine.count(),
         open_application=pending.values_list("number", flat=True).first() or "",
         job_category=account.job_category,
     )
