@@ -25,10 +25,12 @@ def home(request):
     HTML in the person's cache; the account's own figures come with the person on every request."""
     user, account = request.user, account_or_404(request.user)
     counted = cache(lambda: inbox_counts(user=user))  # the header's and 个人任务管理's, read once when both miss
+    # The person's 贷款申请 (none or a few): 我发起的's number and 我的贷款's open application, read once.
+    loan_applications = cache(lambda: list(loan_applications_of_user(user=user)))
 
     def tasks():
         newest = messages_open_newest(user=user)
-        mine = applications_of_user(user=user).count() + loan_applications_of_user(user=user).count()
+        mine = applications_of_user(user=user).count() + len(loan_applications())
         counts = {**counted(), "mine": mine}
         todos = [m for m in newest if m.kind == m.Kind.TODO]
         notices = [m for m in newest if m.kind == m.Kind.NOTICE]
@@ -39,9 +41,9 @@ def home(request):
     def loans():
         context = {
             "loans": loans_overview(user=user),
-            "applying": loan_applications_of_user(user=user)
-            .filter(contract__isnull=True, status__in=APPLICATION_OPEN)
-            .first(),
+            "applying": next(
+                (a for a in loan_applications() if a.contract_id is None and a.status in APPLICATION_OPEN), None
+            ),
         }
         return render_to_string("hall/_home_loans.html", context)
 

@@ -26,6 +26,7 @@ from accounts.sms import sms_code_check
 from deposits.services import account_lock
 from gjj_portal.bank import BankGateway, GatewayTimeout, bank_gateway
 from gjj_portal.cache import person_changed
+from gjj_portal.errors import InvalidTransition
 from gjj_portal.states import change_record, moves_record
 from messages_center.services import message_send
 from policy.center import current_policy, loan_rate_on, working_day_after
@@ -42,6 +43,11 @@ from .models import (
 )
 from .selectors import quote_for
 from .services import LoanError, loan_contract_open, loan_disburse
+
+
+class ApplicationMoveRefused(LoanError, InvalidTransition):
+    """A move the table does not allow (e.g. 审批 before 受理): a LoanError the pages already show."""
+
 
 CO_SMS_PURPOSE = "loan_co"
 WITHDRAWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.MATERIALS_REQUESTED)
@@ -66,7 +72,7 @@ def application_move(application: LoanApplication, *, to: str, reason: str, acto
         to=to,
         reason=reason[:500],
         actor=actor,
-        error=LoanError,
+        error=ApplicationMoveRefused,
     )
     application.status = to
     application.save(update_fields=["status", "updated_at", *fields])
@@ -446,13 +452,15 @@ def _disburse_settle(*, application_id: int, key: str, accepted: bool, reference
         )
         return application
     today = timezone.localdate()
-    loan_disburse(contract_id=application.contract_id, on=today)  # LOCK ORDER: application → contract
+    if application.contract_id is None:  # released only after 签订合同: the table says so
+        raise LoanError(f"贷款申请{application.number}尚未签订借款合同，不能放款。")
+    contract = loan_disburse(contract_id=application.contract_id, on=today)  # LOCK ORDER: application → contract
     application.bank_reference = reference
     application_move(
         application,
         to=ApplicationStatus.DISBURSED,
         reason=f"贷款 {application.loan_amount:,.2f} 元已发放至{application.payee_name}，银行流水号{reference}；"
-        f"首次还款日 {application.contract.first_due_on:%Y-%m-%d}",
+        f"首次还款日 {contract.first_due_on:%Y-%m-%d}",
         fields=["bank_reference"],
     )
     person_changed(application.applicant_id)

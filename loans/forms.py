@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 
@@ -211,8 +212,8 @@ class LoanApplicationForm(LoanQuoteForm):
 
     def __init__(self, *args, policy, signing_days: list[date], co_account=None, **kwargs):
         super().__init__(*args, policy=policy, **kwargs)
-        self.fields["repay_bank"].choices = [("", "请选择")] + [(b, b) for b in policy.banks]
-        self.fields["signing_on"].choices = [
+        cast(forms.ChoiceField, self.fields["repay_bank"]).choices = [("", "请选择")] + [(b, b) for b in policy.banks]
+        cast(forms.ChoiceField, self.fields["signing_on"]).choices = [
             (d.isoformat(), f"{d:%Y-%m-%d}（周{'一二三四五六日'[d.weekday()]}）") for d in signing_days
         ]
         self.material_names = list(policy.loan_materials)

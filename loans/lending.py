@@ -151,20 +151,21 @@ def loan_quote(
         term = max(MIN_TERM_MONTHS, min(term, quote.max_term_months))
     second_home = bool(ask and ask.second_home)
     quote.rate = loan_rate_on(policy.loan_rates, max(term, 1), today, second_home=second_home)
-    depositing_co = co_borrower is not None and co_borrower.status == "normal"
+    depositing = co_borrower if co_borrower is not None and co_borrower.status == "normal" else None
+    depositing_co = depositing is not None
 
     ceiling = policy.loan_max_amount_couple if depositing_co else policy.loan_max_amount
     who = "夫妻双方均缴存" if depositing_co else "单方缴存"
     limits = [Limit("中心最高额度", ceiling, f"{who}最高 {ceiling:,.0f} 元")]
 
-    co_balance = co_borrower.balance if depositing_co else Decimal("0")
+    co_balance = depositing.balance if depositing is not None else Decimal("0")
     by_balance = yuan_floor((borrower.balance + co_balance) * policy.loan_balance_multiple)
     shown = f"账户余额 {borrower.balance:,.2f} 元"
     if depositing_co:
         shown += f" + 共同借款人 {co_balance:,.2f} 元"
     limits.append(Limit("账户余额倍数", by_balance, f"{shown} × {plain(policy.loan_balance_multiple)} 倍"))
 
-    co_income = co_borrower.base if depositing_co else (ask.co_income if ask else Decimal("0"))
+    co_income = depositing.base if depositing is not None else (ask.co_income if ask else Decimal("0"))
     income = borrower.base + co_income
     debts = ask.other_debts if ask else Decimal("0")
     capacity = (income * policy.loan_income_share - debts).quantize(Decimal("0.01"))

@@ -156,7 +156,8 @@ def test_public_forms(demo, name):
 
 
 @pytest.mark.parametrize("who,url", [("刘强", reverse(n)) for n in DEPOSITOR]
-                         + [("李秀兰", reverse("withdrawals:apply", args=[k])) for k in KINDS])  # fmt: skip
+                         + [("李秀兰", reverse("withdrawals:apply", args=[k])) for k in KINDS]
+                         + [("张伟", reverse("loans:apply"))])  # fmt: skip
 def test_depositor_forms(demo, who, url):
     client = Client()
     client.force_login(User.objects.get(account__name=who))
@@ -177,6 +178,30 @@ def test_reviewer_forms(demo):
     client = Client()
     client.force_login(User.objects.get(username="reviewer"))
     fuzz(client, reverse("admin:withdrawals_withdrawalapplication_change", args=[application.pk]), VALUES)
+
+
+@pytest.mark.parametrize(("staff", "steps"), [("loanaccept", 0), ("loanapprove", 1), ("loanclerk", 2), ("releaser", 4)])
+def test_loan_staff_forms(demo, staff, steps):
+    """Each loan step's form, fuzzed by the person whose step it is (the application brought to it first)."""
+    from django.utils import timezone
+
+    from loans import applications as a
+    from tests.loans.loan_helpers import submitted_loan
+
+    application = submitted_loan(User.objects.get(account__name="张伟"))
+    who = {name: User.objects.get(username=name) for name in ("loanaccept", "loanapprove", "loanclerk")}
+    today, pk = timezone.localdate(), application.pk
+    moves = [
+        lambda: a.loan_accept(application_id=pk, staff=who["loanaccept"]),
+        lambda: a.loan_approve(application_id=pk, staff=who["loanapprove"]),
+        lambda: a.loan_contract_sign(application_id=pk, staff=who["loanclerk"], contract_no="F-1", signed_on=today),
+        lambda: a.loan_mortgage_record(application_id=pk, staff=who["loanclerk"], on=today, certificate="F-M"),
+    ]
+    for move in moves[:steps]:
+        move()
+    client = Client()
+    client.force_login(User.objects.get(username=staff))
+    fuzz(client, reverse("admin:loans_loanapplication_change", args=[application.pk]), VALUES)
 
 
 def test_a_nul_byte_anywhere_is_a_chinese_400(demo):

@@ -29,7 +29,16 @@ OWNED = {
     "crosscenter:transfer_cancel": lambda owner: _transfer(owner),
     "crosscenter:joint_detail": lambda owner: _joint(owner),
     "crosscenter:joint_receipt": lambda owner: _joint(owner),
+    "loans:application": lambda owner: _loan(owner),
+    "loans:application_contract": lambda owner: _loan(owner),
+    "loans:material_file": lambda owner: _loan(owner).materials.first(),
 }
+
+
+def _loan(owner):
+    from tests.loans.loan_helpers import submitted_loan
+
+    return submitted_loan(owner)
 
 
 def _transfer(owner):
