@@ -10,7 +10,7 @@ from crosscenter.selectors import cases_of_user
 from deposits.selectors import account_or_404, account_recent_entries
 from gjj_portal.access import depositor_required
 from gjj_portal.cache import person_reads
-from loans.models import APPLICATION_OPEN
+from loans.models import APPLICATION_OPEN, LoanStatus
 from loans.selectors import applications_of_user as loan_applications_of_user
 from loans.selectors import loans_overview
 from messages_center.selectors import inbox_counts, messages_open_newest
@@ -39,12 +39,13 @@ def home(request):
         )
 
     def loans():
-        context = {
-            "loans": loans_overview(user=user),
-            "applying": next(
-                (a for a in loan_applications() if a.contract_id is None and a.status in APPLICATION_OPEN), None
-            ),
-        }
+        rows = loans_overview(user=user)
+        applying = next(
+            (a for a in loan_applications() if a.contract_id is None and a.status in APPLICATION_OPEN), None
+        )
+        # 贷款申请 is offered to whoever has neither an application under way nor a loan not yet settled.
+        may_apply = applying is None and all(row["contract"].status == LoanStatus.SETTLED for row in rows)
+        context = {"loans": rows, "applying": applying, "may_apply": may_apply}
         return render_to_string("hall/_home_loans.html", context)
 
     def entries():

@@ -297,3 +297,33 @@ def test_only_a_normal_account_with_enough_months_may_apply(client, policy):
     client.force_login(account.user)
     page = client.get(reverse("loans:apply")).content.decode()
     assert "连续足额缴存满 6 个月" in page and "提交申请" not in page
+
+
+def test_staff_ask_for_materials_and_reject_through_the_workbench(client, depositor, policy, loan_acceptor):
+    application = submitted_loan(depositor)
+    act = reverse("admin:loans_application_act", args=[application.pk])
+    client.force_login(loan_acceptor)
+    queue = client.get(reverse("admin:loans_loanapplication_changelist"), follow=True).content.decode()
+    assert application.number in queue  # opens on 待受理, this person's step
+    empty = client.post(act, {"action": "materials", "opinion": ""}).content.decode()
+    assert "请写明需要补充的材料" in empty
+    assert LoanApplication.objects.get(pk=application.pk).status == ApplicationStatus.SUBMITTED
+    client.post(act, {"action": "materials", "opinion": "请补充首付款证明（银行回单）"})
+    assert LoanApplication.objects.get(pk=application.pk).status == ApplicationStatus.MATERIALS_REQUESTED
+    client.force_login(depositor)
+    page = client.get(reverse("loans:application", args=[application.public_id])).content.decode()
+    assert "请补充首付款证明（银行回单）" in page and "待补件" in page
+    client.post(
+        reverse("loans:application", args=[application.public_id]),
+        {"action": "materials", "kind": "首付款证明", "files": [png("receipt.png")]},
+    )
+    client.force_login(loan_acceptor)
+    refused = client.post(act, {"action": "reject", "opinion": ""}).content.decode()
+    assert "须写明原因" in refused
+    client.post(act, {"action": "reject", "opinion": "首付款未达到首套最低比例"})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.REJECTED and application.opinion == "首付款未达到首套最低比例"
+    assert [c.to_status for c in application.changes.order_by("at", "pk")] == [
+        "submitted", "materials", "submitted", "rejected",
+    ]  # fmt: skip
+    assert Message.objects.filter(recipient=depositor, title="贷款申请审批不通过").exists()
