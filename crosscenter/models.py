@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gjj_portal.states import StateChange
+from gjj_portal.uploads import StoredMaterial, uploads_storage
 
 
 class PartnerCenter(models.Model):
@@ -214,20 +215,14 @@ class JointCaseChange(StateChange):
 
 
 def _case_storage():
-    from gjj_portal.uploads import uploads_storage
-
     return uploads_storage()
 
 
-class CaseMaterial(models.Model):
+class CaseMaterial(StoredMaterial):
     """A material the acceptance center scanned (身份证、租房合同、银行卡…); sent with the case."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(JointCase, on_delete=models.CASCADE, related_name="materials", verbose_name="两地联办")
     file = models.FileField("扫描件", storage=_case_storage, upload_to="crosscenter/%Y/%m/")
-    original_name = models.CharField("原文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=50)
-    size = models.PositiveIntegerField("大小（字节）")
     sent = models.BooleanField("已发送", default=False)
     uploaded_at = models.DateTimeField("扫描时间", auto_now_add=True)
 
@@ -235,9 +230,6 @@ class CaseMaterial(models.Model):
         verbose_name = "扫描材料"
         verbose_name_plural = "扫描材料"
         ordering = ["uploaded_at"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class TransferStatus(models.TextChoices):

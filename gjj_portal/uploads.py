@@ -3,11 +3,14 @@
 
 import io
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.http import FileResponse
 from PIL import Image, UnidentifiedImageError
 
 Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
@@ -79,3 +82,26 @@ def uploads_storage():
     """Materials live outside the web root. A callable, so migrations name this function rather than
     freezing one machine's absolute path into them."""
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+class StoredMaterial(models.Model):
+    """A file a person or a window uploaded, cleaned by `material_check`: what every kind of material shares.
+    Each concrete model adds its owner, its `file` (its own folder) and when it came."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+    def inline_response(self) -> FileResponse:
+        """The file shown in the browser (the reviewer's preview), never run as anything but its own type."""
+        response = FileResponse(self.file.open("rb"), content_type=self.content_type)  # type: ignore[attr-defined]
+        response["Content-Disposition"] = "inline"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -3,7 +3,7 @@ the application's page with its progress nodes, 撤回 and 补件, and the contr
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -140,7 +140,4 @@ def material_file(request, public_id):
     may_handle = request.user.is_staff and request.user.has_perm("loans.view_loanapplication")
     if material.application.applicant_id != request.user.pk and not may_handle:
         raise Http404
-    response = FileResponse(material.file.open("rb"), content_type=material.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return material.inline_response()

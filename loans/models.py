@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gjj_portal.states import StateChange
-from gjj_portal.uploads import uploads_storage
+from gjj_portal.uploads import StoredMaterial, uploads_storage
 
 from .schedule import EQUAL_INSTALMENT, EQUAL_PRINCIPAL
 
@@ -489,18 +489,14 @@ class LoanApplicationChange(StateChange):
         verbose_name_plural = "贷款申请办理记录"
 
 
-class LoanMaterial(models.Model):
+class LoanMaterial(StoredMaterial):
     """A document of the policy's checklist (`CenterPolicy.loan_materials`), checked by content."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.ForeignKey(
         LoanApplication, on_delete=models.CASCADE, related_name="materials", verbose_name="贷款申请"
     )
     kind = models.CharField("材料名称", max_length=30)
     file = models.FileField("文件", storage=uploads_storage, upload_to="loan-materials/%Y/%m/")
-    original_name = models.CharField("原文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=50)
-    size = models.PositiveIntegerField("大小（字节）")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

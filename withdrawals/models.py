@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gjj_portal.states import StateChange
-from gjj_portal.uploads import uploads_storage
+from gjj_portal.uploads import StoredMaterial, uploads_storage
 
 
 class WithdrawalKind(models.TextChoices):
@@ -193,24 +193,17 @@ class StatusChange(StateChange):
 private_storage = uploads_storage
 
 
-class Material(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Material(StoredMaterial):
     application = models.ForeignKey(
         WithdrawalApplication, on_delete=models.CASCADE, related_name="materials", verbose_name="提取申请"
     )
     file = models.FileField("文件", storage=private_storage, upload_to="materials/%Y/%m/")
-    original_name = models.CharField("原文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=50)
-    size = models.PositiveIntegerField("大小（字节）")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "申请材料"
         verbose_name_plural = "申请材料"
         ordering = ["uploaded_at"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class Payout(models.Model):

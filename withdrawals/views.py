@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -221,7 +221,4 @@ def material_file(request, public_id):
     may_review = request.user.is_staff and request.user.has_perm("withdrawals.view_withdrawalapplication")
     if material.application.applicant_id != request.user.pk and not may_review:
         raise Http404
-    response = FileResponse(material.file.open("rb"), content_type=material.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return material.inline_response()
