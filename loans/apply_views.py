@@ -97,10 +97,10 @@ def application(request, public_id):
                 applications.loan_application_withdraw(user=request.user, application_id=found.pk)
                 messages.success(request, "贷款申请已撤回。")
             else:
-                checked = [
-                    (request.POST.get("kind", "补充材料")[:30], f.name, *material_check(f))
-                    for f in request.FILES.getlist("files")
-                ]
+                kind = request.POST.get("kind", "")
+                if kind not in current_policy().loan_materials:
+                    raise ValidationError("请选择材料名称。")
+                checked = [(kind, f.name, *material_check(f)) for f in request.FILES.getlist("files")]
                 applications.loan_materials_resubmit(user=request.user, application_id=found.pk, materials=checked)
                 messages.success(request, "材料已补充，申请已重新提交，请等待中心受理。")
         except (DomainError, ValidationError) as exc:
