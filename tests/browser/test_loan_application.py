@@ -134,7 +134,7 @@ def test_zhang_wei_applies_on_a_phone_and_four_staff_take_it_to_disbursement(ope
     zhang.goto(zhang.base_url + f"/loans/applications/{application.public_id}/")
     nodes = zhang.get_by_test_id("loan-nodes").locator("li")
     assert nodes.count() == 6 and zhang.locator("[data-state=done]").count() == 6
-    assert all(re.search(r"已完成 \d{4}-\d{2}-\d{2}", t) for t in nodes.all_inner_texts())
+    assert all(re.search(r"已完成\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}", t) for t in nodes.all_inner_texts())
     zhang.shot("loan-application-disbursed")
     zhang.get_by_role("link", name="还款计划").click()
     zhang.locator("svg[aria-label='本金与利息图']").wait_for()
