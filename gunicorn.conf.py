@@ -10,3 +10,6 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
 timeout = 60
+# The TLS proxy in front (GJJ_TRUSTED_PROXIES, the same list the portal's client_ip believes): only its
+# X-Forwarded-For / X-Forwarded-Proto are taken; anyone else's are ignored.
+forwarded_allow_ips = os.environ.get("GJJ_TRUSTED_PROXIES", "127.0.0.1") or "127.0.0.1"

@@ -63,6 +63,8 @@ def sms_code_send(*, phone: str, purpose: str, ip: str | None) -> None:
         if ip and SmsCode.objects.filter(ip=ip, created_at__gt=day_ago).count() >= DAILY_PER_IP:
             raise SmsError("操作过于频繁，请明天再试。")
         code = f"{secrets.randbelow(10**6):06d}"
+        # A new code ends every earlier one for this use: once the new one is spent, the old gives no more guesses.
+        recent.filter(purpose=purpose, used_at__isnull=True).update(used_at=now)
         SmsCode.objects.create(
             phone=phone, purpose=purpose, code_hash=_digest(phone, purpose, code), ip=ip, expires_at=now + CODE_TTL
         )

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gjj_portal.context_processors import ELDER_COOKIE
-from gjj_portal.http import posted
+from gjj_portal.http import client_ip, posted
 from gjj_portal.identity import mask_phone
 from policy.center import current_policy
 
@@ -26,10 +26,6 @@ from .sms import SmsError, sms_code_check, sms_code_send
 PENDING_LOGIN = "gjj_pending_login"
 RESET = "gjj_reset"
 ENROLL_MESSAGE = "您尚未开通网上业务，请携带本人身份证到中心服务大厅或受托银行网点办理面签开通后再登录。"
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _next_or(request, default):

@@ -7,8 +7,8 @@ from accounts.forms import RegisterForm
 from accounts.models import SmsCode
 from accounts.services import IdentityError
 from accounts.sms import SmsError, sms_code_check
-from accounts.views import client_ip, code_send
-from gjj_portal.http import hits_allowed, posted
+from accounts.views import code_send
+from gjj_portal.http import client_ip, hits_allowed, posted
 
 from .onboarding import depositor_register, registration_problem
 

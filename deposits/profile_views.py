@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from accounts.forms import CardChangeForm, PhoneChangeForm
 from accounts.models import SmsCode
 from accounts.sms import SmsError, sms_code_check
-from accounts.views import client_ip, code_send
+from accounts.views import code_send
 from gjj_portal.access import depositor_required
-from gjj_portal.http import hits_allowed, posted
+from gjj_portal.http import client_ip, hits_allowed, posted
 from gjj_portal.identity import mask_card, mask_phone
 from policy.center import current_policy
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from gjj_portal import charts
 from gjj_portal.access import depositor_required
 from gjj_portal.cache import person_reads
-from gjj_portal.http import hits_allowed, pdf_response
+from gjj_portal.http import client_ip, hits_allowed, pdf_response
 from messages_center.selectors import inbox_counts
 from policy.center import current_policy
 
@@ -98,7 +98,7 @@ def verify(request):
     code = (request.GET.get("code") or "").strip().upper()[:19]
     context: dict = {"code": code, "certificate": None}
     if code:
-        if not hits_allowed(f"verify:{request.META.get('REMOTE_ADDR')}", limit=VERIFY_LOOKUPS_PER_HOUR, seconds=3600):
+        if not hits_allowed(f"verify:{client_ip(request)}", limit=VERIFY_LOOKUPS_PER_HOUR, seconds=3600):
             context["throttled"] = True
             return render(request, "deposits/verify.html", context, status=429)
         context["certificate"] = DepositCertificate.objects.filter(code=code).first()

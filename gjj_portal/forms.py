@@ -71,13 +71,22 @@ class _DecimalValidator(validators.DecimalValidator):
         }
 
 
+# Invisible characters that change the direction text is shown in (U+202E turns "张三.pdf" around): a name
+# carrying one reads differently on a screen, a certificate and a bank file.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 class PortalForm(forms.Form):
     """The base of every portal form: Django's stock errors become precise Chinese sentences, worded just
-    before validation so they use the labels a subclass's __init__ settled on."""
+    before validation so they use the labels a subclass's __init__ settled on; no text may carry a
+    direction-control character."""
 
     def full_clean(self):
         precise_errors(self)
         super().full_clean()
+        for name, value in list(getattr(self, "cleaned_data", {}).items()):
+            if isinstance(value, str) and not BIDI_CONTROLS.isdisjoint(value):
+                self.add_error(name, f"{self.fields[name].label}含有不可见的文字方向控制字符，请重新输入。")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

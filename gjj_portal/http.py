@@ -1,5 +1,43 @@
 """Small request helpers shared by every app's views."""
 
+import ipaddress
+from functools import cache
+
+
+@cache
+def _trusted_proxies(setting: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in setting if item.strip())
+
+
+def _is_trusted(address: str, proxies: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
+
+
+def client_ip(request) -> str | None:
+    """The client's address, for every per-address limit (login lockout, SMS and lookup budgets).
+
+    REMOTE_ADDR, unless it is one of `GJJ_TRUSTED_PROXIES` (the center's TLS proxy): then the nearest
+    address in X-Forwarded-For that is not itself a trusted proxy. A header sent by anyone else is
+    ignored, so a client talking to gunicorn directly cannot choose the address it is counted under."""
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = _trusted_proxies(tuple(settings.GJJ_TRUSTED_PROXIES))
+    if not remote or not proxies or not _is_trusted(remote, proxies):
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):  # the proxy appends what it saw; earlier entries are the client's to write
+        if not _is_trusted(hop, proxies):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote  # a garbled hop: count the proxy, never a made-up address
+    return remote
+
 
 def posted(request, *, files: bool = False):
     """Form data for a POST, None for a GET.

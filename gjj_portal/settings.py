@@ -149,6 +149,10 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_key"
 AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# A fixed window: tries during a lockout do not restart its 30 minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Counted under the client's address, taken from X-Forwarded-For only when the proxy is trusted.
+AXES_CLIENT_IP_CALLABLE = "gjj_portal.http.client_ip"
 AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -296,6 +300,9 @@ GJJ_BANK_FILE_DIR = env.path("GJJ_BANK_FILE_DIR", default=BASE_DIR / "bank_files
 # A payout claimed but not finished after this many seconds is re-enqueued by the sweeper (longer than a
 # task may run, so a live worker is never doubled); a released one never claimed, after the shorter time.
 GJJ_PAYOUT_STALE_SECONDS = env.int("GJJ_PAYOUT_STALE_SECONDS", default=600)
+# The reverse proxies (addresses or CIDR) whose X-Forwarded-For is believed; gunicorn's forwarded_allow_ips
+# is set from the same variable. Empty: every per-address limit counts REMOTE_ADDR.
+GJJ_TRUSTED_PROXIES = env.list("GJJ_TRUSTED_PROXIES", default=[])
 # A 贷款放款 claimed (or released) this long ago without an answer recorded is asked again with its key.
 GJJ_DISBURSE_STALE_SECONDS = env.int("GJJ_DISBURSE_STALE_SECONDS", default=45)
 GJJ_PAYOUT_PENDING_STALE_SECONDS = env.int("GJJ_PAYOUT_PENDING_STALE_SECONDS", default=30)

@@ -83,3 +83,101 @@ def test_a_login_looks_the_person_up_once(client, depositor):
         assert login(client, depositor.account.grzh).status_code == 302
     lookups = [q for q in queries.captured_queries if '"accounts_user"' in q["sql"] and "grzh" in q["sql"]]
     assert len(lookups) == 1
+
+
+PROXY = "10.9.0.2"
+
+
+def via_proxy(client, identifier, client_address, password="wrong"):
+    data = {"identifier": identifier, "password": password, **captcha()}
+    return client.post(LOGIN, data, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_address)
+
+
+def test_two_clients_behind_the_trusted_proxy_have_their_own_lockouts(client, depositor, settings):
+    settings.GJJ_TRUSTED_PROXIES = ["10.9.0.0/24"]
+    for _ in range(6):
+        via_proxy(client, depositor.id_number, "203.0.113.7")
+    assert via_proxy(client, depositor.id_number, "203.0.113.7").status_code == 429
+    # The depositor, at home behind the same proxy, is not locked out by someone else's guesses.
+    assert via_proxy(client, depositor.id_number, "198.51.100.4", password="demo1234").status_code == 302
+
+
+def test_a_forwarded_header_sent_straight_to_the_server_gains_nothing(client, depositor, settings):
+    settings.GJJ_TRUSTED_PROXIES = ["10.9.0.0/24"]
+
+    def spoofed(made_up):
+        data = {"identifier": depositor.id_number, "password": "wrong", **captcha()}
+        return client.post(LOGIN, data, REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR=made_up)
+
+    for n in range(6):  # a new made-up address each time: all counted under the sender's real one
+        spoofed(f"198.51.100.{n}")
+    assert spoofed("198.51.100.99").status_code == 429
+
+
+def test_a_lockout_window_is_not_restarted_by_tries_during_it(client, depositor, settings):
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        fail(client, depositor.id_number, ip="10.3.3.3")
+    first = AccessAttempt.objects.get().attempt_time
+    fail(client, depositor.id_number, ip="10.3.3.3")
+    fail(client, depositor.id_number, ip="10.3.3.3")
+    assert AccessAttempt.objects.get().attempt_time == first
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "seen"),
+    [
+        ("10.9.0.2", "203.0.113.7", "203.0.113.7"),
+        ("10.9.0.2", "1.2.3.4, 203.0.113.7", "203.0.113.7"),  # the client may write the first entries
+        ("10.9.0.2", "203.0.113.7, 10.9.0.3", "203.0.113.7"),  # two proxies of the center
+        ("10.9.0.2", "not-an-address", "10.9.0.2"),
+        ("10.9.0.2", "", "10.9.0.2"),
+        ("192.0.2.50", "203.0.113.7", "192.0.2.50"),  # not a trusted proxy: its header is ignored
+    ],
+)
+def test_client_ip_believes_only_the_trusted_proxy(rf, settings, remote, forwarded, seen):
+    from gjj_portal.http import client_ip
+
+    settings.GJJ_TRUSTED_PROXIES = ["10.9.0.0/24"]
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == seen
+
+
+def test_a_resend_ends_the_earlier_code(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import SmsCode, SmsOutbox
+    from accounts.sms import SmsError, sms_code_check, sms_code_send
+
+    phone = "13900009999"
+    sms_code_send(phone=phone, purpose="register", ip="10.1.1.1")
+    first = SmsOutbox.objects.latest("created_at").text
+    SmsCode.objects.update(created_at=timezone.now() - timedelta(minutes=2))  # the resend wait has passed
+    sms_code_send(phone=phone, purpose="register", ip="10.1.1.1")
+    old_code = next(part for part in first.split("为")[1:2])[:6]
+    with pytest.raises(SmsError):
+        sms_code_check(phone=phone, purpose="register", code=old_code)  # a wrong try on the new code
+    for _ in range(5):  # the new code is spent by wrong guesses …
+        try:
+            sms_code_check(phone=phone, purpose="register", code="000000" if old_code != "000000" else "111111")
+        except SmsError:
+            pass
+    with pytest.raises(SmsError, match="已失效"):  # … and the earlier one gives no more guesses
+        sms_code_check(phone=phone, purpose="register", code=old_code)
+    assert SmsCode.objects.filter(used_at__isnull=True).count() == 0
+
+
+def test_a_direction_control_character_is_refused_in_any_text(db):
+    from django import forms
+
+    from gjj_portal.forms import PortalForm
+
+    class NameForm(PortalForm):
+        name = forms.CharField(label="姓名", max_length=50)
+
+    form = NameForm({"name": "张\u202e三"})
+    assert not form.is_valid() and form.errors["name"] == ["姓名含有不可见的文字方向控制字符，请重新输入。"]
+    assert NameForm({"name": "张三"}).is_valid()
