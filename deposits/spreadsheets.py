@@ -70,7 +70,7 @@ def _xlsx_rows(content: bytes, limits: Limits):
                 "请分批上传，或将文件交中心由运维导入（import_remittance）。"
             )
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:  # SyntaxError: XML ParseError
         raise TableRefused("无法读取 XLSX 文件，请用 Excel 或 WPS 另存为 .xlsx 后重新上传。") from exc
     try:
         sheet = book.worksheets[0]
@@ -79,6 +79,10 @@ def _xlsx_rows(content: bytes, limits: Limits):
             while cells and not cells[-1]:  # read-only mode pads every row to max_col
                 cells.pop()
             yield cells
+    except (SyntaxError, ValueError, KeyError, TypeError, IndexError) as exc:
+        # Malformed XML (ParseError is a SyntaxError), a DTD or an entity (defusedxml's refusals are
+        # ValueErrors), a cell that names a style or string that is not there.
+        raise TableRefused("XLSX 文件内容损坏或含有不允许的内容，请用 Excel 或 WPS 另存为 .xlsx 后重新上传。") from exc
     finally:
         book.close()
 
@@ -101,8 +105,8 @@ def read_rows(
     """Rows of {header: text} for the wanted headers; TableRefused for the file as a whole.
     Problems of single cells (formula text, NUL, too long) come back as ``(row, header, reason)`` in
     the second element so the caller reports them with every other bad row."""
+    started = time.monotonic()  # from the first cell: a first row of a million cells counts too
     rows = _xlsx_rows(content, limits) if name.lower().endswith(".xlsx") else _csv_rows(content, limits)
-    started = time.monotonic()
     found = next(rows, None)
     if not found:
         raise TableRefused("文件是空的，请按模板填写后重新上传。")

@@ -130,3 +130,42 @@ def test_exported_cells_never_start_a_formula():
     assert formula_safe("+86-138") == "'+86-138"
     assert formula_safe("-12.50") == "-12.50" and formula_safe("张伟") == "张伟"
     assert looks_like_formula("-cmd|' /C calc'!A0") and not looks_like_formula("-3")
+
+
+def _sheet_replaced(sheet_xml: str) -> bytes:
+    """A real workbook (openpyxl) whose first sheet's XML is replaced by `sheet_xml`."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["个人账号", "姓名", "月缴存额"])
+    book.active.append(["210100000001", "张伟", "1920.00"])
+    original = io.BytesIO()
+    book.save(original)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original.getvalue())) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = sheet_xml.encode() if item.filename == "xl/worksheets/sheet1.xml" else src.read(item.filename)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+SHEET_OPEN = '<?xml version="1.0" encoding="UTF-8"?>'
+SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        f'{SHEET_OPEN}<worksheet {SHEET_NS}><sheetData><row r="1"><c r="A1"',  # malformed XML
+        f'{SHEET_OPEN}<!DOCTYPE w [<!ENTITY x "个人账号">]><worksheet {SHEET_NS}><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&x;</t></is></c></row></sheetData></worksheet>',  # a DTD entity
+        f'{SHEET_OPEN}<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><worksheet {SHEET_NS}><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&x;</t></is></c></row></sheetData></worksheet>',  # external
+    ],
+    ids=["malformed", "dtd-entity", "external-entity"],
+)
+def test_a_broken_or_entity_laden_sheet_is_refused_in_chinese(sheet):
+    from deposits.spreadsheets import Limits, TableRefused, read_rows
+
+    with pytest.raises(TableRefused, match="XLSX 文件"):
+        read_rows("list.xlsx", _sheet_replaced(sheet), ["个人账号"], Limits(max_rows=100))
