@@ -239,7 +239,10 @@ class ReviewForm(PortalForm):
         choices=[("approve", "审核通过"), ("reject", "审核不通过"), ("materials", "要求补件")],
         widget=forms.RadioSelect,
     )
-    opinion = forms.CharField(label="审批意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    # As long as the change row's reason that carries it (500): a longer text is refused, never cut or a 500.
+    opinion = forms.CharField(
+        label="审批意见", max_length=500, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -50,6 +50,15 @@ def test_reject_without_opinion_is_refused_in_admin(client, depositor, reviewer)
     assert application.status == Status.REJECTED
 
 
+def test_an_opinion_longer_than_its_column_is_refused_not_a_500(client, depositor, reviewer):
+    application = submitted_rent(depositor)
+    client.force_login(reviewer)
+    page = client.post(review_url(application), {"decision": "reject", "opinion": "理由" * 5000})
+    assert page.status_code == 200 and "500" in page.content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+
+
 def test_approving_twice_in_admin_shows_an_error_and_pays_once(client, depositor, reviewer):
     application = submitted_rent(depositor)
     client.force_login(reviewer)
