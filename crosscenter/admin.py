@@ -4,7 +4,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -149,6 +150,8 @@ class CaseAdmin(admin.ModelAdmin):
         else:
             try:
                 action()
+            except ObjectDoesNotExist as exc:  # e.g. 转出 actions posted on an incoming case
+                raise Http404 from exc
             except DomainError as exc:
                 messages.error(request, str(exc))
             else:

@@ -289,3 +289,17 @@ def test_a_case_with_no_money_or_too_many_scans_is_refused(client, depositor, to
                                  monthly_rent=Decimal("100.00"))  # fmt: skip
     with pytest.raises(joint.JointError, match="不能超过8MB"):
         joint.joint_register(partner=partner, request=request, scans=[big], staff=StaffUserFactory())
+
+
+def test_transfer_out_actions_on_an_incoming_case_are_404(client, depositor):
+    from hall.services import staff_groups_ensure
+
+    partner, _private = partner_with_key()
+    case = transfer.transfer_in_start(account=depositor.account, partner=partner)
+    clerk = StaffUserFactory()
+    clerk.groups.add(staff_groups_ensure()["跨省通办专窗"])
+    client.force_login(clerk)
+    for name in ("review_out", "negotiate", "refuse"):
+        response = client.post(reverse(f"admin:crosscenter_transfer_{name}", args=[case.pk]), {"reason": "x"})
+        assert response.status_code == 404, name
+    assert TransferCase.objects.get(pk=case.pk).status == case.status
