@@ -18,10 +18,30 @@ def captcha_test_mode_check(app_configs, **kwargs):
 DEVELOPMENT_SMS_BACKENDS = {"accounts.sms.DatabaseSmsBackend"}
 
 
+def unsafe_start_refusal() -> str | None:
+    """Why a deployed web server or worker must not start: the development SMS backend with DEBUG off keeps
+    every one-time code in a table (and, unmasked, in the log). A staging system says so (GJJ_SMS_STAGING)."""
+    if settings.DEBUG or settings.GJJ_SMS_STAGING or settings.GJJ_SMS_BACKEND not in DEVELOPMENT_SMS_BACKENDS:
+        return None
+    return (
+        "GJJ_SMS_BACKEND is the development backend while DEBUG is off: one-time codes would be readable. "
+        "Set GJJ_SMS_BACKEND to the center's SMS provider adapter, or GJJ_SMS_STAGING=true on a staging system."
+    )
+
+
+def refuse_unsafe_start() -> None:
+    """Called by the WSGI application and the Celery worker as they start (not by build steps such as
+    collectstatic, which send no SMS)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if reason := unsafe_start_refusal():
+        raise ImproperlyConfigured(reason)
+
+
 @register(deploy=True)
 def sms_backend_check(app_configs, **kwargs):
     """The development SMS backend writes every one-time code to the log and to admin."""
-    if not settings.DEBUG and settings.GJJ_SMS_BACKEND in DEVELOPMENT_SMS_BACKENDS:
+    if unsafe_start_refusal():
         return [
             Error(
                 "GJJ_SMS_BACKEND is the development backend while DEBUG is off: one-time codes would be logged.",

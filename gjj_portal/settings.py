@@ -234,6 +234,9 @@ CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 
 # SMS: the database/console backend (development, tests) or a real provider's adapter class.
 GJJ_SMS_BACKEND = env("GJJ_SMS_BACKEND", default="accounts.sms.DatabaseSmsBackend")
+# A staging system may run the development SMS backend with DEBUG off (codes masked in the log); a deployed
+# web server or worker otherwise refuses to start on it (gjj_portal.checks.refuse_unsafe_start).
+GJJ_SMS_STAGING = env.bool("GJJ_SMS_STAGING", default=False)
 
 # The center policy profile in force (liaoning, ningbo, liuzhou, taiyuan).
 GJJ_CENTER = env("GJJ_CENTER", default="liaoning")

@@ -181,3 +181,11 @@ def test_a_direction_control_character_is_refused_in_any_text(db):
     form = NameForm({"name": "张\u202e三"})
     assert not form.is_valid() and form.errors["name"] == ["姓名含有不可见的文字方向控制字符，请重新输入。"]
     assert NameForm({"name": "张三"}).is_valid()
+
+
+def test_a_staging_system_never_logs_a_code(db, settings, caplog):
+    from accounts.sms import DatabaseSmsBackend
+
+    settings.DEBUG, settings.GJJ_SMS_STAGING = False, True
+    DatabaseSmsBackend().send("13900001111", "【住房公积金】您的验证码为493817，5分钟内有效，请勿泄露给他人。")
+    assert "493817" not in caplog.text and "******" in caplog.text

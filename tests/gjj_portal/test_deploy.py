@@ -54,3 +54,31 @@ def test_no_model_change_lacks_a_migration_wherever_the_portal_is_installed(tmp_
         GJJ_BANK_FILE_DIR=str(tmp_path / "bank"),
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "gjj.example.gov.cn",
+}
+
+
+def start(command: list[str], **env):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GJJ_", "CELERY_"))}
+    full_env.update(env)
+    return subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=60)
+
+
+def test_the_web_server_and_the_worker_refuse_to_start_on_the_development_sms_backend():
+    """Not only under `check --deploy`: the WSGI application gunicorn loads and the Celery worker stop at once;
+    a build step (collectstatic, which sends no SMS) still runs; a staging system says so and starts."""
+    wsgi = [sys.executable, "-c", "import gjj_portal.wsgi"]
+    refused = start(wsgi, **PRODUCTION)
+    assert refused.returncode != 0 and "development backend while DEBUG is off" in refused.stderr
+    worker = [sys.executable, "-m", "celery", "-A", "gjj_portal", "worker", "-P", "solo", "-Q", "nothing-here"]
+    stopped = start(worker, **PRODUCTION, CELERY_BROKER_URL="redis://127.0.0.1:6379/9")
+    assert stopped.returncode != 0 and "development backend while DEBUG is off" in stopped.stdout + stopped.stderr
+    assert start(wsgi, **PRODUCTION, GJJ_SMS_STAGING="true").returncode == 0
+    assert start(wsgi, **PRODUCTION, GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend").returncode == 0
+    collect = start([sys.executable, "manage.py", "collectstatic", "--noinput", "--dry-run"], **PRODUCTION)
+    assert collect.returncode == 0, collect.stderr
