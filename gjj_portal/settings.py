@@ -157,6 +157,12 @@ AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+PASSWORD_HASHERS = [
+    "gjj_portal.hashers.OwaspArgon2PasswordHasher",
+    # Hashes made before Argon2id: verified, then upgraded at the next login.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.PolicyPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
