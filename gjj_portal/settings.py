@@ -306,18 +306,20 @@ GJJ_SANDBOX_BANK_TIMEOUT_RATE = env.float("GJJ_SANDBOX_BANK_TIMEOUT_RATE", defau
 GJJ_SANDBOX_BANK_DELAY = env.float("GJJ_SANDBOX_BANK_DELAY", default=0.0)
 # Where export_payouts writes the day's transfer files for the batch-file gateway.
 GJJ_BANK_FILE_DIR = env.path("GJJ_BANK_FILE_DIR", default=BASE_DIR / "bank_files")
-# A payout claimed but not finished after this many seconds is re-enqueued by the sweeper (longer than a
-# task may run, so a live worker is never doubled); a released one never claimed, after the shorter time.
-GJJ_PAYOUT_STALE_SECONDS = env.int("GJJ_PAYOUT_STALE_SECONDS", default=600)
+# A payout's claim is a lease: the worker paying a batch renews it every GJJ_PAYOUT_LEASE_RENEW_SECONDS
+# between bank calls; one not renewed for GJJ_PAYOUT_STALE_SECONDS (its worker died) is re-enqueued by the
+# sweeper and asked again with the same key. A released one never claimed, after the shorter time below.
+GJJ_PAYOUT_STALE_SECONDS = env.int("GJJ_PAYOUT_STALE_SECONDS", default=45)
+GJJ_PAYOUT_LEASE_RENEW_SECONDS = env.int("GJJ_PAYOUT_LEASE_RENEW_SECONDS", default=10)
+GJJ_PAYOUT_PENDING_STALE_SECONDS = env.int("GJJ_PAYOUT_PENDING_STALE_SECONDS", default=30)
+# Payouts per task when many leave at once (a bulk release, the sweep): claimed and recorded in one
+# transaction each, the bank still asked once per payout with its own key.
+GJJ_PAYOUT_BATCH = env.int("GJJ_PAYOUT_BATCH", default=100)
 # The reverse proxies (addresses or CIDR) whose X-Forwarded-For is believed; gunicorn's forwarded_allow_ips
 # is set from the same variable. Empty: every per-address limit counts REMOTE_ADDR.
 GJJ_TRUSTED_PROXIES = env.list("GJJ_TRUSTED_PROXIES", default=[])
 # A 贷款放款 claimed (or released) this long ago without an answer recorded is asked again with its key.
 GJJ_DISBURSE_STALE_SECONDS = env.int("GJJ_DISBURSE_STALE_SECONDS", default=45)
-GJJ_PAYOUT_PENDING_STALE_SECONDS = env.int("GJJ_PAYOUT_PENDING_STALE_SECONDS", default=30)
-# Payouts per task when many leave at once (a bulk release, the sweep): claimed and recorded in one
-# transaction each, the bank still asked once per payout with its own key.
-GJJ_PAYOUT_BATCH = env.int("GJJ_PAYOUT_BATCH", default=100)
 
 # 跨省通办 (crosscenter): this center's Ed25519 signing key (Base64 of 32 bytes; `manage.py center_key
 # --generate`), the CA bundle that signs partners' TLS certificates (empty: the system's), how long a

@@ -10,6 +10,7 @@ withdrawal application → payout. A service that needs a later row never holds 
 an earlier one, so two services can never deadlock each other (tests/withdrawals/test_lock_order.py).
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -69,7 +70,12 @@ def payouts_execute(*, payout_ids: list[int], gateway: BankGateway | None = None
     if not gateway.online:
         return run  # waits for the day's batch file
     accepted, refused, timed_out = {}, {}, {}
-    for payout in _payouts_claim(payout_ids=payout_ids):
+    claimed = _payouts_claim(payout_ids=payout_ids)
+    renewed = time.monotonic()
+    for n, payout in enumerate(claimed):
+        if time.monotonic() - renewed >= settings.GJJ_PAYOUT_LEASE_RENEW_SECONDS:
+            _lease_renew([p.pk for p in claimed[n:]])  # still alive: the sweep leaves the rest to this worker
+            renewed = time.monotonic()
         try:
             result = gateway.transfer(
                 idempotency_key=payout.idempotency_key,
@@ -97,6 +103,10 @@ def payouts_execute(*, payout_ids: list[int], gateway: BankGateway | None = None
                 payouts_record(moves=[(payout_id, Payout.State.SENDING)], to=Payout.State.PENDING, reason=error)
                 run.retry.append(payout_id)
     return run
+
+
+def _lease_renew(payout_ids: list[int]) -> None:
+    Payout.objects.filter(pk__in=payout_ids, status=Payout.State.SENDING).update(claimed_at=timezone.now())
 
 
 def _locked_with_payouts(payout_ids, state: str) -> list[WithdrawalApplication]:

@@ -190,3 +190,27 @@ def test_a_bulk_release_in_admin_enqueues_batches(
     assert set(
         WithdrawalApplication.objects.filter(pk__in=[a.pk for a in applications]).values_list("status", flat=True)
     ) == {Status.APPROVED}
+
+
+def test_a_live_worker_renews_its_lease_between_bank_calls(reviewer, releaser, settings):
+    """A batch's claim is a lease: renewed between bank calls, so a slow bank never lets the sweep (after
+    GJJ_PAYOUT_STALE_SECONDS) hand a live worker's payouts to another; a dead worker's lapse within a minute."""
+    assert settings.GJJ_PAYOUT_STALE_SECONDS + settings.CELERY_BEAT_SCHEDULE["payout-sweep"]["schedule"] <= 60
+    settings.GJJ_PAYOUT_LEASE_RENEW_SECONDS = 0  # renew before every call
+    ids = []
+    for _ in range(3):
+        account = PersonalAccountFactory()
+        deposit_history(account, months=24, today=timezone.localdate())
+        application = submitted_rent(account.user)
+        withdrawal_approve(application_id=application.pk, reviewer=reviewer)
+        ids.append(payout_release(application_id=application.pk, releaser=releaser, send=False).pk)
+    seen = []
+
+    class Watching(SandboxBankGateway):
+        def transfer(self, **kwargs):
+            seen.append(Payout.objects.get(pk=ids[-1]).claimed_at)  # the last payout waits its turn
+            return super().transfer(**kwargs)
+
+    run = payouts.payouts_execute(payout_ids=ids, gateway=Watching(failure_rate=0.0, timeout_rate=0.0))
+    assert sorted(run.paid) == sorted(ids)
+    assert seen[0] < seen[1] < seen[2], "the waiting payout's lease was renewed before each call"
