@@ -294,7 +294,7 @@ class JointCaseAdmin(CaseAdmin):
             request,
             pk,
             lambda: joint.joint_send(case_id=pk, staff=request.user),
-            "已发送至属地中心，报文送达后对方开始审核。",
+            "已提交发送至属地中心：报文送达后对方开始审核，送达情况见办理记录。",
         )
 
     def scan_view(self, request, pk):

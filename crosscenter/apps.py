@@ -10,7 +10,7 @@ class CrosscenterConfig(AppConfig):
         from deposits.selectors import LEDGER_CHECKS
         from withdrawals.services import JOINT_FOLLOWERS
 
-        from . import joint, transfer  # noqa: F401
+        from . import checks, joint, transfer  # noqa: F401  (checks registers gjj.E002)
         from .selectors import transfer_mismatches
 
         if joint.joint_application_moved not in JOINT_FOLLOWERS:

@@ -34,6 +34,7 @@ from withdrawals.rules import card_number_problem
 from .cases import case_move, case_number_next, case_people_changed, due_after
 from .messaging import Refused, handles, message_post
 from .models import JOINT_TRANSITIONS, CaseMaterial, JointCase, JointCaseChange, JointKind, JointStatus, Role
+from .signing import signing_problem
 
 BUSINESS = "跨省通办"
 
@@ -91,6 +92,8 @@ def _request_problem(request: JointRequest) -> str | None:
 def joint_register(*, partner, request: JointRequest, scans: list, staff) -> JointCase:
     """专窗受理: identity seen by the clerk, materials scanned (checked like any upload); the 《"跨省通办"业务
     受理回执》 can be printed at once. To be sent to the home center within the policy's working days."""
+    if problem := signing_problem():
+        raise JointError(problem)
     problem = _request_problem(request)
     if problem:
         raise JointError(problem)

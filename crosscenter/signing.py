@@ -41,6 +41,23 @@ def private_key(center_code: str) -> Ed25519PrivateKey:
     raise ImproperlyConfigured("未配置 GJJ_CENTER_SIGNING_KEY：生产环境不能收发跨省通办报文。")
 
 
+UNAVAILABLE = (
+    "跨省通办服务暂不可用：本中心尚未配置报文签名密钥，业务无法发送至其他中心。请拨打服务热线或到服务大厅办理。"
+)
+
+
+def signing_problem() -> str | None:
+    """Why no message can be signed (no key, or a bad one, with DEBUG off): then no case may be started, since
+    nothing could tell the partner. None when messages can be signed."""
+    if settings.DEBUG and not settings.GJJ_CENTER_SIGNING_KEY:
+        return None  # the demo key
+    try:
+        private_key("000000")
+    except ImproperlyConfigured:
+        return UNAVAILABLE
+    return None
+
+
 def key_pair_new() -> tuple[str, str]:
     """(private, public), both Base64, for a center's .env and its partners' registration."""
     from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat

@@ -41,6 +41,7 @@ from .models import (
     TransferDirection,
     TransferStatus,
 )
+from .signing import signing_problem
 
 BUSINESS = "转移接续"
 S = TransferStatus
@@ -98,6 +99,8 @@ def _tell(case: TransferCase, title: str, body: str) -> None:
 def transfer_in_start(*, account: PersonalAccount, partner, old_account_number: str = "", actor=None) -> TransferCase:
     """申请转入: the 联系函 to the old center, reviewed at once (the person is the account's own, logged in or
     seen at the counter), so it starts at 01."""
+    if problem := signing_problem():
+        raise TransferError(problem)
     account = account_lock(account_id=account.pk)
     if account.status not in (AccountStatus.NORMAL, AccountStatus.SEALED):
         raise TransferError(f"您在本中心的账户状态为“{account.get_status_display()}”，不能办理转入。")

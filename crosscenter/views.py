@@ -15,6 +15,7 @@ from . import selectors
 from .forms import TransferInForm
 from .messaging import message_receive
 from .models import JointCase, Role, TransferCase, TransferDirection
+from .signing import signing_problem
 from .transfer import transfer_cancel, transfer_in_start
 
 
@@ -46,10 +47,14 @@ def transfers(request):
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"转入申请已提交，联系函编号 {case.letter_number}，已发送至{case.partner.name}。")
+            messages.success(
+                request,
+                f"转入申请已提交，联系函编号 {case.letter_number}，正在发送至{case.partner.name}；送达情况见办理记录。",
+            )
             return redirect("crosscenter:transfer_detail", case.public_id)
     cases = TransferCase.objects.filter(account=account, direction=TransferDirection.IN).select_related("partner")
-    return render(request, "crosscenter/transfers.html", {"form": form, "cases": cases})
+    context = {"form": form, "cases": cases, "unavailable": signing_problem()}
+    return render(request, "crosscenter/transfers.html", context)
 
 
 def _own_transfer(request, public_id) -> TransferCase:

@@ -54,6 +54,21 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["tests.hashers.FastPBKDF2PasswordHasher"]
 
 
+TEST_SIGNING_KEY = None
+
+
+@pytest.fixture(autouse=True)
+def _signing_key(settings):
+    """A configured center signs its 跨省通办 messages (without a key no case may start: crosscenter.signing);
+    tests that need a particular key set their own."""
+    global TEST_SIGNING_KEY
+    if TEST_SIGNING_KEY is None:
+        from crosscenter.signing import key_pair_new
+
+        TEST_SIGNING_KEY = key_pair_new()[0]
+    settings.GJJ_CENTER_SIGNING_KEY = TEST_SIGNING_KEY
+
+
 @pytest.fixture
 def policy(db):
     """The Liaoning profile, present even after a transactional test flushed the tables, with the

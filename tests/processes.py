@@ -89,6 +89,12 @@ def start_worker(transactional_db, tmp_path):
     connection.close()  # the workers held connections to the test database
 
 
+def _signing_key() -> str:
+    from crosscenter.signing import key_pair_new
+
+    return key_pair_new()[0]
+
+
 def production_env(**extra) -> dict:
     """The environment of a production deployment, pointed at the test database and Redis."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GJJ_"))}
@@ -104,6 +110,7 @@ def production_env(**extra) -> dict:
         GJJ_PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
         GJJ_BANK_FILE_DIR=str(settings.GJJ_BANK_FILE_DIR),
         GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",  # the center's provider adapter
+        GJJ_CENTER_SIGNING_KEY=_signing_key(),  # a configured center: its 跨省通办 messages can be signed
     )
     env.update(extra)
     return env

@@ -303,3 +303,21 @@ def test_transfer_out_actions_on_an_incoming_case_are_404(client, depositor):
         response = client.post(reverse(f"admin:crosscenter_transfer_{name}", args=[case.pk]), {"reason": "x"})
         assert response.status_code == 404, name
     assert TransferCase.objects.get(pk=case.pk).status == case.status
+
+
+def test_without_a_signing_key_the_portal_says_so_and_accepts_no_case(client, depositor, settings):
+    from crosscenter.checks import signing_key_check
+
+    settings.DEBUG, settings.GJJ_CENTER_SIGNING_KEY = False, ""
+    partner, _private = partner_with_key()
+    assert [e.id for e in signing_key_check(None)] == ["gjj.E002"]
+    client.force_login(depositor)
+    page = client.get(reverse("crosscenter:transfers")).content.decode()
+    assert "跨省通办服务暂不可用" in page and "提交申请" not in page
+    posted = client.post(reverse("crosscenter:transfers"), {"partner": partner.pk, "old_account_number": "1"})
+    assert "跨省通办服务暂不可用" in posted.content.decode()
+    with pytest.raises(transfer.TransferError, match="暂不可用"):
+        transfer.transfer_in_start(account=depositor.account, partner=partner)
+    assert not TransferCase.objects.exists() and not OutboxMessage.objects.exists()
+    settings.GJJ_CENTER_SIGNING_KEY = "bm90LWEta2V5"  # Base64, but not a 32-byte key
+    assert [e.id for e in signing_key_check(None)] == ["gjj.E002"]

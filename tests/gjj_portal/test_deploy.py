@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crosscenter.signing import key_pair_new
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -22,9 +24,22 @@ def test_check_deploy_is_clean_with_production_settings():
         DJANGO_SECRET_KEY="x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
         DJANGO_ALLOWED_HOSTS="gjj.example.gov.cn",
         GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",
+        GJJ_CENTER_SIGNING_KEY=key_pair_new()[0],
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_a_center_without_a_signing_key():
+    result = manage(
+        "check",
+        "--deploy",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
+        DJANGO_ALLOWED_HOSTS="gjj.example.gov.cn",
+        GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",
+    )
+    assert result.returncode != 0 and "gjj.E002" in result.stderr
 
 
 def test_check_deploy_refuses_the_development_sms_backend_in_production():
