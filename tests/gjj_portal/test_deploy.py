@@ -7,6 +7,12 @@ from crosscenter.signing import key_pair_new
 
 ROOT = Path(__file__).resolve().parents[2]
 
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "gjj.example.gov.cn",
+}
+
 
 def manage(*args, **env):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GJJ_"))}
@@ -20,9 +26,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
-        DJANGO_ALLOWED_HOSTS="gjj.example.gov.cn",
+        **PRODUCTION,
         GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",
         GJJ_CENTER_SIGNING_KEY=key_pair_new()[0],
     )
@@ -34,9 +38,7 @@ def test_check_deploy_refuses_a_center_without_a_signing_key():
     result = manage(
         "check",
         "--deploy",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
-        DJANGO_ALLOWED_HOSTS="gjj.example.gov.cn",
+        **PRODUCTION,
         GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",
     )
     assert result.returncode != 0 and "gjj.E002" in result.stderr
@@ -46,9 +48,7 @@ def test_check_deploy_refuses_the_development_sms_backend_in_production():
     result = manage(
         "check",
         "--deploy",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
-        DJANGO_ALLOWED_HOSTS="gjj.example.gov.cn",
+        **PRODUCTION,
     )
     assert result.returncode != 0 and "gjj.E001" in result.stderr
 
@@ -69,13 +69,6 @@ def test_no_model_change_lacks_a_migration_wherever_the_portal_is_installed(tmp_
         GJJ_BANK_FILE_DIR=str(tmp_path / "bank"),
     )
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-PRODUCTION = {
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "x" * 20 + "k3Y-only-for-this-test-0123456789abcdefghij",
-    "DJANGO_ALLOWED_HOSTS": "gjj.example.gov.cn",
-}
 
 
 def start(command: list[str], **env):
