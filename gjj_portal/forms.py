@@ -2,6 +2,8 @@
 fix it ("请填写月租金（元）。" instead of "这个字段是必须的。"). Every portal form (PortalForm) applies
 `precise_errors` before it validates; a message a form wrote itself is kept."""
 
+from datetime import date
+
 from django import forms
 from django.core import validators
 
@@ -76,17 +78,23 @@ class _DecimalValidator(validators.DecimalValidator):
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+YEARS = (1900, 2100)  # a date outside these is a typing slip (or a probe), never a business date
+
+
 class PortalForm(forms.Form):
     """The base of every portal form: Django's stock errors become precise Chinese sentences, worded just
     before validation so they use the labels a subclass's __init__ settled on; no text may carry a
-    direction-control character."""
+    direction-control character, no date fall outside 1900–2100."""
 
     def full_clean(self):
         precise_errors(self)
         super().full_clean()
         for name, value in list(getattr(self, "cleaned_data", {}).items()):
+            label = self.fields[name].label if name in self.fields else name
             if isinstance(value, str) and not BIDI_CONTROLS.isdisjoint(value):
-                self.add_error(name, f"{self.fields[name].label}含有不可见的文字方向控制字符，请重新输入。")
+                self.add_error(name, f"{label}含有不可见的文字方向控制字符，请重新输入。")
+            elif isinstance(value, date) and not YEARS[0] <= value.year <= YEARS[1]:
+                self.add_error(name, f"{label}须在{YEARS[0]}年至{YEARS[1]}年之间，请核对后重新输入。")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

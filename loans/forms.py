@@ -281,7 +281,7 @@ class LoanApplicationForm(LoanQuoteForm):
         }
 
 
-class LoanDecisionForm(forms.Form):
+class LoanDecisionForm(PortalForm):
     """Staff's forms on the loan workbench (admin): one per step, the step named by `action`."""
 
     action = forms.ChoiceField(

@@ -189,3 +189,17 @@ def test_a_staging_system_never_logs_a_code(db, settings, caplog):
     settings.DEBUG, settings.GJJ_SMS_STAGING = False, True
     DatabaseSmsBackend().send("13900001111", "【住房公积金】您的验证码为493817，5分钟内有效，请勿泄露给他人。")
     assert "493817" not in caplog.text and "******" in caplog.text
+
+
+def test_a_date_outside_1900_to_2100_is_refused_in_any_form(db):
+    from django import forms
+
+    from gjj_portal.forms import PortalForm
+
+    class DayForm(PortalForm):
+        day = forms.DateField(label="开始日期")
+
+    form = DayForm({"day": "0001-01-01"})
+    assert not form.is_valid() and form.errors["day"] == ["开始日期须在1900年至2100年之间，请核对后重新输入。"]
+    assert not DayForm({"day": "9999-12-31"}).is_valid()
+    assert DayForm({"day": "2026-12-03"}).is_valid()

@@ -174,7 +174,7 @@ def test_transfer_in_and_joint_rent_withdrawal_between_two_centers(centers, brow
     assert receipt.startswith(b"%PDF-")
     window.shot("joint-registered")
     window.get_by_role("button", name="发送至属地中心").click()
-    window.get_by_text("已发送至属地中心").wait_for()
+    window.get_by_text("已提交发送至属地中心").wait_for()  # sent when the partner acknowledges, not before
     wait_for(lambda: a.value("select status from crosscenter_jointcase") == "received", timeout=90, what="received")
     application = b.value("select number from withdrawals_withdrawalapplication where channel='joint'")
     assert b.value("select count(*) from withdrawals_material m join withdrawals_withdrawalapplication w "
