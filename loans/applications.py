@@ -12,6 +12,7 @@ Every rule of 可贷额度 (lending.py) runs again here under the account locks.
 LOCK ORDER: personal accounts (by id) → loan application → signing slot / loan contract.
 """
 
+import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -29,7 +30,7 @@ from gjj_portal.cache import person_changed
 from gjj_portal.errors import InvalidTransition
 from gjj_portal.states import change_record, moves_record
 from messages_center.services import message_send
-from policy.center import current_policy, loan_rate_on, working_day_after
+from policy.center import WorkingCalendar, current_policy, loan_rate_on
 
 from .lending import LoanAsk, amount_problem
 from .models import (
@@ -56,8 +57,6 @@ ONE_OPEN = "您已有正在办理的贷款申请，办结或撤回后才能再�
 
 
 def _new_number() -> str:
-    import secrets
-
     return f"DK{timezone.localtime():%Y%m%d}{secrets.randbelow(10**8):08d}"
 
 
@@ -98,11 +97,9 @@ def _locked(application_id: int) -> LoanApplication:
 
 def signing_days(*, today: date) -> list[date]:
     """面签 can be booked from the next working day on, for the policy's number of working days."""
-    days, day = [], today
-    for _ in range(current_policy().loan_signing_days):
-        day = working_day_after(day, 1)
-        days.append(day)
-    return days
+    count = current_policy().loan_signing_days
+    calendar = WorkingCalendar.around(today, today, count)  # one read of staff's calendar, not one a day
+    return [calendar.after(today, k) for k in range(1, count + 1)]
 
 
 def _slot_book(*, day: date, half: str, today: date) -> None:

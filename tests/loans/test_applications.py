@@ -327,3 +327,22 @@ def test_staff_ask_for_materials_and_reject_through_the_workbench(client, deposi
         "submitted", "materials", "submitted", "rejected",
     ]  # fmt: skip
     assert Message.objects.filter(recipient=depositor, title="贷款申请审批不通过").exists()
+
+
+def test_the_calendar_is_read_once_for_the_signing_days_and_once_for_the_queue(
+    client, depositor, other_depositor, policy, loan_acceptor
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def calendar_reads(url):
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(url).status_code == 200
+        return sum("policy_calendarday" in q["sql"] for q in seen.captured_queries)
+
+    client.force_login(depositor)
+    assert calendar_reads(reverse("loans:apply")) == 1  # ten 面签 days offered, one read
+    submitted_loan(depositor)
+    submitted_loan(other_depositor, amount=Decimal("300000"))
+    client.force_login(loan_acceptor)
+    assert calendar_reads(reverse("admin:loans_loanapplication_changelist") + "?queue=accept") == 1
