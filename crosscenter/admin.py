@@ -138,6 +138,9 @@ class CaseAdmin(admin.ModelAdmin):
             "rows": self.rows(case),
             "changes": case.changes.all(),
             "deadline": deadline_state(case.due_on, case.is_final),
+            "delivery": selectors.case_delivery(
+                partner_id=case.partner_id, case_number=getattr(case, "number", None) or case.letter_number
+            ),
             "may_handle": self.may_handle(request),
             **self.buttons(request, case),
             **extra,
@@ -411,7 +414,9 @@ class TransferCaseAdmin(CaseAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
-    list_display = ["message_id", "partner", "kind", "case_number", "status", "attempts", "last_error", "created_at"]
+    list_display = [
+        "message_id", "partner", "kind", "case_number", "status", "attempts", "last_error", "created_at", "purged_at"
+    ]  # fmt: skip
     list_select_related = ["partner"]
     list_filter = ["status", "kind"]
     search_fields = ["=case_number"]
@@ -420,9 +425,17 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description="重新发送所选报文")
     def resend(self, request, queryset):
+        queued, refused = 0, []
         for message in queryset:
-            message_resend(message_id=message.message_id)
-        self.message_user(request, f"已重新发送 {queryset.count()} 条报文。")
+            try:
+                message_resend(message_id=message.message_id)
+            except DomainError as exc:
+                refused.append(f"{message.case_number}：{exc}")
+            else:
+                queued += 1
+        self.message_user(request, f"已将 {queued} 条报文重新排入发送队列，送达情况见状态列。")
+        for text in refused:
+            self.message_user(request, text, level=messages.ERROR)
 
 
 @admin.register(InboxMessage)

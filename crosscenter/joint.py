@@ -153,7 +153,7 @@ def joint_scans_add(*, case_id: int, scans: list) -> JointCase:
     """补充材料 at the window, before (re)sending."""
     case = JointCase.objects.select_for_update().get(pk=case_id, role=Role.ACCEPTANCE)
     if case.status not in (JointStatus.REGISTERED, JointStatus.MATERIALS):
-        raise JointError("该业务已发送属地中心，不能再补充材料。")
+        raise JointError("该业务已提交属地中心，不能再补充材料。")
     if not scans:
         raise JointError("请选择要上传的扫描材料。")
     unsent = sum(m.size for m in case.materials.filter(sent=False))

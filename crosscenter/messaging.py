@@ -5,7 +5,10 @@ delivers the partner's pending rows oldest first (`outbox_flush`), each signed a
 exact body, which carries sender, receiver, a timestamp and the message's unique id). A partner that is
 down or answers 5xx is retried with back-off, by the task and by the sweep beat runs; a row is done only
 when the partner answered 200 (accepted, or already done). Messages to one partner leave in order, so a
-case's steps arrive as they happened.
+case's steps arrive as they happened. After the policy's tries a message is 发送失败 (the dead letter, listed by
+`manage.py stuck_cases` and in admin) until an operator resends it; a 4xx answer is 发送失败 at once. The case
+pages show the state of their latest message (待发送 / 发送失败 / 已送达), never more than happened. Delivered and
+received content is purged after the policy's days (`payloads_purge`, daily).
 
 Receiving: `message_receive` refuses an unknown sender, a bad signature, a message for another center or
 a stale timestamp; a repeated id with the same content is answered "already done" without doing it again,
@@ -146,6 +149,13 @@ def _send_one(message: OutboxMessage, sender: str, result: Flush) -> bool:
         message.status = OutboxMessage.State.REFUSED
         result.refused += 1
         log.error("partner %s refused message %s: %s", message.partner.code, message.message_id, error)
+    elif message.attempts >= current_policy().cross_send_attempts:
+        # The dead letter: no more tries; 发送失败 on the case and in the operators' list until one resends it.
+        message.status = OutboxMessage.State.FAILED
+        result.refused += 1
+        log.error("message %s to %s failed %d times: %s", message.message_id, message.partner.code,
+                  message.attempts, error)  # fmt: skip
+        refused = True
     else:
         delay = backoff_seconds(message.attempts)
         message.next_attempt_at = timezone.now() + timedelta(seconds=delay)
@@ -170,12 +180,31 @@ def message_resend(*, message_id: uuid.UUID, enqueue: bool = True) -> OutboxMess
 
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().get(message_id=message_id)
+        if message.purged_at is not None:
+            raise DomainError("该报文已送达且内容已按保留期限清除，不能重新发送。")
         message.status = OutboxMessage.State.PENDING
+        message.attempts = 0  # the policy's tries again, from now
         message.next_attempt_at = timezone.now()
-        message.save(update_fields=["status", "next_attempt_at"])
+        message.save(update_fields=["status", "attempts", "next_attempt_at"])
         if enqueue:  # else the caller flushes the partner's queue itself (manage.py resend_message)
             transaction.on_commit(lambda: outbox_deliver.delay(message.partner_id))
     return message
+
+
+def payloads_purge(*, now: datetime | None = None) -> tuple[int, int]:
+    """Delivered messages and received ones keep their content (scans, 身份证号, card numbers) the policy's
+    days, then only what identifies them (id, kind, case, dates, digest). Returns (sent, received) purged."""
+    now = now or timezone.now()
+    before = now - timedelta(days=current_policy().cross_payload_days)
+    sent = OutboxMessage.objects.filter(
+        status=OutboxMessage.State.DELIVERED, delivered_at__lt=before, purged_at__isnull=True
+    ).update(payload={}, purged_at=now)
+    received = InboxMessage.objects.filter(received_at__lt=before, purged_at__isnull=True).update(
+        payload={}, purged_at=now
+    )
+    if sent or received:
+        log.info("purged the content of %d sent and %d received messages older than %s", sent, received, before)
+    return sent, received
 
 
 class Refused(Exception):

@@ -44,7 +44,8 @@ class OutboxMessage(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", "待发送"
         DELIVERED = "delivered", "已送达"
-        REFUSED = "refused", "对方拒收"
+        REFUSED = "refused", "发送失败（对方拒收）"
+        FAILED = "failed", "发送失败（多次未送达）"  # the dead letter: an operator resends it after the cause
 
     message_id = models.UUIDField("报文编号", default=uuid.uuid4, unique=True, editable=False)
     partner = models.ForeignKey(PartnerCenter, on_delete=models.PROTECT, related_name="outbox", verbose_name="对方中心")
@@ -57,6 +58,7 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField("下次发送时间", default=timezone.now)
     created_at = models.DateTimeField("生成时间", default=timezone.now)
     delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    purged_at = models.DateTimeField("报文内容清除时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "发出报文"
@@ -79,6 +81,7 @@ class InboxMessage(models.Model):
     digest = models.CharField("内容摘要", max_length=64)
     received_at = models.DateTimeField("接收时间", default=timezone.now)
     repeats = models.PositiveIntegerField("重复收到次数", default=0)
+    purged_at = models.DateTimeField("报文内容清除时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "收到报文"
@@ -107,7 +110,7 @@ class Role(models.TextChoices):
 
 class JointStatus(models.TextChoices):
     REGISTERED = "registered", "已受理，待发送"
-    SENT = "sent", "已发送属地中心"
+    SENT = "sent", "已提交属地中心"
     RECEIVED = "received", "属地中心已接收，审核中"
     APPROVED = "approved", "属地中心审核通过，付款中"
     MATERIALS = "materials", "需补充材料"

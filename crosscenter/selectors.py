@@ -1,6 +1,7 @@
 """Reads for the case pages, the receipts, the case board and the operator's lists."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -39,9 +40,38 @@ def cases_of_user(*, user) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """What became of the latest message this center sent about a case, as the outbox knows it."""
+
+    state: str  # pending / delivered / failed
+    label: str
+    at: datetime | None
+
+
+def case_delivery(*, partner_id: int, case_number: str) -> Delivery | None:
+    message = (
+        OutboxMessage.objects.filter(partner_id=partner_id, case_number=case_number)
+        .order_by("-id")
+        .only("status", "attempts", "created_at", "delivered_at", "kind")
+        .first()
+    )
+    if message is None:
+        return None
+    State = OutboxMessage.State
+    if message.status == State.DELIVERED:
+        return Delivery("delivered", "已送达对方中心", message.delivered_at)
+    if message.status in (State.REFUSED, State.FAILED):
+        return Delivery("failed", "发送失败，中心工作人员正在处理，处理后将重新发送", message.created_at)
+    if message.attempts:
+        return Delivery("pending", f"待发送（已尝试{message.attempts}次未送达，系统将自动重试）", message.created_at)
+    return Delivery("pending", "待发送", message.created_at)
+
+
 def transfer_page(*, case: TransferCase) -> dict:
     return {
         "case": case,
+        "delivery": case_delivery(partner_id=case.partner_id, case_number=case.letter_number),
         "changes": case.changes.all(),
         "deadline": deadline_state(case.due_on, case.is_final),
         "may_cancel": case.direction == TransferDirection.IN and case.status == TransferStatus.LETTER_REVIEWED,
@@ -49,12 +79,18 @@ def transfer_page(*, case: TransferCase) -> dict:
 
 
 def joint_page(*, case: JointCase) -> dict:
-    return {"case": case, "changes": case.changes.all(), "deadline": deadline_state(case.due_on, case.is_final)}
+    return {
+        "case": case,
+        "changes": case.changes.all(),
+        "deadline": deadline_state(case.due_on, case.is_final),
+        "delivery": case_delivery(partner_id=case.partner_id, case_number=case.number),
+    }
 
 
 def joint_receipt_pdf(*, case: JointCase) -> bytes:
     """《"跨省通办"业务受理回执》 (seed 003 附件3), given to the applicant at the window."""
     policy = current_policy()
+    delivery = case_delivery(partner_id=case.partner_id, case_number=case.number)
     doc = IssuedPdf(title="“跨省通办”业务受理回执", pdf_title=f"受理回执 {case.number}")
     doc.table(
         [
@@ -69,7 +105,9 @@ def joint_receipt_pdf(*, case: JointCase) -> bytes:
             ("受理时间", timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M")),
             (
                 "发送时限",
-                f"{case.due_on:%Y-%m-%d} 前发送属地中心" if case.status == JointStatus.REGISTERED else "已发送",
+                f"{case.due_on:%Y-%m-%d} 前发送属地中心"
+                if case.status == JointStatus.REGISTERED or delivery is None
+                else delivery.label,
             ),
         ]
     )
@@ -108,7 +146,8 @@ def stuck_cases(*, today=None):
     )
     hour_ago = timezone.now() - timedelta(hours=1)
     messages = OutboxMessage.objects.filter(
-        Q(status=OutboxMessage.State.REFUSED) | Q(status=OutboxMessage.State.PENDING, created_at__lt=hour_ago)
+        Q(status__in=[OutboxMessage.State.REFUSED, OutboxMessage.State.FAILED])
+        | Q(status=OutboxMessage.State.PENDING, created_at__lt=hour_ago)
     ).select_related("partner")
     return list(joint), list(transfers), list(messages)
 

@@ -14,6 +14,11 @@ def outbox_deliver(self, partner_id: int) -> dict:
 
 
 @shared_task
+def payloads_purge() -> list[int]:
+    return list(messaging.payloads_purge())
+
+
+@shared_task
 def outbox_sweep() -> int:
     partners = messaging.outbox_due_partners()
     for partner_id in partners:

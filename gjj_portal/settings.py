@@ -285,6 +285,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "crosscenter.tasks.outbox_sweep",
         "schedule": env.float("GJJ_OUTBOX_SWEEP_SECONDS", default=30.0),
     },
+    # Delivered messages' content (scans, 身份证号) is purged after the policy's days.
+    "crosscenter-payloads-purge": {"task": "crosscenter.tasks.payloads_purge", "schedule": crontab(minute=15, hour=3)},
     "loans-prepayments-settle": {"task": "loans.tasks.prepayments_settle", "schedule": 60.0},
     # 贷款放款 whose message was lost or whose worker died is asked again (same key) within a minute.
     "loans-disburse-sweep": {

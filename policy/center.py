@@ -67,6 +67,8 @@ class PolicySnapshot:
     center_code: str = "000000"
     cross_send_days: int = 5
     transfer_step_days: int = 5
+    cross_send_attempts: int = 10
+    cross_payload_days: int = 30
     loan_max_amount_couple: Decimal = Decimal("1200000")
     loan_min_deposit_months: int = 6
     loan_max_count: int = 2
@@ -138,6 +140,8 @@ def _load(code: str) -> PolicySnapshot:
         center_code=p.center_code,
         cross_send_days=p.cross_send_days,
         transfer_step_days=p.transfer_step_days,
+        cross_send_attempts=p.cross_send_attempts,
+        cross_payload_days=p.cross_payload_days,
         loan_max_amount_couple=p.loan_max_amount_couple,
         loan_min_deposit_months=p.loan_min_deposit_months,
         loan_max_count=p.loan_max_count,

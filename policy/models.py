@@ -101,6 +101,14 @@ class CenterPolicy(models.Model):
     )
     cross_send_days = models.PositiveSmallIntegerField("跨省通办受理后发送时限（工作日）", default=5)
     transfer_step_days = models.PositiveSmallIntegerField("转移接续每环节办理时限（工作日）", default=5)
+    # A message a partner has not taken after this many tries is 发送失败 and waits for an operator (dead letter);
+    # a delivered message's content (scans, 身份证号) is kept this many days, then purged.
+    cross_send_attempts = models.PositiveSmallIntegerField(
+        "跨省报文最多发送次数", default=10, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    cross_payload_days = models.PositiveSmallIntegerField(
+        "已送达报文内容保留天数", default=30, validators=[MinValueValidator(1), MaxValueValidator(3650)]
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -1,16 +1,22 @@
 """The message endpoint and the outbox: signatures, senders, timestamps, repeated ids, back-off."""
 
+import io
+import json
 import uuid
 from base64 import b64decode, b64encode
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.urls import reverse
 from django.utils import timezone
 
-from crosscenter.messaging import message_post, outbox_flush
+from crosscenter.messaging import message_post, message_resend, outbox_due_partners, outbox_flush, payloads_purge
 from crosscenter.models import InboxMessage, OutboxMessage, TransferCase
 from crosscenter.signing import key_pair_new
+from gjj_portal.errors import DomainError
+from policy.center import policy_cache_clear
+from policy.models import CenterPolicy
 
 from .helpers import STALE, partner_with_key, post, signed
 
@@ -98,3 +104,56 @@ def test_a_partner_that_is_down_is_retried_with_back_off_in_order(settings, poli
     again = outbox_flush(partner_id=partner.pk)  # before the back-off has passed: nothing is tried
     first.refresh_from_db()
     assert first.attempts == 1 and again.retry_in is not None and again.retry_in <= 2.0
+
+
+def test_a_dead_partner_leads_to_failed_and_a_dead_letter_never_sent(client, settings, depositor, policy):
+    """After the policy's tries the message is 发送失败: the depositor's case page says so, the operators' list
+    names it, and an operator's resend gives it the policy's tries again."""
+    from django.core.management import call_command
+
+    from crosscenter.transfer import transfer_in_start
+
+    settings.GJJ_CENTER_SIGNING_KEY = key_pair_new()[0]
+    CenterPolicy.objects.filter(code=policy.code).update(cross_send_attempts=3)
+    policy_cache_clear()
+    partner, _private = partner_with_key(base_url="http://127.0.0.1:9")  # nothing listens on port 9
+    case = transfer_in_start(account=depositor.account, partner=partner)
+    client.force_login(depositor)
+    url = reverse("crosscenter:transfer_detail", args=[case.public_id])
+    page = client.get(url).content.decode()
+    assert "待发送" in page and "已送达" not in page and "已发送" not in page
+    message = OutboxMessage.objects.get()
+    for tries in range(1, 4):
+        OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+        outbox_flush(partner_id=partner.pk)
+        message.refresh_from_db()
+        assert message.attempts == tries
+        if tries < 3:
+            assert message.status == "pending"
+            assert f"已尝试{tries}次未送达" in client.get(url).content.decode()
+    assert message.status == "failed"
+    page = client.get(url).content.decode()
+    assert "发送失败" in page and "待发送" not in page and "已送达" not in page
+    assert outbox_due_partners() == []  # the dead letter is not retried on its own
+    out = io.StringIO()
+    call_command("stuck_cases", stdout=out)
+    assert f"报文 {message.message_id} transfer.letter" in out.getvalue() and "发送失败" in out.getvalue()
+    message_resend(message_id=message.message_id, enqueue=False)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 0)
+
+
+def test_delivered_and_received_content_is_purged_after_the_policys_days(client, settings, depositor, policy):
+    partner, private = partner_with_key()
+    post(client, *signed(private, kind="transfer.letter", payload=_letter(depositor.account)))
+    sent = OutboxMessage.objects.get(kind="transfer.received")
+    OutboxMessage.objects.filter(pk=sent.pk).update(status="delivered", delivered_at=timezone.now())
+    assert payloads_purge(now=timezone.now() + timedelta(days=policy.cross_payload_days - 1)) == (0, 0)
+    assert payloads_purge(now=timezone.now() + timedelta(days=policy.cross_payload_days + 1)) == (1, 1)
+    received = InboxMessage.objects.get()
+    sent.refresh_from_db()
+    assert received.payload == {} and sent.payload == {} and received.purged_at and sent.purged_at
+    assert depositor.account.id_number not in json.dumps([received.payload, sent.payload])
+    # The repeat of the same message is still known (its digest stays) and a purged message cannot be resent.
+    with pytest.raises(DomainError, match="已按保留期限清除"):
+        message_resend(message_id=sent.message_id)

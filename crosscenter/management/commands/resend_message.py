@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from crosscenter.messaging import message_resend, outbox_flush
 from crosscenter.models import OutboxMessage
+from gjj_portal.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -22,6 +23,8 @@ class Command(BaseCommand):
                 message = message_resend(message_id=uuid.UUID(message_id), enqueue=False)
             except (ValueError, OutboxMessage.DoesNotExist) as exc:
                 raise CommandError(f"no such message: {message_id}") from exc
+            except DomainError as exc:
+                raise CommandError(str(exc)) from exc
             partners = [message.partner_id]
         for partner_id in set(partners):
             flush = outbox_flush(partner_id=partner_id)
