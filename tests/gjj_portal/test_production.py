@@ -146,3 +146,59 @@ def test_a_million_row_xlsx_is_refused_by_the_production_build_within_the_readin
     assert refused.status_code == 200 and "请分批上传" in refused.text and elapsed < budget, f"{elapsed:.2f} s"
     assert http.get(base + "/unit/").status_code == 200
     assert "WORKER TIMEOUT" not in production_server.log.read_text()
+
+
+def test_two_hostile_sheets_at_once_do_not_hold_the_login_page(production_server, demo_world):
+    """Two 560,000-row sheets (and two single rows of 900,000 cells) posted at once to the two gunicorn
+    workers: each is refused by counting before openpyxl parses it, and a login page opened meanwhile
+    answers within a second."""
+    import threading
+    import time
+
+    from tests.deposits.test_spreadsheets import xlsx_with_rows
+
+    base = production_server.url
+    tiny_rows = xlsx_with_rows("<row/>" * 560_000)
+    wide_row = xlsx_with_rows('<row r="2">' + "<c/>" * 900_000 + "</row>")
+    assert len(tiny_rows) < 40 * 1024 and len(wide_row) < 40 * 1024
+
+    def clerk():
+        http = production_server.session()
+        answer = post_form(
+            http,
+            base + "/accounts/unit/login/",
+            {"identifier": "unit001", "password": "unit1234", "captcha_0": "x", "captcha_1": "PASSED"},
+            referer=base + "/accounts/unit/login/",
+        )
+        assert answer.status_code == 302, answer.text[:2000]
+        return http, csrf_of(http.get(base + "/unit/monthly/").text)
+
+    clerks = [clerk() for _ in range(4)]
+    answers: list = []
+
+    def upload(http, token, content):
+        started = time.monotonic()
+        page = http.post(
+            base + "/unit/monthly/",
+            data={"csrfmiddlewaretoken": token, "action": "upload"},
+            files={"file": ("list.xlsx", content)},
+            headers={"Referer": base + "/unit/monthly/"},
+        )
+        answers.append((page.status_code, "请分批上传" in page.text, time.monotonic() - started))
+
+    threads = [
+        threading.Thread(target=upload, args=(*clerks[n], sheet))
+        for n, sheet in enumerate([tiny_rows, tiny_rows, wide_row, wide_row])
+    ]
+    for thread in threads:
+        thread.start()
+    visitor = production_server.session()
+    waits = []
+    while any(thread.is_alive() for thread in threads) or not waits:
+        started = time.monotonic()
+        assert visitor.get(base + "/accounts/login/").status_code == 200
+        waits.append(time.monotonic() - started)
+    for thread in threads:
+        thread.join()
+    assert [a[:2] for a in answers] == [(200, True)] * 4, answers
+    assert max(waits) < 1.0, f"the login page waited {max(waits):.2f} s; uploads took {[a[2] for a in answers]}"
