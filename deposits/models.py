@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Sum, Value, Window
 from django.utils import timezone
 
 from gjj_portal.states import StateChange
@@ -327,8 +327,31 @@ ENTRY_KIND_CODES: dict[str, str] = {
 
 
 class LedgerEntryQuerySet(models.QuerySet):
+    """What a statement shows. Two orders exist: the value date (`occurred_on`, 发生日期) and the posting order
+    (`id`, `created_at`: 记账时间); `balance_after` is the balance after each posting, in posting order (what
+    reconcile checks). A back-dated entry — 年终结息 dated 06-30 run after July's entries — would make that
+    column read out of order on a statement sorted by value date, so every statement shows `running_balance`:
+    the sum of the account's entries up to this one in value-date order (then posting order), computed by
+    one window in the same query."""
+
     def for_account(self, account):
-        return self.filter(account=account).order_by("-occurred_on", "-id")
+        """The account's entries, newest value date first, each with its running balance."""
+        return self.filter(account=account).annotate(running_balance=_running()).order_by("-occurred_on", "-id")
+
+    def for_account_between(self, account, start, end, *, opening: Decimal):
+        """The entries dated start..end; `opening` is the balance of the entries dated before `start`."""
+        return (
+            self.filter(account=account, occurred_on__range=(start, end))
+            .annotate(running_balance=_running() + Value(opening, output_field=MONEY))
+            .order_by("-occurred_on", "-id")
+        )
+
+
+MONEY = models.DecimalField(max_digits=14, decimal_places=2)
+
+
+def _running():
+    return Window(Sum("amount"), order_by=[F("occurred_on").asc(), F("id").asc()], output_field=MONEY)
 
 
 class LedgerEntry(models.Model):
@@ -341,7 +364,7 @@ class LedgerEntry(models.Model):
     )
     kind = models.CharField("业务类型", max_length=30, choices=EntryKind.choices)
     amount = models.DecimalField("发生额", max_digits=14, decimal_places=2)
-    balance_after = models.DecimalField("余额", max_digits=14, decimal_places=2)
+    balance_after = models.DecimalField("记账后余额（按记账顺序）", max_digits=14, decimal_places=2)
     occurred_on = models.DateField("发生日期")
     period = models.CharField("所属年月", max_length=7, blank=True)
     reference = models.CharField("业务流水", max_length=64)

@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
@@ -51,8 +51,12 @@ def account_recent_entries(*, account: PersonalAccount, limit: int = 10):
     return LedgerEntry.objects.for_account(account)[:limit]
 
 
-def account_entries_between(*, account: PersonalAccount, start: date, end: date):
-    return LedgerEntry.objects.for_account(account).filter(occurred_on__range=(start, end))
+def account_entries_between(*, account: PersonalAccount, start: date, end: date, opening: Decimal | None = None):
+    """The entries dated start..end with their running balances (`opening`: the balance the day before
+    `start`, read here when the caller has not read it already)."""
+    if opening is None:
+        opening = account_balance_on(account=account, day=start - timedelta(days=1))
+    return LedgerEntry.objects.for_account_between(account, start, end, opening=Decimal(opening))
 
 
 def account_balance_on(*, account: PersonalAccount, day: date):

@@ -41,8 +41,8 @@ def statement(request):
         # the chart, which are kept as HTML in the person's cache with the header's counts (gjj_portal/cache.py).
         def range_read(start=start, end=end):
             before = start.fromordinal(start.toordinal() - 1)
-            entries = list(selectors.account_entries_between(account=account, start=start, end=end))
             opening = selectors.account_balance_on(account=account, day=before)
+            entries = list(selectors.account_entries_between(account=account, start=start, end=end, opening=opening))
             movements = sorted((entry.occurred_on, entry.amount) for entry in entries)
             chart = charts.line_chart(charts.balance_series(opening=opening, movements=movements, start=start, end=end))
             page = Paginator(entries, 20).get_page(asked)

@@ -7,8 +7,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from deposits.models import LedgerEntry
-from deposits.selectors import account_continuous_deposit_months
+from deposits.selectors import account_continuous_deposit_months, account_entries_between
 from gjj_portal.identity import mask_id_number
 from loans.models import CommercialLoan, LoanContract
 from policy.center import WorkingCalendar, current_policy
@@ -133,9 +132,7 @@ def review_workbench(*, application: WithdrawalApplication, today: date | None =
         "account": account,
         "masked_id": mask_id_number(account.id_number),
         "continuous_months": account_continuous_deposit_months(account=account, today=today),
-        "entries": LedgerEntry.objects.for_account(account)
-        .filter(occurred_on__gte=since)
-        .order_by("-occurred_on", "-id"),
+        "entries": account_entries_between(account=account, start=since, end=today),
         "earlier": WithdrawalApplication.objects.filter(account=account, created_at__year=today.year)
         .exclude(pk=application.pk)
         .order_by("-created_at"),
