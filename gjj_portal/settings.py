@@ -310,8 +310,9 @@ GJJ_SANDBOX_BANK_DELAY = env.float("GJJ_SANDBOX_BANK_DELAY", default=0.0)
 GJJ_BANK_FILE_DIR = env.path("GJJ_BANK_FILE_DIR", default=BASE_DIR / "bank_files")
 # A payout's claim is a lease: the worker paying a batch renews it every GJJ_PAYOUT_LEASE_RENEW_SECONDS
 # between bank calls; one not renewed for GJJ_PAYOUT_STALE_SECONDS (its worker died) is re-enqueued by the
-# sweeper and asked again with the same key. A released one never claimed, after the shorter time below.
-GJJ_PAYOUT_STALE_SECONDS = env.int("GJJ_PAYOUT_STALE_SECONDS", default=45)
+# sweeper and asked again with the same key. A released one never claimed, after the time below. Either is
+# retaken within stale + sweep (30 + 15 s) and paid within the minute (tests/withdrawals/test_worker.py).
+GJJ_PAYOUT_STALE_SECONDS = env.int("GJJ_PAYOUT_STALE_SECONDS", default=30)
 GJJ_PAYOUT_LEASE_RENEW_SECONDS = env.int("GJJ_PAYOUT_LEASE_RENEW_SECONDS", default=10)
 GJJ_PAYOUT_PENDING_STALE_SECONDS = env.int("GJJ_PAYOUT_PENDING_STALE_SECONDS", default=30)
 # Payouts per task when many leave at once (a bulk release, the sweep): claimed and recorded in one
