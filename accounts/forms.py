@@ -8,6 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from gjj_portal.forms import PortalForm
 from gjj_portal.identity import validate_id_number
 
+from .lockout import address_failed, address_wait_seconds
+
 CAPTCHA_ERRORS = {"invalid": "验证码错误，请重新输入。", "required": "请输入验证码。"}
 
 
@@ -51,9 +53,14 @@ class DepositorLoginForm(PortalForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        if wait := address_wait_seconds(self.request):
+            raise forms.ValidationError(
+                f"您所在网络的登录失败次数较多，为保护账户安全，请{wait}秒后再试。", code="address_throttled"
+            )
         self.user = authenticate(self.request, **self.credentials(cleaned))
         if self.user is None or self.user.role != self.role:
             self.user = None
+            address_failed(self.request)
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         return cleaned
 

@@ -390,11 +390,19 @@ def certificate_issue(*, account: PersonalAccount, center_name: str, today: date
 
 
 def document_issue(*, account: PersonalAccount, kind: str, snapshot: dict):
-    """Record an issued document (结息对账单, 贷款结清证明) under a fresh verification code."""
+    """Record an issued document (缴存证明, 结息对账单, 贷款结清证明) under a fresh verification code. The same
+    document with the same content asked again the same day is the one already issued (same code): printing
+    it twice, or a script asking 1,000 times, writes one row."""
     from gjj_portal.pdf import document_code
 
     from .models import DepositCertificate
 
+    today = timezone.localdate()
+    same = DepositCertificate.objects.filter(
+        account=account, kind=kind, snapshot=snapshot, issued_at__date=today
+    ).first()
+    if same is not None:
+        return same
     return DepositCertificate.objects.create(code=document_code(), account=account, kind=kind, snapshot=snapshot)
 
 

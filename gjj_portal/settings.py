@@ -153,6 +153,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Counted under the client's address, taken from X-Forwarded-For only when the proxy is trusted.
 AXES_CLIENT_IP_CALLABLE = "gjj_portal.http.client_ip"
+# Failed passwords from one address across people (accounts/lockout.py): past this many in an hour, one try
+# every GJJ_LOGIN_ADDRESS_DELAY seconds from that address.
+GJJ_LOGIN_ADDRESS_FAILURES = env.int("GJJ_LOGIN_ADDRESS_FAILURES", default=20)
+GJJ_LOGIN_ADDRESS_DELAY = env.int("GJJ_LOGIN_ADDRESS_DELAY", default=15)
 AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

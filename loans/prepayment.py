@@ -104,6 +104,7 @@ def _prepayment_problem(contract: LoanContract, amount: Decimal) -> str | None:
 
 
 PREPARED_VALID_MINUTES = 15
+PREVIEWS_PER_DAY = 30  # distinct confirmations a person may open in 24 hours (rows a script could pile up)
 DEBIT_SETTLE_AFTER_SECONDS = 60
 EXPIRED = "本次提前还款的确认已失效，请重新填写还款金额并确认。"
 
@@ -123,8 +124,19 @@ def prepayment_prepare(*, contract: LoanContract, user, amount: Decimal, mode: s
     if problem := _prepayment_problem(contract, amount):
         raise LoanError(problem)
     plan = prepayment_plan(contract=contract, amount=amount, mode=mode)
+    fingerprint = _fingerprint(contract, amount, mode)
+    now = timezone.now()
+    mine = PrepaymentRequest.objects.filter(
+        contract=contract, requested_by=user, status=PrepaymentRequest.State.PREPARED
+    )
+    # The same preview again while it is valid is the same request; other previews count toward a day's cap.
+    same = mine.filter(fingerprint=fingerprint, created_at__gte=now - timedelta(minutes=PREPARED_VALID_MINUTES)).first()
+    if same is not None:
+        return same, plan
+    if mine.filter(created_at__gte=now - timedelta(days=1)).count() >= PREVIEWS_PER_DAY:
+        raise LoanError(f"24小时内提前还款试算已达{PREVIEWS_PER_DAY}次，请明日再试，或到服务网点办理。")
     request = PrepaymentRequest.objects.create(
-        contract=contract, requested_by=user, amount=amount, mode=mode, fingerprint=_fingerprint(contract, amount, mode)
+        contract=contract, requested_by=user, amount=amount, mode=mode, fingerprint=fingerprint
     )
     return request, plan
 

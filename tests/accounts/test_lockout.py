@@ -203,3 +203,37 @@ def test_a_date_outside_1900_to_2100_is_refused_in_any_form(db):
     assert not form.is_valid() and form.errors["day"] == ["开始日期须在1900年至2100年之间，请核对后重新输入。"]
     assert not DayForm({"day": "9999-12-31"}).is_valid()
     assert DayForm({"day": "2026-12-03"}).is_valid()
+
+
+def test_failures_spread_over_many_people_from_one_address_slow_that_address(client, depositor, settings):
+    """Ten people, two wrong passwords each, from one address: no person is locked (each has 2 of 5), but the
+    address has spent its budget and may try once every GJJ_LOGIN_ADDRESS_DELAY seconds — the right
+    password included, with a Chinese message and nothing counted. Another address is untouched."""
+    from tests.factories import PersonalAccountFactory
+
+    settings.GJJ_LOGIN_ADDRESS_FAILURES = 20
+    people = [depositor.phone] + [PersonalAccountFactory().user.phone for _ in range(10)]
+    for phone in people[1:]:
+        for _ in range(2):
+            assert fail(client, phone, ip="10.5.5.5").status_code == 200
+    first = fail(client, people[1], ip="10.5.5.5")  # the first try past the budget goes ahead
+    assert first.status_code == 200 and "秒后再试" not in first.content.decode()
+    waiting = login(client, depositor.id_number, ip="10.5.5.5")
+    page = waiting.content.decode()
+    assert waiting.status_code == 200 and "您所在网络的登录失败次数较多" in page and "秒后再试" in page
+    assert depositor.id_number in page  # what was typed is kept
+    assert login(client, depositor.id_number, ip="10.6.6.6").status_code == 302  # elsewhere: no delay
+
+
+def test_the_address_may_try_again_after_the_delay(client, depositor, settings, monkeypatch):
+    import time as clock
+
+    settings.GJJ_LOGIN_ADDRESS_FAILURES = 3
+    settings.GJJ_LOGIN_ADDRESS_DELAY = 15
+    for n in range(3):
+        fail(client, f"1101011990030{n:05d}", ip="10.5.5.6")
+    assert fail(client, depositor.phone, ip="10.5.5.6").status_code == 200  # the one try
+    assert "秒后再试" in login(client, depositor.id_number, ip="10.5.5.6").content.decode()
+    later = clock.time() + 16
+    monkeypatch.setattr("accounts.lockout.time.time", lambda: later)
+    assert login(client, depositor.id_number, ip="10.5.5.6").status_code == 302

@@ -98,3 +98,18 @@ def test_without_a_cjk_font_the_page_says_so_instead_of_failing(client_zw, setti
     settings.GJJ_PDF_FONT = "/nonexistent/font.ttc"
     response = client_zw.post(reverse("deposits:certificate"))
     assert response.status_code == 503 and "未安装中文字体" in response.content.decode()
+
+
+def test_the_same_certificate_asked_again_the_same_day_is_the_one_already_issued(client_zw, depositor):
+    """Printing twice (or a script asking 38 times) writes one row with one code; a change of content
+    (the balance moved) is a new certificate."""
+    for _ in range(5):
+        assert client_zw.post(reverse("deposits:certificate")).status_code == 200
+    assert DepositCertificate.objects.filter(account=depositor.account).count() == 1
+    from deposits.services import account_lock, ledger_post
+
+    locked = account_lock(account_id=depositor.account.pk)
+    ledger_post(account=locked, kind="remittance", amount=1, reference="T1", occurred_on=locked.opened_on,
+                period="2026-01")  # fmt: skip
+    client_zw.post(reverse("deposits:certificate"))
+    assert DepositCertificate.objects.filter(account=depositor.account).count() == 2

@@ -265,3 +265,18 @@ def test_repricing_in_chunks_writes_what_the_per_contract_repricing_writes(polic
             reference.schedule.order_by("period").values_list(*fields)
         )
     assert loans_reprice(on=on, chunk=3) == 0
+
+
+def test_the_same_preview_is_one_request_and_previews_are_capped_per_day(loan):
+    from loans.models import PrepaymentRequest
+    from loans.prepayment import PREVIEWS_PER_DAY
+
+    user = loan.borrower.user
+    first, _ = prepayment_prepare(contract=loan, user=user, amount=Decimal("20000.00"), mode=rules.REDUCE)
+    again, _ = prepayment_prepare(contract=loan, user=user, amount=Decimal("20000.00"), mode=rules.REDUCE)
+    assert again.pk == first.pk and PrepaymentRequest.objects.count() == 1
+    for n in range(1, PREVIEWS_PER_DAY):
+        prepayment_prepare(contract=loan, user=user, amount=Decimal(20000 + n), mode=rules.REDUCE)
+    with pytest.raises(LoanError, match=f"24小时内提前还款试算已达{PREVIEWS_PER_DAY}次"):
+        prepayment_prepare(contract=loan, user=user, amount=Decimal("30000.00"), mode=rules.REDUCE)
+    assert PrepaymentRequest.objects.count() == PREVIEWS_PER_DAY
