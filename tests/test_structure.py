@@ -267,3 +267,18 @@ def test_a_refusal_no_view_caught_is_a_chinese_page_not_a_500(rf, db, policy):
     assert response.status_code == 409 and "该笔贷款不在还款中" in response.content.decode()
     assert issubclass(LoanError, DomainError)
     assert middleware.process_exception(request, ValueError("x")) is None  # a bug stays a bug (500, logged)
+
+
+@pytest.mark.django_db
+def test_no_pattern_ops_twin_index_on_the_portals_tables():
+    """A unique or indexed CharField gets a `…_like` (varchar_pattern_ops) twin from Django on PostgreSQL;
+    the portal looks those columns up by equality only, so each app's migration drops them
+    (gjj_portal.migration_ops.DropPatternTwins). A new field's twin needs the same."""
+    from django.apps import apps
+    from django.db import connection
+
+    from gjj_portal.migration_ops import pattern_twins
+
+    ours = {"accounts", "deposits", "withdrawals", "loans", "messages_center", "crosscenter", "hall", "policy"}
+    tables = [m._meta.db_table for m in apps.get_models() if m._meta.app_label in ours]
+    assert pattern_twins(connection, tables) == []
