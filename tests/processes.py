@@ -24,6 +24,30 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def codes_in_clear(codes: list[str], logs: list[Path]) -> list[str]:
+    """Where any of these one-time codes can be read: each log file, and every text, varchar or JSON column
+    of every table of the test database (a code is a run of exactly these digits)."""
+    import re
+
+    from django.db import connection
+
+    pattern = "(" + "|".join(codes) + ")"
+    found = [
+        f"{log.name}: {m.group()}" for log in logs for m in re.finditer(rf"(?<!\d){pattern}(?!\d)", log.read_text())
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()
+               AND data_type IN ('character varying', 'text', 'jsonb', 'json')"""
+        )
+        for table, column in cursor.fetchall():
+            sql = f'SELECT count(*) FROM "{table}" WHERE "{column}"::text ~ %s'  # noqa: S608 - catalogue names
+            cursor.execute(sql, [rf"(^|\D){pattern}(\D|$)"])
+            if cursor.fetchone()[0]:
+                found.append(f"{table}.{column}")
+    return found
+
+
 def wait_for(predicate, timeout=40, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -19,7 +19,7 @@ from deposits.services import account_interest_settle
 from gjj_portal.models import SandboxTransfer
 from policy.center import current_policy
 from tests.english import english_in
-from tests.processes import wait_for
+from tests.processes import codes_in_clear, wait_for
 from withdrawals.models import Payout, StandingRun, Status, WithdrawalApplication
 from withdrawals.review import payout_release, withdrawal_approve
 
@@ -70,7 +70,9 @@ def rent_form(page):
     page.get_by_role("button", name="提交申请").click()
 
 
-def test_zhang_wei_changes_his_card_and_the_next_payout_goes_there_after_the_cooling_off(open_page, worker):
+def test_zhang_wei_changes_his_card_and_the_next_payout_goes_there_after_the_cooling_off(
+    open_page, worker, production_server
+):
     page = open_page(width=375, height=812)
     login_as(page, "210102199001011237")
     page.get_by_role("button", name="张伟").click()
@@ -83,6 +85,13 @@ def test_zhang_wei_changes_his_card_and_the_next_payout_goes_there_after_the_coo
     page.get_by_label("银行卡号码").fill(NEW_CARD)
     page.get_by_role("button", name="发送验证码").click()
     page.get_by_text("验证码已发送至 138****0001").wait_for()
+    first_code = sms_code("13800000001")
+    # A minute later he asks again (the resend): the earlier code ends, the new one is the one that works.
+    SmsCode.objects.update(created_at=F("created_at") - timedelta(seconds=61))
+    page.get_by_role("button", name="发送验证码").click()
+    page.get_by_text("验证码已发送至 138****0001").wait_for()
+    wait_for(lambda: sms_code("13800000001") != first_code or SmsCode.objects.count() == 2, what="the second code")
+    assert SmsCode.objects.filter(used_at__isnull=True).count() == 1  # the earlier one ended
     assert page.get_by_label("银行卡号码").input_value() == NEW_CARD  # kept while the code was sent
     page.get_by_label("登录密码").fill("demo1234")
     page.get_by_label("短信验证码").fill(sms_code("13800000001"))
@@ -139,6 +148,14 @@ def test_zhang_wei_changes_his_card_and_the_next_payout_goes_there_after_the_coo
     rows = page.get_by_test_id("changes").locator("li")
     assert rows.count() == 2 and "预留手机号" in rows.first.inner_text() and "网上办理" in rows.first.inner_text()
     both_widths(page, "profile-changes")
+
+    # Every code sent (the card change, its resend, the two phone codes) was in the provider's hands only:
+    # not in gunicorn's or the worker's log, not in any text column of any table.
+    from django.core.cache import cache
+
+    codes = [re.search(r"\d{6}", text).group() for _to, text in cache.get("provider-sandbox-sms", [])]
+    assert len(set(codes)) >= 4, codes
+    assert codes_in_clear(codes, [production_server.log, worker.log]) == []
 
 
 def test_liu_qiang_signs_a_monthly_loan_withdrawal_and_two_runs_pay_once(open_page, worker):
