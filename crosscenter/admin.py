@@ -42,7 +42,10 @@ SCAN_TYPES = {"accept": "image/jpeg,image/png,application/pdf"}
 
 class PartnerCenterForm(forms.ModelForm):
     base_url = forms.URLField(
-        label="接口地址", assume_scheme="https", help_text="对方网厅的根地址，例如 https://gjj.example.gov.cn"
+        label="接口地址",
+        assume_scheme="https",
+        max_length=200,  # the column's
+        help_text="对方网厅的根地址，例如 https://gjj.example.gov.cn",
     )
 
     class Meta:

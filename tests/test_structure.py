@@ -282,3 +282,46 @@ def test_no_pattern_ops_twin_index_on_the_portals_tables():
     ours = {"accounts", "deposits", "withdrawals", "loans", "messages_center", "crosscenter", "hall", "policy"}
     tables = [m._meta.db_table for m in apps.get_models() if m._meta.app_label in ours]
     assert pattern_twins(connection, tables) == []
+
+
+# Form fields whose cleaned value is fixed in shape by their own validation, whatever was typed: a card
+# number (spaces dropped, 16-19 digits), a phone (11 digits), a month (YYYY-MM), a password (only its hash
+# is stored).
+SHAPED = {"card_number", "phone", "period", "password"}
+
+
+def test_every_text_field_of_a_form_is_no_longer_than_its_column():
+    """A form field named like a column of its app's models takes no more characters than the column holds
+    (a 10 KB 审批意见 was a DataError, a 5xx)."""
+    import importlib
+    import pkgutil
+
+    from django import forms
+    from django.apps import apps
+
+    ours = ["accounts", "deposits", "withdrawals", "loans", "messages_center", "crosscenter", "hall", "policy"]
+    for app in ours:
+        for module in pkgutil.iter_modules(importlib.import_module(app).__path__):
+            if module.name not in ("migrations", "management"):
+                importlib.import_module(f"{app}.{module.name}")
+    columns: dict[tuple[str, str], int] = {}
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if model._meta.app_label in ours and field.get_internal_type() == "CharField":
+                key = (model._meta.app_label, field.name)
+                columns[key] = max(columns.get(key, 0), field.max_length)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    too_long = []
+    for form in set(subclasses(forms.BaseForm)):
+        app = form.__module__.split(".")[0]
+        for name, field in getattr(form, "base_fields", {}).items():
+            column = columns.get((app, name))
+            if column and isinstance(field, forms.CharField) and name not in SHAPED:
+                if field.max_length is None or field.max_length > column:
+                    too_long.append(f"{form.__module__}.{form.__name__}.{name}: {field.max_length} > {column}")
+    assert too_long == []
