@@ -25,6 +25,9 @@ class Employer(models.Model):
     region = models.CharField("单位所在地区", max_length=30)
     status = models.CharField("单位状态", max_length=10, choices=Status.choices, default=Status.NORMAL)
     contribution_day = models.PositiveSmallIntegerField("缴存日", default=15)
+    # 单位暂存款: money of the employer's the center holds but could not post to a person (a line whose
+    # account closed since 申报, an over-payment, a second payment). Moves only through SuspenseEntry rows.
+    suspense_balance = models.DecimalField("单位暂存款余额", max_digits=16, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = "单位"
@@ -210,6 +213,10 @@ class RemittanceBatch(models.Model):
     funds_reference = models.CharField("到账凭证号", max_length=64, blank=True)
     posted_at = models.DateTimeField("入账时间", null=True, blank=True)
     notified_at = models.DateTimeField("到账通知时间", null=True, blank=True)
+    # 缴款识别码: written by the employer on its bank transfer; the bank's statement is matched by it.
+    payment_code = models.CharField("缴款识别码", max_length=12, unique=True, null=True, blank=True)
+    due_on = models.DateField("缴款期限", null=True, blank=True)
+    received = models.DecimalField("已到账金额", max_digits=16, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = "缴存清册"
@@ -241,6 +248,11 @@ class RemittanceLine(models.Model):
     account = models.ForeignKey(PersonalAccount, on_delete=models.PROTECT, related_name="+", verbose_name="个人账户")
     period = models.CharField("所属年月", max_length=7)
     amount = models.DecimalField("金额", max_digits=14, decimal_places=2)
+    # At 入账: posted to the person, or (the account can no longer take it) to the employer's 单位暂存款.
+    outcome = models.CharField(
+        "入账结果", max_length=10, blank=True, choices=[("posted", "已入账"), ("suspense", "转单位暂存款")]
+    )
+    reason = models.CharField("未能入账原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "清册明细"
@@ -261,6 +273,88 @@ class RemittanceBatchChange(StateChange):
     class Meta(StateChange.Meta):
         verbose_name = "清册状态变更"
         verbose_name_plural = "清册状态变更"
+
+
+class BankCredit(models.Model):
+    """One credit on the center's 归集 account, from the bank's statement (or a staff confirmation, recorded
+    as the exception it is). Imported once per bank serial number; matched to a list by its 缴款识别码."""
+
+    class Status(models.TextChoices):
+        MATCHED = "matched", "已匹配入账"
+        SHORT = "short", "金额不足，待补缴"
+        SUSPENSE = "suspense", "转单位暂存款"
+        UNMATCHED = "unmatched", "未识别，待人工处理"
+
+    bank_ref = models.CharField("银行流水号", max_length=40, unique=True)
+    amount = models.DecimalField("来款金额", max_digits=16, decimal_places=2)
+    value_date = models.DateField("到账日期")
+    payer_name = models.CharField("付款人户名", max_length=100, blank=True)
+    payer_account = models.CharField("付款人账号", max_length=40, blank=True)
+    memo = models.CharField("附言", max_length=200, blank=True)
+    status = models.CharField("处理结果", max_length=10, choices=Status.choices)
+    batch = models.ForeignKey(
+        RemittanceBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="credits", verbose_name="清册"
+    )
+    employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="credits", verbose_name="单位"
+    )
+    source = models.CharField("来源", max_length=100)
+    note = models.CharField("处理说明", max_length=200, blank=True)
+    imported_at = models.DateTimeField("导入时间", default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="经办人",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "银行来款"
+        verbose_name_plural = "银行来款（归集账户）"
+        ordering = ["-imported_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="bank_credit_amount_gt_0")]
+
+    def __str__(self):
+        return f"{self.bank_ref} {self.amount}"
+
+
+class SuspenseEntry(models.Model):
+    """单位暂存款明细: append-only, signed (in > 0, out < 0), the employer's balance after it."""
+
+    class Kind(models.TextChoices):
+        STRANDED = "stranded", "清册明细未能入账"
+        OVERPAID = "overpaid", "多缴"
+        REPEAT = "repeat", "清册已入账后再次来款"
+        APPLIED = "applied", "冲抵清册"
+        REFUND = "refund", "退款"
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="suspense", verbose_name="单位")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    amount = models.DecimalField("发生额", max_digits=16, decimal_places=2)
+    balance_after = models.DecimalField("暂存款余额", max_digits=16, decimal_places=2)
+    reason = models.CharField("原因", max_length=200)
+    batch = models.ForeignKey(
+        RemittanceBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="清册"
+    )
+    line = models.ForeignKey(
+        RemittanceLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="清册明细"
+    )
+    credit = models.ForeignKey(
+        BankCredit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="银行来款"
+    )
+    reference = models.CharField("业务流水", max_length=64)
+    created_at = models.DateTimeField("记账时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "单位暂存款明细"
+        verbose_name_plural = "单位暂存款明细"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "kind", "reference"], name="suspense_once_per_reference"),
+            models.CheckConstraint(condition=~Q(amount=0), name="suspense_amount_not_zero"),
+            models.CheckConstraint(condition=Q(balance_after__gte=0), name="suspense_balance_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount}"
 
 
 class DocumentKind(models.TextChoices):

@@ -24,6 +24,7 @@ from messages_center.services import Notice, message_send_many
 from policy.center import current_policy
 
 from . import services
+from .collection import due_date, payment_code_for
 from .models import (
     REMITTANCE_TRANSITIONS,
     AccountStatus,
@@ -35,10 +36,19 @@ from .models import (
     RemittanceBatchChange,
     RemittanceLine,
     SealReason,
+    SuspenseEntry,
 )
 from .rules import base_ratio_problem, monthly_contribution, supplementary_month_problem
 from .selectors import accounts_deposit_periods
-from .services import Posting, account_lock, account_opened, accounts_lock_many, ledger_post_many, status_entry
+from .services import (
+    CLOSED_STATUSES,
+    Posting,
+    account_lock,
+    account_opened,
+    accounts_lock_many,
+    ledger_post_many,
+    status_entry,
+)
 from .spreadsheets import Limits, TableRefused, read_rows
 
 MONTHLY_HEADERS = ["个人账号", "姓名", "月缴存额"]
@@ -71,12 +81,13 @@ def amount_for(account: PersonalAccount, rounding: str | None = None) -> Decimal
 
 # What list validation reads of each employee (not the whole row), and what posting reads.
 _LIST_FIELDS = ["grzh", "name", "status", "base", "employer_ratio", "employee_ratio", "opened_on"]
-_LINE_FIELDS = ["account_id", "period", "amount"]
+_LINE_FIELDS = ["id", "account_id", "period", "amount"]
 
 
 class _Line(NamedTuple):
     """A list's line as posting reads it (10,000 of them: no model instances)."""
 
+    id: int
     account_id: int
     period: str
     amount: Decimal
@@ -183,12 +194,15 @@ def _declare(*, employer, kind, period, lines, user, source) -> RemittanceBatch:
                 posted_by=user,
                 status=RemittanceBatch.Status.DECLARED,
             )
+            batch.payment_code = payment_code_for(batch.pk)
+            batch.due_on = due_date(employer, timezone.localdate())
+            batch.save(update_fields=["payment_code", "due_on"])
             change_record(
                 RemittanceBatchChange,
                 {"batch": batch},
                 to=RemittanceBatch.Status.DECLARED,
                 actor=user,
-                reason=f"申报（{source}）",
+                reason=f"申报（{source}），缴款识别码{batch.payment_code}",
             )
             copy_insert(
                 RemittanceLine,
@@ -225,72 +239,84 @@ def supplementary_declare(*, employer: Employer, rows, user=None, source: str = 
     )
 
 
-def _recheck(batch: RemittanceBatch, lines, accounts) -> None:
-    """The list validated again under the account locks: the world may have changed since 申报."""
+def _recheck(batch: RemittanceBatch, lines, accounts) -> dict[int, str]:
+    """The list validated again under the account locks (the world may have changed since 申报): the lines
+    that can no longer post, by line id, with the reason. They do not hold up the rest."""
     rounding = current_policy().contribution_rounding
-    errors = []
-    for number, line in enumerate(lines, start=2):
+    stranded = {}
+    for line in lines:
         account = accounts[line.account_id]
         expected = monthly_contribution(account.base, account.employer_ratio, account.employee_ratio, rounding)
         if account.employer_id != batch.employer_id:
-            errors.append(RowError(number, "个人账号", f"{account.grzh}已不是本单位职工。"))
+            stranded[line.id] = f"{account.grzh}已不是本单位职工"
         elif batch.kind == RemittanceBatch.Kind.MONTHLY and account.status != AccountStatus.NORMAL:
-            errors.append(
-                RowError(number, "个人账号", f"{account.grzh}账户状态为{AccountStatus(account.status).label}。")
-            )
-        elif line.amount != expected:
-            errors.append(RowError(number, "金额", f"{account.grzh}的缴存基数或比例已调整，应为{expected:.2f}元。"))
-    if errors:
-        raise ListRejected(errors)
+            stranded[line.id] = f"{account.grzh}账户状态为“{AccountStatus(account.status).label}”"
+        elif account.status in CLOSED_STATUSES:
+            stranded[line.id] = f"{account.grzh}账户已{AccountStatus(account.status).label}"
+        elif batch.kind == RemittanceBatch.Kind.MONTHLY and line.amount != expected:
+            stranded[line.id] = f"{account.grzh}的缴存基数或比例已调整，应为{expected:.2f}元"
+    return stranded
 
 
 @transaction.atomic
 def remittance_fund(*, batch_id: int, actor=None, reference: str = "") -> RemittanceBatch:
-    """到账 → 入账: the employer's money has arrived (bank return or staff); every line is posted now,
-    re-validated under the account locks. A second 到账 for the same list posts nothing."""
+    """到账 confirmed by staff (the exception; the bank's statement is the rule: `collection.credits_import`):
+    what is still owed is recorded as a credit of its own, confirmed by this person, and the list posts.
+    A second 到账 for the same list posts nothing."""
+    from .collection import credit_record_manual
+
     batch = RemittanceBatch.objects.select_for_update().get(pk=batch_id)
     if batch.status != RemittanceBatch.Status.DECLARED:
         raise EmployerError(f"该清册当前状态为“{batch.get_status_display()}”，不能再次确认到账。")
+    Employer.objects.select_for_update().get(pk=batch.employer_id)  # LOCK ORDER: list, employer, accounts
+    credit_record_manual(batch=batch, actor=actor, reference=reference)
+    return remittance_post_lines(batch=batch, actor=actor, reference=reference)
+
+
+def remittance_post_lines(*, batch: RemittanceBatch, actor=None, reference: str = "") -> RemittanceBatch:
+    """到账 → 入账, the list and its employer locked by the caller, its money all received: every line is
+    re-checked under the account locks; those that still can post are posted (one entry each), those that
+    cannot go to the employer's 单位暂存款 with their reason. Money in = posted + 暂存款, always."""
+    from .collection import suspense_add
+
     lines = [_Line(*values) for values in batch.lines.order_by("pk").values_list(*_LINE_FIELDS)]
     accounts = accounts_lock_many(line.account_id for line in lines)
-    _recheck(batch, lines, accounts)
+    stranded = _recheck(batch, lines, accounts)
     now, today = timezone.now(), timezone.localdate()
     _batch_transition(batch, RemittanceBatch.Status.FUNDED, actor, f"单位缴款到账 {reference}".strip())
-    batch.funded_at, batch.funds_reference = now, reference
+    batch.funded_at, batch.funds_reference = now, reference[:64]
     dwzh = batch.employer.dwzh
-    if batch.kind == RemittanceBatch.Kind.MONTHLY:
-        postings = [
-            Posting(
-                line.account_id,
-                EntryKind.REMITTANCE,
-                line.amount,
-                f"HJ{dwzh}{line.period}",
-                today,
-                line.period,
-                f"{line.period}汇缴",
+    monthly = batch.kind == RemittanceBatch.Kind.MONTHLY
+    kind, prefix, what = (EntryKind.REMITTANCE, "HJ", "汇缴") if monthly else (EntryKind.SUPPLEMENTARY, "BJ", "补缴")
+    postings = [
+        Posting(line.account_id, kind, line.amount, f"{prefix}{dwzh}{line.period}", today, line.period,
+                f"{line.period}{what}")
+        for line in lines
+        if line.id not in stranded
+    ]  # fmt: skip
+    also = {"last_paid_month": month_start(batch.period)} if monthly else {}
+    if postings:
+        try:
+            with transaction.atomic():
+                ledger_post_many(postings=postings, locked={p.account_id: accounts[p.account_id] for p in postings},
+                                 also=also)  # fmt: skip
+        except IntegrityError as exc:
+            raise EmployerError("清册中有月份已经入账，不能重复入账。") from exc
+    batch.lines.exclude(pk__in=list(stranded)).update(outcome="posted")
+    for line in lines:
+        if line.id in stranded:
+            RemittanceLine.objects.filter(pk=line.id).update(outcome="suspense", reason=stranded[line.id][:200])
+            suspense_add(
+                employer=batch.employer,
+                kind=SuspenseEntry.Kind.STRANDED,
+                amount=line.amount,
+                reason=f"{stranded[line.id]}，{line.period}{what}{line.amount:.2f}元未能入账",
+                reference=f"L{line.id}",
+                batch=batch,
+                line_id=line.id,
             )
-            for line in lines
-        ]
-    else:
-        postings = [
-            Posting(
-                line.account_id,
-                EntryKind.SUPPLEMENTARY,
-                line.amount,
-                f"BJ{dwzh}{line.period}",
-                today,
-                line.period,
-                f"{line.period}补缴",
-            )
-            for line in lines
-        ]
-    also = {"last_paid_month": month_start(batch.period)} if batch.kind == RemittanceBatch.Kind.MONTHLY else {}
-    try:
-        with transaction.atomic():
-            ledger_post_many(postings=postings, locked=accounts, also=also)
-    except IntegrityError as exc:
-        raise EmployerError("清册中有月份已经入账，不能重复入账。") from exc
-    _batch_transition(batch, RemittanceBatch.Status.POSTED, actor, f"入账{len(lines)}笔")
+    note = f"入账{len(postings)}笔" + (f"，{len(stranded)}笔转单位暂存款" if stranded else "")
+    _batch_transition(batch, RemittanceBatch.Status.POSTED, actor, note)
     batch.posted_at = now
     batch.save(update_fields=["status", "funded_at", "funds_reference", "posted_at"])
     # The employees are told after the posting commits, outside the accounts' locks (remittance_notify).

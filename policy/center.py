@@ -65,6 +65,9 @@ class PolicySnapshot:
     card_cooling_hours: int = 24
     standing_day: int = 5
     center_code: str = "000000"
+    collection_bank: str = ""
+    collection_account_name: str = ""
+    collection_account_no: str = ""
     cross_send_days: int = 5
     transfer_step_days: int = 5
     cross_send_attempts: int = 10
@@ -138,6 +141,9 @@ def _load(code: str) -> PolicySnapshot:
         card_cooling_hours=p.card_cooling_hours,
         standing_day=p.standing_day,
         center_code=p.center_code,
+        collection_bank=p.collection_bank,
+        collection_account_name=p.collection_account_name or p.center_name,
+        collection_account_no=p.collection_account_no,
         cross_send_days=p.cross_send_days,
         transfer_step_days=p.transfer_step_days,
         cross_send_attempts=p.cross_send_attempts,

@@ -10,6 +10,10 @@ class CenterPolicy(models.Model):
     code = models.SlugField("配置代码", max_length=32, unique=True)
     center_name = models.CharField("中心名称", max_length=100)
     hotline = models.CharField("服务热线", max_length=30, default="12329")
+    # The 归集 account employers pay 汇缴 into (shown on every 缴款通知书).
+    collection_bank = models.CharField("归集银行", max_length=60, default="中国建设银行", blank=True)
+    collection_account_name = models.CharField("归集账户户名", max_length=100, blank=True)
+    collection_account_no = models.CharField("归集账号", max_length=40, default="", blank=True)
     local_region = models.CharField("本地租房地区", max_length=30)
     rental_regions = models.JSONField("租房地区选项", default=list)
     rent_monthly_cap = models.DecimalField(

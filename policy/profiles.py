@@ -37,6 +37,8 @@ PREPAYMENT_WINDOW = ("prepayment", "workdays", time(7, 0), time(17, 0))
 PROFILES = {
     "liaoning": {
         "center_code": "219900",
+        "collection_bank": "中国建设银行沈阳铁西支行",
+        "collection_account_no": "21001360101052500001",
         "center_name": "辽宁省省直住房资金管理中心",
         "loan_max_amount": Decimal("600000.00"),
         "loan_max_amount_couple": Decimal("800000.00"),
@@ -58,6 +60,8 @@ PROFILES = {
     },
     "ningbo": {
         "center_code": "330200",
+        "collection_bank": "中国工商银行宁波分行营业部",
+        "collection_account_no": "3901110009200012345",
         "center_name": "宁波市住房公积金管理中心",
         "loan_max_amount": Decimal("600000.00"),
         "loan_max_amount_couple": Decimal("1200000.00"),
@@ -82,6 +86,8 @@ PROFILES = {
     },
     "liuzhou": {
         "center_code": "450200",
+        "collection_bank": "中国建设银行柳州分行",
+        "collection_account_no": "45050161001050000001",
         "center_name": "柳州市住房公积金管理中心",
         "loan_max_amount": Decimal("500000.00"),
         "loan_max_amount_couple": Decimal("700000.00"),
@@ -104,6 +110,8 @@ PROFILES = {
     },
     "taiyuan": {
         "center_code": "140100",
+        "collection_bank": "中国工商银行太原并州支行",
+        "collection_account_no": "0502120009200088001",
         "center_name": "太原住房公积金管理中心",
         "loan_max_amount": Decimal("600000.00"),
         "loan_max_amount_couple": Decimal("900000.00"),

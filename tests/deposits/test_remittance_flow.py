@@ -75,18 +75,23 @@ def test_a_declared_month_posts_only_after_funds_arrive_and_only_once(unit):
     assert LedgerEntry.objects.filter(kind=EntryKind.REMITTANCE).count() == 3
 
 
-def test_the_list_is_checked_again_at_posting(unit):
+def test_the_list_is_checked_again_at_posting_and_a_line_that_cannot_post_holds_up_nothing(unit):
+    """The money arrived: a line whose base changed since 申报 goes to 单位暂存款 with its reason, the rest post."""
+    from deposits.models import Employer, SuspenseEntry
+
     employer, staff, user = unit
     batch = declared(employer, user)
     staff[1].base = Decimal("7000.00")  # a base changed between 申报 and 到账
     staff[1].save(update_fields=["base"])
-    with pytest.raises(remittance.ListRejected) as exc:
-        remittance.remittance_fund(batch_id=batch.pk)
-    assert "应为1680.00元" in exc.value.errors[0].reason
+    remittance.remittance_fund(batch_id=batch.pk)
     batch.refresh_from_db()
-    assert (
-        batch.status == RemittanceBatch.Status.DECLARED and not LedgerEntry.objects.filter(kind="remittance").exists()
-    )
+    assert batch.status == RemittanceBatch.Status.POSTED
+    assert LedgerEntry.objects.filter(kind="remittance").count() == 2
+    assert not LedgerEntry.objects.filter(kind="remittance", account=staff[1]).exists()
+    [entry] = SuspenseEntry.objects.all()
+    assert "应为1680.00元" in entry.reason and entry.amount == Decimal("1440.00")
+    assert Employer.objects.get(pk=employer.pk).suspense_balance == Decimal("1440.00")
+    assert batch.lines.get(account=staff[1]).outcome == "suspense"
 
 
 @pytest.mark.django_db(transaction=True)

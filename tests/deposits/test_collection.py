@@ -1,0 +1,182 @@
+"""归集 from the bank's word: a list's 缴款识别码 on the bank's statement posts it; short, over, repeated,
+unknown and stranded money is never lost, and reconcile proves money in = posted + 单位暂存款 + waiting."""
+
+import io
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from deposits import collection, remittance
+from deposits.collection import StatementRow, credits_import, payment_code_for, payment_code_valid
+from deposits.models import BankCredit, Employer, EntryKind, LedgerEntry, RemittanceBatch, SuspenseEntry
+
+from .test_remittance import PERIOD, csv_file
+
+pytestmark = pytest.mark.django_db
+TOTAL = Decimal("4320.00")  # three employees × 1,440.00
+
+
+def declared(employer, user):
+    rows = remittance.monthly_list(employer=employer, period=PERIOD)
+    return remittance.remittance_declare(employer=employer, period=PERIOD, rows=rows, user=user)
+
+
+def credit(ref, amount, memo, day="2026-12-03"):
+    from datetime import date
+
+    return StatementRow(ref, date.fromisoformat(day), Decimal(amount), "沈阳测试单位", "6222000011112222", memo)
+
+
+def reconciled() -> str:
+    out = io.StringIO()
+    call_command("reconcile", stdout=out)
+    return out.getvalue()
+
+
+def test_the_payment_code_has_a_check_digit_and_every_list_gets_one_with_a_deadline(unit):
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    assert batch.payment_code == payment_code_for(batch.pk) and payment_code_valid(batch.payment_code)
+    typo = batch.payment_code[:-2] + str((int(batch.payment_code[-2]) + 1) % 10) + batch.payment_code[-1]
+    assert not payment_code_valid(typo)
+    assert batch.due_on.day == min(employer.contribution_day, 28)
+    instructions = collection.payment_instructions(batch)
+    assert instructions.account_no and instructions.bank and instructions.owed == TOTAL
+
+
+def test_the_banks_credit_with_the_code_posts_the_list_and_the_same_statement_twice_posts_once(unit):
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    rows = [credit("B0001", "4320.00", f"汇缴 {batch.payment_code} 12月")]
+    first = credits_import(rows=rows, source="test")
+    again = credits_import(rows=rows, source="test")
+    batch.refresh_from_db()
+    assert (first.new, first.by_status, again.new, again.repeated) == (1, {"matched": 1}, 0, 1)
+    assert batch.status == RemittanceBatch.Status.POSTED and batch.funds_reference == "B0001"
+    assert LedgerEntry.objects.filter(kind=EntryKind.REMITTANCE).count() == 3
+    assert "no mismatch" in reconciled()
+
+
+def test_short_payment_waits_and_the_next_credit_completes_it(unit):
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    credits_import(rows=[credit("B0002", "4000.00", batch.payment_code)], source="test")
+    batch.refresh_from_db()
+    short = BankCredit.objects.get(bank_ref="B0002")
+    assert batch.status == RemittanceBatch.Status.DECLARED and batch.received == Decimal("4000.00")
+    assert short.status == BankCredit.Status.SHORT and "还差320.00元" in short.note
+    assert collection.payment_instructions(batch).owed == Decimal("320.00")
+    assert not LedgerEntry.objects.filter(kind=EntryKind.REMITTANCE).exists()
+    assert "no mismatch" in reconciled()  # the 4,000 waits on the list, accounted for
+    credits_import(rows=[credit("B0003", "320.00", batch.payment_code)], source="test")
+    batch.refresh_from_db()
+    assert batch.status == RemittanceBatch.Status.POSTED
+    assert LedgerEntry.objects.filter(kind=EntryKind.REMITTANCE).count() == 3
+    assert "no mismatch" in reconciled()
+
+
+def test_over_payment_and_a_payment_after_posting_go_to_the_employers_suspense(unit):
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    credits_import(rows=[credit("B0004", "5000.00", batch.payment_code)], source="test")
+    credits_import(rows=[credit("B0005", "100.00", batch.payment_code)], source="test")  # paid again
+    employer.refresh_from_db()
+    assert employer.suspense_balance == Decimal("780.00")  # 680 over + 100 again
+    kinds = sorted(SuspenseEntry.objects.values_list("kind", "amount"))
+    assert kinds == [("overpaid", Decimal("680.00")), ("repeat", Decimal("100.00"))]
+    assert BankCredit.objects.get(bank_ref="B0005").status == BankCredit.Status.SUSPENSE
+    assert "no mismatch" in reconciled()
+
+
+def test_a_credit_without_a_valid_code_is_unmatched_for_staff(unit):
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    typo = batch.payment_code[:-1] + str((int(batch.payment_code[-1]) + 1) % 10)
+    result = credits_import(rows=[credit("B0006", "4320.00", "12月公积金"), credit("B0007", "4320.00", typo)],
+                            source="test")  # fmt: skip
+    assert result.by_status == {"unmatched": 2}
+    assert set(BankCredit.objects.values_list("note", flat=True)) == {"附言中没有有效的缴款识别码"}
+    batch.refresh_from_db()
+    assert batch.status == RemittanceBatch.Status.DECLARED and batch.received == 0
+    assert "no mismatch" in reconciled()
+
+
+def test_a_line_whose_account_closed_since_declaration_goes_to_suspense_and_the_rest_post(unit):
+    """The stranded case: 申报, then one employee's 退休提取 closes his account, then the money arrives."""
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    type(staff[0]).objects.filter(pk=staff[0].pk).update(status="withdrawn")
+    credits_import(rows=[credit("B0008", "4320.00", batch.payment_code)], source="test")
+    batch.refresh_from_db()
+    assert batch.status == RemittanceBatch.Status.POSTED
+    assert LedgerEntry.objects.filter(kind=EntryKind.REMITTANCE).count() == 2
+    [entry] = SuspenseEntry.objects.all()
+    assert entry.kind == "stranded" and entry.amount == Decimal("1440.00") and "提取销户" in entry.reason
+    assert Employer.objects.get(pk=employer.pk).suspense_balance == Decimal("1440.00")
+    line = batch.lines.get(account=staff[0])
+    assert line.outcome == "suspense" and "提取销户" in line.reason
+    assert "no mismatch" in reconciled()
+
+
+def test_staff_confirming_by_hand_is_recorded_as_a_credit_in_their_name(unit, django_user_model):
+    employer, staff, user = unit
+    finance = django_user_model.objects.create_user("finance9", password="x", is_staff=True)
+    batch = declared(employer, user)
+    remittance.remittance_fund(batch_id=batch.pk, actor=finance, reference="回单 7788")
+    manual = BankCredit.objects.get()
+    assert (manual.bank_ref, manual.amount, manual.actor, manual.source) == (
+        f"MANUAL-{batch.pk}",
+        TOTAL,
+        finance,
+        "人工确认到账（例外）",
+    )
+    assert "no mismatch" in reconciled()
+
+
+def test_reconcile_fails_on_a_hand_made_mismatch(unit):
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    credits_import(rows=[credit("B0009", "5000.00", batch.payment_code)], source="test")
+    Employer.objects.filter(pk=employer.pk).update(suspense_balance=Decimal("1.00"))  # by hand, no entry
+    with pytest.raises(CommandError):
+        reconciled()
+
+
+def test_the_operator_command_reads_the_banks_file(unit, tmp_path):
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    rows = [["B0010", "2026-12-03", "4,320.00", "沈阳测试单位", "6222000011112222", f"公积金 {batch.payment_code}"],
+            ["B0011", "2026-13-40", "1.00", "", "", ""]]  # fmt: skip
+    path = tmp_path / "statement.csv"
+    path.write_bytes(csv_file(rows, headers=collection.STATEMENT_HEADERS))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_bank_credits", str(path), stdout=out, stderr=err)
+    assert "新来款1笔" in out.getvalue() and "已匹配入账1笔" in out.getvalue() and "第3行" in err.getvalue()
+    assert RemittanceBatch.objects.get().status == RemittanceBatch.Status.POSTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_importing_the_same_statement_at_once_post_once(unit):
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    rows = [credit("B0012", "4320.00", batch.payment_code)]
+    results = []
+
+    def clerk():
+        try:
+            results.append(credits_import(rows=rows, source="test"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=clerk) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted((r.new, r.repeated) for r in results) == [(0, 1), (1, 0)]
+    assert LedgerEntry.objects.filter(kind=EntryKind.REMITTANCE).count() == 3
+    assert BankCredit.objects.count() == 1 and "no mismatch" in reconciled()
