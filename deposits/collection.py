@@ -83,6 +83,32 @@ def payment_instructions(batch: RemittanceBatch) -> Instructions:
     )
 
 
+def payment_notice_pdf(batch: RemittanceBatch) -> bytes:
+    """缴款通知书: the employer, the list, where to pay, the 缴款识别码 to write in 附言, what is owed, by when."""
+    from gjj_portal.pdf import IssuedPdf
+
+    policy, pay = current_policy(), payment_instructions(batch)
+    doc = IssuedPdf(title="住房公积金缴款通知书", pdf_title=f"缴款通知书 {pay.code}")
+    doc.table(
+        [
+            ("缴存单位", f"{batch.employer.name}（单位账号 {batch.employer.dwzh}）"),
+            (
+                "清册",
+                f"{batch.get_kind_display()} {batch.period}".strip() + f"，{batch.rows}人，合计{batch.total:,.2f}元",
+            ),
+            ("收款银行", pay.bank),
+            ("收款户名", pay.account_name),
+            ("收款账号", pay.account_no),
+            ("缴款识别码", pay.code),
+            ("应缴金额", f"{pay.owed:,.2f} 元"),
+            ("缴款期限", f"{pay.due_on:%Y年%m月%d日} 前" if pay.due_on else "-"),
+        ]
+    )
+    doc.text("转账时请在附言（用途）栏填写缴款识别码，银行到账后自动匹配入账。", size=11)
+    doc.text(f"咨询电话：{policy.hotline}", size=11)
+    return doc.close(center_name=policy.center_name, issued_on=f"{timezone.localdate():%Y-%m-%d}")
+
+
 def suspense_add(*, employer: Employer, kind: str, amount: Decimal, reason: str, reference: str, batch=None,
                  line_id=None, credit=None) -> SuspenseEntry:  # fmt: skip
     """One 单位暂存款 entry (signed: money in > 0), the employer's row locked by the caller's transaction."""

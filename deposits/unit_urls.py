@@ -8,5 +8,7 @@ urlpatterns = [
     path("monthly/", unit_views.monthly, name="monthly"),
     path("supplementary/", unit_views.supplementary, name="supplementary"),
     path("confirm/", unit_views.confirm, name="confirm"),
+    path("batches/<int:pk>/", unit_views.batch, name="batch"),
+    path("batches/<int:pk>/notice.pdf", unit_views.batch_notice, name="batch_notice"),
     path("changes/", unit_views.changes, name="changes"),
 ]

@@ -6,15 +6,16 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from gjj_portal.access import unit_required
 from gjj_portal.errors import DomainError
+from gjj_portal.http import pdf_response
 
-from . import remittance
-from .models import AccountStatus, PersonalAccount, RemittanceBatch
+from . import collection, remittance
+from .models import AccountStatus, PersonalAccount, RemittanceBatch, SuspenseEntry
 from .unit_forms import AdjustForm, OpenAccountForm, SealForm, SupplementaryForm, UnsealForm, UploadForm
 
 
@@ -23,7 +24,35 @@ def home(request):
     employer = request.user.employer
     staff = PersonalAccount.objects.filter(employer=employer).order_by("grzh")
     batches = RemittanceBatch.objects.filter(employer=employer)[:10]
-    return render(request, "unit/home.html", {"employer": employer, "staff": staff, "batches": batches})
+    suspense = SuspenseEntry.objects.filter(employer=employer).select_related("batch")[:20]
+    context = {"employer": employer, "staff": staff, "batches": batches, "suspense": suspense}
+    return render(request, "unit/home.html", context)
+
+
+def _own_batch(request, pk) -> RemittanceBatch:
+    return get_object_or_404(RemittanceBatch, pk=pk, employer=request.user.employer)
+
+
+@unit_required
+def batch(request, pk):
+    """A list: its 缴款通知书 (where to pay, the 缴款识别码, what is still owed, by when), what the bank's
+    credits brought, each line's 个人账号 and 入账结果 (or why it went to 单位暂存款), and its history."""
+    found = _own_batch(request, pk)
+    context = {
+        "batch": found,
+        "pay": collection.payment_instructions(found),
+        "lines": found.lines.select_related("account").order_by("pk"),
+        "credits": found.credits.order_by("imported_at", "pk"),
+        "changes": found.changes.all(),
+    }
+    return render(request, "unit/batch.html", context)
+
+
+@unit_required
+def batch_notice(request, pk):
+    """缴款通知书 (PDF): the same facts as the page, to hand to whoever makes the transfer."""
+    found = _own_batch(request, pk)
+    return pdf_response(collection.payment_notice_pdf(found), f"缴款通知书-{found.payment_code or found.pk}.pdf")
 
 
 def _upload_rows(request, headers):
@@ -89,12 +118,13 @@ def confirm(request):
         cache.delete(key)
         messages.success(
             request,
-            f"{batch.get_kind_display()}已申报：{batch.rows}人，合计{batch.total:,.2f}元。"
-            "单位缴款到账后，中心确认到账即入账到职工个人账户。",
+            f"{batch.get_kind_display()}已申报：{batch.rows}人，合计{batch.total:,.2f}元。请按下方缴款通知书向中心"
+            f"归集账户转账，附言填写缴款识别码{batch.payment_code}；银行到账后自动入账到职工个人账户。",
         )
-        return redirect("unit:home")
-    names = dict(PersonalAccount.objects.filter(pk__in=[pk for pk, _p, _a in lines[:50]]).values_list("pk", "name"))
-    preview = [(names.get(pk, ""), p, Decimal(amount)) for pk, p, amount in lines[:50]]
+        return redirect("unit:batch", batch.pk)
+    people = PersonalAccount.objects.filter(pk__in=[pk for pk, _p, _a in lines[:50]]).values_list("pk", "grzh", "name")
+    found = {pk: (grzh, name) for pk, grzh, name in people}
+    preview = [(*found.get(pk, ("", "")), p, Decimal(amount)) for pk, p, amount in lines[:50]]
     context = {"staged": staged, "count": len(lines), "total": total, "preview": preview, "token": token,
                "kind_label": RemittanceBatch.Kind(staged["kind"]).label}  # fmt: skip
     return render(request, "unit/confirm.html", context)

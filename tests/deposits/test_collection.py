@@ -180,3 +180,50 @@ def test_two_clerks_importing_the_same_statement_at_once_post_once(unit):
     assert sorted((r.new, r.repeated) for r in results) == [(0, 1), (1, 0)]
     assert LedgerEntry.objects.filter(kind=EntryKind.REMITTANCE).count() == 3
     assert BankCredit.objects.count() == 1 and "no mismatch" in reconciled()
+
+
+def test_the_employer_reads_the_notice_pays_short_and_sees_the_stranded_amount(
+    client, unit, django_user_model, tmp_path
+):
+    import subprocess
+
+    from django.urls import reverse
+
+    from tests.factories import EmployerFactory
+
+    from .test_remittance import _named, monthly_rows
+
+    employer, staff, user = unit
+    client.force_login(user)
+    upload = client.post(
+        reverse("unit:monthly"), {"action": "upload", "file": _named(csv_file(monthly_rows(staff)), "m.csv")}
+    )
+    token = upload.url.split("token=")[1]
+    assert staff[0].grzh in client.get(upload.url).content.decode()  # the confirmation shows 个人账号
+    declared_page = client.post(reverse("unit:confirm"), {"token": token}, follow=True)
+    batch = RemittanceBatch.objects.get()
+    page = declared_page.content.decode()
+    policy_account = collection.payment_instructions(batch).account_no
+    assert batch.payment_code in page and policy_account in page and "4,320.00" in page and "缴款期限" in page
+    pdf = client.get(reverse("unit:batch_notice", args=[batch.pk]))
+    from urllib.parse import quote
+
+    assert pdf["Content-Type"] == "application/pdf" and quote("缴款通知书") in pdf["Content-Disposition"]
+    (tmp_path / "n.pdf").write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "n.pdf"), "-"], capture_output=True, text=True).stdout
+    assert batch.payment_code in text and policy_account in text
+
+    credits_import(rows=[credit("B0020", "1000.00", batch.payment_code)], source="test")
+    page = client.get(reverse("unit:batch", args=[batch.pk])).content.decode()
+    assert "还差 3,320.00 元" in page and "金额不足" in page
+    type(staff[2]).objects.filter(pk=staff[2].pk).update(status="withdrawn")
+    credits_import(rows=[credit("B0021", "3320.00", batch.payment_code)], source="test")
+    home = client.get(reverse("unit:home")).content.decode()
+    assert "1,440.00" in home and "提取销户" in home and "清册明细未能入账" in home
+    page = client.get(reverse("unit:batch", args=[batch.pk])).content.decode()
+    assert "转单位暂存款" in page and staff[2].grzh in page and "已入账" in page
+
+    other = django_user_model.objects.create_user("unit7", password="x", role="unit", employer=EmployerFactory())
+    client.force_login(other)
+    assert client.get(reverse("unit:batch", args=[batch.pk])).status_code == 404
+    assert client.get(reverse("unit:batch_notice", args=[batch.pk])).status_code == 404
