@@ -1,19 +1,26 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import path
 
 from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, StatusHistoryInline
 from gjj_portal.errors import DomainError
 from gjj_portal.identity import ID_TYPE_CODES, RESIDENT_ID_CARD, mask_card, mask_id_number, mask_phone
 
-from . import remittance
+from . import collection, remittance
 from .models import (
     AccountChange,
+    BankCredit,
     Employer,
     LedgerEntry,
     PersonalAccount,
     ProfileChange,
     RemittanceBatch,
     RemittanceBatchChange,
+    SuspenseEntry,
 )
 from .selectors import account_ids
 
@@ -96,11 +103,17 @@ class RemittanceBatchChangeInline(StatusHistoryInline):
 class RemittanceBatchAdmin(ReadOnlyAdmin):
     """Employers' lists: finance confirms 到账 when the employer's money is in, which posts the list."""
 
-    list_display = ["employer", "kind", "period", "rows", "total", "status", "declared_at", "funded_at", "posted_at"]
+    list_display = [
+        "employer", "kind", "period", "rows", "total", "payment_code", "received", "status", "declared_at", "posted_at"
+    ]  # fmt: skip
     list_filter = ["status", "kind"]
     search_fields = ["employer__dwzh", "period"]
     search_help_text = "输入完整的单位账号。"
-    search_routes = [(GRZH, lambda t: Q(employer_id__in=_employer_ids(t))), (r"\d{4}-\d{2}", lambda t: Q(period=t))]
+    search_routes = [
+        (GRZH, lambda t: Q(employer_id__in=_employer_ids(t))),
+        (r"\d{4}-\d{2}", lambda t: Q(period=t)),
+        (r"JK\d{10}", lambda t: Q(payment_code=t)),
+    ]
     list_select_related = ["employer"]
     inlines = [RemittanceBatchChangeInline]
     actions = ["confirm_funds"]
@@ -129,3 +142,70 @@ class ProfileChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "field", "old_masked", "new_masked", "channel", "actor", "ip"]
     list_filter = ["field", "channel"]
     readonly_fields = ["at", "user", "field", "old_masked", "new_masked", "channel", "actor", "ip"]
+
+
+class StatementForm(forms.Form):
+    file = forms.FileField(
+        label="银行对账单（XLSX 或 CSV）",
+        help_text="列：" + "、".join(collection.STATEMENT_HEADERS) + "。同一银行流水号只导入一次。",
+    )
+
+
+@admin.register(BankCredit)
+class BankCreditAdmin(ReadOnlyAdmin):
+    """银行来款: the bank's credits on the 归集 account and what became of each; 未识别 is the staff's queue.
+    Finance imports the bank's statement here (or an operator with `manage.py import_bank_credits`)."""
+
+    list_display = ["value_date", "bank_ref", "amount", "payer_name", "memo", "status", "batch", "note", "source"]
+    list_filter = ["status", "source"]
+    list_select_related = ["batch__employer"]
+    search_fields = ["bank_ref"]
+    search_help_text = "输入完整的银行流水号或缴款识别码。"
+    search_routes = [
+        (r"JK\d{10}", lambda t: Q(batch__payment_code=t)),
+        (r".+", lambda t: Q(bank_ref=t)),
+    ]
+    change_list_template = "admin/deposits/bankcredit/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [path("import/", view(self.import_view), name="deposits_bankcredit_import")] + super().get_urls()
+
+    def import_view(self, request):
+        if request.method != "POST" or not request.user.has_perm("deposits.confirm_funds"):
+            raise PermissionDenied
+        form = StatementForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, "请选择银行对账单文件。")
+            return redirect("admin:deposits_bankcredit_changelist")
+        upload = form.cleaned_data["file"]
+        try:
+            table = remittance.read_table(upload.name, upload.read(), collection.STATEMENT_HEADERS,
+                                          max_rows=settings.GJJ_IMPORT_MAX_ROWS)  # fmt: skip
+        except remittance.ListRejected as exc:
+            messages.error(
+                request, "对账单无法导入：" + "；".join(f"第{e.row}行{e.field}：{e.reason}" for e in exc.errors)
+            )
+            return redirect("admin:deposits_bankcredit_changelist")
+        rows, problems = collection.statement_rows(table)
+        result = collection.credits_import(rows=rows, source=f"银行对账单 {upload.name}"[:100], actor=request.user)
+        messages.success(request, f"对账单已导入：{result.summary()}。")
+        for number, reason in problems:
+            messages.warning(request, f"第{number}行未导入：{reason}")
+        return redirect("admin:deposits_bankcredit_changelist")
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"statement_form": StatementForm(), "may_import": request.user.has_perm("deposits.confirm_funds")}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+
+@admin.register(SuspenseEntry)
+class SuspenseEntryAdmin(ReadOnlyAdmin):
+    """单位暂存款明细: every movement of an employer's suspense money, with its reason."""
+
+    list_display = ["created_at", "employer", "kind", "amount", "balance_after", "reason", "batch"]
+    list_filter = ["kind"]
+    list_select_related = ["employer", "batch__employer"]
+    search_fields = ["employer__dwzh"]
+    search_help_text = "输入完整的单位账号。"
+    search_routes = [(GRZH, lambda t: Q(employer_id__in=_employer_ids(t)))]

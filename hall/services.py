@@ -31,6 +31,9 @@ STAFF_GROUPS = {
         "deposits.view_remittancebatch",
         "deposits.view_remittancebatchchange",
         "deposits.confirm_funds",
+        # The bank's credits on the 归集 account (finance imports the statement) and the employers' 单位暂存款.
+        "deposits.view_bankcredit",
+        "deposits.view_suspenseentry",
         "loans.view_loanapplication",
         "loans.release_loan",
         "loans.view_loancontract",

@@ -227,3 +227,24 @@ def test_the_employer_reads_the_notice_pays_short_and_sees_the_stranded_amount(
     client.force_login(other)
     assert client.get(reverse("unit:batch", args=[batch.pk])).status_code == 404
     assert client.get(reverse("unit:batch_notice", args=[batch.pk])).status_code == 404
+
+
+def test_finance_imports_the_statement_in_admin_and_unmatched_credits_are_its_queue(client, unit, releaser):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    rows = [["B0030", "2026-12-03", "4320.00", "单位", "6222", batch.payment_code],
+            ["B0031", "2026-12-03", "99.00", "某人", "6228", "公积金"]]  # fmt: skip
+    client.force_login(releaser)
+    page = client.get(reverse("admin:deposits_bankcredit_changelist")).content.decode()
+    assert "导入对账单并匹配清册" in page
+    statement = SimpleUploadedFile("statement.csv", csv_file(rows, headers=collection.STATEMENT_HEADERS))
+    done = client.post(reverse("admin:deposits_bankcredit_import"), {"file": statement}, follow=True)
+    assert "新来款2笔" in done.content.decode() and "未识别，待人工处理1笔" in done.content.decode()
+    assert RemittanceBatch.objects.get().status == RemittanceBatch.Status.POSTED
+    queue = client.get(reverse("admin:deposits_bankcredit_changelist"), {"status__exact": "unmatched"})
+    assert "B0031" in queue.content.decode() and "B0030" not in queue.content.decode()
+    client.force_login(user)  # an employer user is no staff
+    assert client.post(reverse("admin:deposits_bankcredit_import"), {}).status_code == 302
