@@ -263,6 +263,52 @@ def credit_match(*, credit: BankCredit, actor=None) -> BankCredit:
     return credit
 
 
+@transaction.atomic
+def suspense_apply(*, batch_id: int, employer: Employer, user=None) -> RemittanceBatch:
+    """冲抵: the employer's 单位暂存款 pays what a declared list still owes (all of it, or what the balance
+    covers); a list paid in full posts at once. LOCK ORDER: list, employer, accounts."""
+    from .remittance import EmployerError, remittance_post_lines
+
+    batch = RemittanceBatch.objects.select_for_update().filter(pk=batch_id, employer=employer).first()
+    if batch is None or batch.status != RemittanceBatch.Status.DECLARED:
+        raise EmployerError("只有“已申报，待到账”的清册可以用单位暂存款冲抵。")
+    locked = Employer.objects.select_for_update().get(pk=employer.pk)
+    owed = batch.total - batch.received
+    amount = min(owed, locked.suspense_balance)
+    if amount <= 0:
+        raise EmployerError("单位暂存款余额为0，不能冲抵。")
+    suspense_add(employer=locked, kind=SuspenseEntry.Kind.APPLIED, amount=-amount, batch=batch,
+                 reason=f"冲抵清册{batch.payment_code}（{batch.get_kind_display()}{batch.period}）{amount}元",
+                 reference=f"A{batch.pk}-{batch.received}")  # fmt: skip
+    batch.received += amount
+    batch.save(update_fields=["received"])
+    batch.employer = locked
+    if batch.received >= batch.total:
+        remittance_post_lines(batch=batch, actor=user, reference=f"单位暂存款冲抵{amount}元")
+    employer.suspense_balance = locked.suspense_balance
+    return batch
+
+
+@transaction.atomic
+def remittance_cancel(*, batch_id: int, employer: Employer, user=None, reason: str = "") -> RemittanceBatch:
+    """撤销申报 before 到账 (to declare a corrected list, or none): the list is kept, marked 已撤销申报 with
+    who and why; money that had already arrived for it goes to 单位暂存款; a later credit for it too."""
+    from .remittance import EmployerError, _batch_transition
+
+    batch = RemittanceBatch.objects.select_for_update().filter(pk=batch_id, employer=employer).first()
+    if batch is None or batch.status != RemittanceBatch.Status.DECLARED:
+        raise EmployerError("只有“已申报，待到账”的清册可以撤销申报。")
+    locked = Employer.objects.select_for_update().get(pk=employer.pk)
+    if batch.received > 0:
+        suspense_add(employer=locked, kind=SuspenseEntry.Kind.CANCELLED, amount=batch.received, batch=batch,
+                     reason=f"清册{batch.payment_code}撤销申报，已到账{batch.received}元转单位暂存款",
+                     reference=f"C{batch.pk}")  # fmt: skip
+    _batch_transition(batch, RemittanceBatch.Status.CANCELLED, user, (reason or "单位撤销申报")[:200])
+    batch.save(update_fields=["status"])
+    employer.suspense_balance = locked.suspense_balance
+    return batch
+
+
 def remittance_mismatches() -> list[str]:
     """Per employer: money that arrived = lines posted + 单位暂存款 + money waiting on lists not yet complete
     + refunds. Part of `manage.py reconcile`."""

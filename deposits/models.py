@@ -197,6 +197,7 @@ class RemittanceBatch(models.Model):
         DECLARED = "declared", "已申报，待到账"
         FUNDED = "funded", "已到账"
         POSTED = "posted", "已入账"
+        CANCELLED = "cancelled", "已撤销申报"
 
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="batches", verbose_name="单位")
     kind = models.CharField("清册类型", max_length=15, choices=Kind.choices)
@@ -225,7 +226,9 @@ class RemittanceBatch(models.Model):
         constraints = [
             # A month is declared once: the database refuses a second 当月汇缴 for it.
             models.UniqueConstraint(
-                fields=["employer", "period"], condition=Q(kind="monthly"), name="batch_one_monthly_per_period"
+                fields=["employer", "period"],
+                condition=Q(kind="monthly") & ~Q(status="cancelled"),
+                name="batch_one_monthly_per_period",
             )
         ]
         permissions = [("confirm_funds", "可以确认单位缴款到账并入账")]
@@ -235,7 +238,8 @@ class RemittanceBatch(models.Model):
 
 
 REMITTANCE_TRANSITIONS: dict[str, set[str]] = {
-    RemittanceBatch.Status.DECLARED: {RemittanceBatch.Status.FUNDED},
+    RemittanceBatch.Status.DECLARED: {RemittanceBatch.Status.FUNDED, RemittanceBatch.Status.CANCELLED},
+    RemittanceBatch.Status.CANCELLED: set(),
     RemittanceBatch.Status.FUNDED: {RemittanceBatch.Status.POSTED},
     RemittanceBatch.Status.POSTED: set(),
 }
@@ -324,6 +328,7 @@ class SuspenseEntry(models.Model):
         OVERPAID = "overpaid", "多缴"
         REPEAT = "repeat", "清册已入账后再次来款"
         APPLIED = "applied", "冲抵清册"
+        CANCELLED = "cancelled", "撤销申报的清册已到账款"
         REFUND = "refund", "退款"
 
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="suspense", verbose_name="单位")

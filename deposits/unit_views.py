@@ -40,12 +40,46 @@ def batch(request, pk):
     found = _own_batch(request, pk)
     context = {
         "batch": found,
+        "suspense_balance": request.user.employer.suspense_balance,
         "pay": collection.payment_instructions(found),
         "lines": found.lines.select_related("account").order_by("pk"),
         "credits": found.credits.order_by("imported_at", "pk"),
         "changes": found.changes.all(),
     }
     return render(request, "unit/batch.html", context)
+
+
+@unit_required
+def batch_apply(request, pk):
+    """用单位暂存款冲抵: a POST from the list's page."""
+    if request.method == "POST":
+        try:
+            done = collection.suspense_apply(batch_id=pk, employer=request.user.employer, user=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            if done.status == RemittanceBatch.Status.POSTED:
+                messages.success(request, "已用单位暂存款冲抵，清册已足额到账并入账。")
+            else:
+                owed = done.total - done.received
+                messages.success(request, f"已用单位暂存款冲抵，清册还差{owed:,.2f}元，请按缴款通知书缴款。")
+    return redirect("unit:batch", pk)
+
+
+@unit_required
+def batch_cancel(request, pk):
+    """撤销申报: a POST from the list's page; a corrected list is then declared as usual."""
+    if request.method == "POST":
+        try:
+            collection.remittance_cancel(batch_id=pk, employer=request.user.employer, user=request.user,
+                                         reason="单位撤销申报（网上）")  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, "已撤销申报。如需更正，请重新生成或上传清册后申报；已到账的款项已转入单位暂存款。"
+            )
+    return redirect("unit:batch", pk)
 
 
 @unit_required

@@ -248,3 +248,45 @@ def test_finance_imports_the_statement_in_admin_and_unmatched_credits_are_its_qu
     assert "B0031" in queue.content.decode() and "B0030" not in queue.content.decode()
     client.force_login(user)  # an employer user is no staff
     assert client.post(reverse("admin:deposits_bankcredit_import"), {}).status_code == 302
+
+
+def test_the_stranded_amount_pays_next_months_list_and_a_cancelled_list_can_be_declared_again(unit, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    type(staff[0]).objects.filter(pk=staff[0].pk).update(status="withdrawn")
+    credits_import(rows=[credit("B0040", "4320.00", batch.payment_code)], source="test")
+    employer.refresh_from_db()
+    assert employer.suspense_balance == Decimal("1440.00")
+    # Next month's list (two people now: 2,880.00): the 1,440.00 pays half, the bank the rest.
+    today = timezone.localdate()
+    nxt = f"{today.year + (today.month == 12)}-{today.month % 12 + 1:02d}"
+    rows = remittance.monthly_list(employer=employer, period=nxt)
+    following = remittance.remittance_declare(employer=employer, period=nxt, rows=rows, user=user)
+    client.force_login(user)
+    page = client.post(reverse("unit:batch_apply", args=[following.pk]), follow=True).content.decode()
+    assert "还差1,440.00元" in page
+    following.refresh_from_db()
+    employer.refresh_from_db()
+    assert following.received == Decimal("1440.00") and employer.suspense_balance == 0
+    assert "no mismatch" in reconciled()
+    assert "余额为0" in client.post(reverse("unit:batch_apply", args=[following.pk]), follow=True).content.decode()
+    # 撤销申报: the 1,440.00 goes back to 单位暂存款, the month can be declared again, a late credit is kept.
+    client.post(reverse("unit:batch_cancel", args=[following.pk]))
+    following.refresh_from_db()
+    employer.refresh_from_db()
+    assert following.status == "cancelled" and employer.suspense_balance == Decimal("1440.00")
+    assert [c.to_status for c in following.changes.all()] == ["declared", "cancelled"]
+    again = remittance.remittance_declare(employer=employer, period=nxt, rows=rows, user=user)
+    assert again.payment_code != following.payment_code
+    credits_import(rows=[credit("B0041", "50.00", following.payment_code)], source="test")
+    assert Employer.objects.get(pk=employer.pk).suspense_balance == Decimal("1490.00")
+    assert "no mismatch" in reconciled()
+    # The new list paid from 暂存款 (1,440.00) and the bank (1,440.00): posted; 50.00 stays.
+    client.post(reverse("unit:batch_apply", args=[again.pk]))
+    credits_import(rows=[credit("B0042", "1440.00", again.payment_code)], source="test")
+    again.refresh_from_db()
+    assert again.status == "posted" and Employer.objects.get(pk=employer.pk).suspense_balance == Decimal("50.00")
+    assert "no mismatch" in reconciled()
