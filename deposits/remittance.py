@@ -391,6 +391,7 @@ def validate_supplementary(*, employer: Employer, rows: list[dict], today: date,
         if account is None:
             errors.append(RowError(number, "个人账号", f"“{row['个人账号']}”不是本单位职工的个人账号。"))
             continue
+        who = f"{account.name}（{account.grzh}）"
         period = row["补缴年月"]
         try:
             index = period_index(period)
@@ -398,22 +399,24 @@ def validate_supplementary(*, employer: Employer, rows: list[dict], today: date,
         except ValueError:
             ok = False
         if row["姓名"] != account.name:
-            errors.append(RowError(number, "姓名", f"姓名与个人账号不符（账户姓名为{account.name}）。"))
+            errors.append(RowError(number, "姓名", f"{who}：姓名与个人账号不符（账户姓名为{account.name}）。"))
         if not ok:
-            errors.append(RowError(number, "补缴年月", "请按“年-月”填写，例如 2026-03。"))
+            errors.append(RowError(number, "补缴年月", f"{who}：请按“年-月”填写，例如 2026-03。"))
         elif problem := supplementary_month_problem(index, current, policy):
-            errors.append(RowError(number, "补缴年月", problem))
+            errors.append(RowError(number, "补缴年月", f"{who}：{problem}"))
         elif (account.pk, period) in paid or (account.grzh, period) in seen:
-            errors.append(RowError(number, "补缴年月", f"{period}已缴存，不能重复补缴。"))
+            errors.append(RowError(number, "补缴年月", f"{who}：{period}已缴存，不能重复补缴。"))
         elif month_start(period) < account.opened_on.replace(day=1):
-            errors.append(RowError(number, "补缴年月", f"该账户{account.opened_on:%Y-%m}才开户。"))
+            errors.append(RowError(number, "补缴年月", f"{who}：该账户{account.opened_on:%Y-%m}才开户。"))
         amount = _money(row["补缴金额"])
         if amount is None or amount <= 0:
-            errors.append(RowError(number, "补缴金额", "请填写正确的金额。"))
+            errors.append(RowError(number, "补缴金额", f"{who}：请填写正确的金额。"))
         elif amount != amount_for(account, rounding):
             errors.append(
                 RowError(
-                    number, "补缴金额", f"与缴存基数×比例计算结果不符，应为{amount_for(account, rounding):.2f}元。"
+                    number,
+                    "补缴金额",
+                    f"{who}：与缴存基数×比例计算结果不符，应为{amount_for(account, rounding):.2f}元。",
                 )
             )
         if not errors or errors[-1].row != number:
@@ -422,6 +425,33 @@ def validate_supplementary(*, employer: Employer, rows: list[dict], today: date,
     if errors:
         raise ListRejected(errors)
     return valid
+
+
+def supplementary_owed(*, employer: Employer, today: date) -> list[tuple[PersonalAccount, str, Decimal]]:
+    """What each employee is owed: the months from the account's opening (within the policy's 补缴 reach) to
+    last month that have no 汇缴 or 补缴 and are not on a list waiting for its money, at today's amount —
+    the 补缴 page proposes them to tick."""
+    policy = current_policy()
+    current = month_index(today)
+    first_allowed = current - policy.supplementary_max_months
+    staff = list(
+        PersonalAccount.objects.filter(employer=employer, status=AccountStatus.NORMAL)
+        .only(*_LIST_FIELDS)
+        .order_by("grzh")
+    )
+    paid = accounts_deposit_periods(account_ids=[a.pk for a in staff])
+    waiting = set(
+        RemittanceLine.objects.filter(batch__employer=employer, batch__status=RemittanceBatch.Status.DECLARED)
+        .values_list("account_id", "period")
+    )  # fmt: skip
+    owed = []
+    for account in staff:
+        start = max(first_allowed, month_index(account.opened_on))
+        for index in range(start, current):
+            period = f"{index // 12}-{index % 12 + 1:02d}"
+            if (account.pk, period) not in paid and (account.pk, period) not in waiting:
+                owed.append((account, period, amount_for(account, policy.contribution_rounding)))
+    return owed
 
 
 def supplementary_post(*, employer: Employer, rows, user=None, source: str = "网上录入") -> RemittanceBatch:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from gjj_portal.access import unit_required
 from gjj_portal.errors import DomainError
 from gjj_portal.http import pdf_response
+from policy.center import current_policy
 
 from . import collection, remittance
 from .models import AccountStatus, PersonalAccount, RemittanceBatch, SuspenseEntry
@@ -202,13 +203,26 @@ def supplementary(request):
     """补缴清册: one row on screen, or a list uploaded; both to the confirmation page."""
     employer, errors = request.user.employer, None
     staff = PersonalAccount.objects.filter(employer=employer).order_by("grzh")
-    uploading = request.method == "POST" and request.POST.get("action") == "upload"
-    form = SupplementaryForm(request.POST if request.method == "POST" and not uploading else None, accounts=staff)
+    action = request.POST.get("action") if request.method == "POST" else None
+    uploading = action == "upload"
+    form = SupplementaryForm(request.POST if action == "one" else None, accounts=staff)
+    owed = remittance.supplementary_owed(employer=employer, today=timezone.localdate())
+    on_screen = action in ("one", "owed")
     if request.method == "POST":
         try:
             table = None
             if uploading:
                 table, source = _upload_rows(request, remittance.SUPPLEMENTARY_HEADERS)
+            elif action == "owed":
+                ticked = set(request.POST.getlist("owed"))
+                table = [
+                    {"个人账号": a.grzh, "姓名": a.name, "补缴年月": p, "补缴金额": str(m)}
+                    for a, p, m in owed
+                    if f"{a.pk}:{p}" in ticked
+                ]
+                source = "网上录入（应补缴月份）"
+                if not table:
+                    raise remittance.EmployerError("请勾选要补缴的月份。")
             elif form.is_valid():
                 account = staff.get(pk=form.cleaned_data["account"])
                 table, source = (
@@ -229,7 +243,9 @@ def supplementary(request):
             errors = exc.errors
         except DomainError as exc:
             messages.error(request, str(exc))
-    return render(request, "unit/supplementary.html", {"form": form, "errors": errors, "upload": UploadForm()})
+    context = {"form": form, "errors": errors, "upload": UploadForm(), "owed": owed, "on_screen": on_screen,
+               "max_months": current_policy().supplementary_max_months}  # fmt: skip
+    return render(request, "unit/supplementary.html", context)
 
 
 @unit_required

@@ -290,3 +290,40 @@ def test_the_stranded_amount_pays_next_months_list_and_a_cancelled_list_can_be_d
     again.refresh_from_db()
     assert again.status == "posted" and Employer.objects.get(pk=employer.pk).suspense_balance == Decimal("50.00")
     assert "no mismatch" in reconciled()
+
+
+def test_supplementary_proposes_the_months_owed_and_errors_name_the_person(client, unit):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.factories import deposit_history, months_back
+
+    employer, staff, user = unit
+    today = timezone.localdate()
+    for account in staff:
+        deposit_history(account, months=24, today=today)
+    from datetime import date
+
+    from tests.factories import PersonalAccountFactory
+
+    # A newcomer who joined two months ago and was never remitted: those two months are owed.
+    joined = months_back(today, 2)
+    newcomer = PersonalAccountFactory(employer=employer, base=Decimal("6000.00"),
+                                      opened_on=date(int(joined[:4]), int(joined[5:]), 1))  # fmt: skip
+    owed = remittance.supplementary_owed(employer=employer, today=today)
+    assert [(a.pk, p) for a, p, _m in owed] == [(newcomer.pk, months_back(today, n)) for n in (2, 1)]
+    client.force_login(user)
+    page = client.get(reverse("unit:supplementary")).content.decode()
+    assert newcomer.grzh in page and months_back(today, 2) in page and "生成补缴清册" in page
+    ticked = client.post(
+        reverse("unit:supplementary"), {"action": "owed", "owed": [f"{newcomer.pk}:{months_back(today, 1)}"]}
+    )
+    confirm = client.get(ticked.url).content.decode()
+    assert '共 <strong data-testid="count">1</strong> 人' in confirm and newcomer.grzh in confirm
+    client.post(reverse("unit:confirm"), {"token": ticked.url.split("token=")[1]})
+    assert RemittanceBatch.objects.get(kind="supplementary").lines.get().period == months_back(today, 1)
+    # Declared, it is no longer owed; a month already paid, entered on screen, names the person.
+    assert [p for _a, p, _m in remittance.supplementary_owed(employer=employer, today=today)] == [months_back(today, 2)]
+    one = {"action": "one", "account": staff[0].pk, "period": months_back(today, 1)}
+    page = client.post(reverse("unit:supplementary"), one).content.decode()
+    assert f"{staff[0].name}（{staff[0].grzh}）" in page and "已缴存" in page and "第2行" not in page
