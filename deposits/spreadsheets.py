@@ -49,6 +49,23 @@ def formula_safe(value) -> str:
     return "'" + text if looks_like_formula(text) else text
 
 
+def xlsx_write(headers: list[str], rows: list[list]) -> bytes:
+    """An XLSX an employer opens in Excel or WPS, edits and uploads again: the headers, then the rows; text
+    cells that a spreadsheet would run are escaped (formula_safe), amounts stay numbers."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([value if isinstance(value, int | float) else formula_safe(value) for value in row])
+    for column in "ABCDEF":
+        sheet.column_dimensions[column].width = 18
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def _cell(value) -> str:
     if value is None:
         return ""

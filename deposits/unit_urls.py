@@ -6,6 +6,7 @@ app_name = "unit"
 urlpatterns = [
     path("", unit_views.home, name="home"),
     path("monthly/", unit_views.monthly, name="monthly"),
+    path("monthly/list.xlsx", unit_views.monthly_xlsx, name="monthly_xlsx"),
     path("supplementary/", unit_views.supplementary, name="supplementary"),
     path("confirm/", unit_views.confirm, name="confirm"),
     path("batches/<int:pk>/", unit_views.batch, name="batch"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gjj_portal.access import unit_required
 from gjj_portal.errors import DomainError
-from gjj_portal.http import pdf_response
+from gjj_portal.http import XLSX, download_response, pdf_response
 from policy.center import current_policy
 
 from . import collection, remittance
@@ -196,6 +196,17 @@ def monthly(request):
         "upload": UploadForm(),
     }
     return render(request, "unit/monthly.html", context)
+
+
+@unit_required
+def monthly_xlsx(request):
+    """本月汇缴清册 (XLSX): the list computed from bases and ratios, to edit and upload again (上传清册)."""
+    from .spreadsheets import xlsx_write
+
+    employer, period = request.user.employer, timezone.localdate().strftime("%Y-%m")
+    rows = remittance.monthly_list(employer=employer, period=period)
+    data = xlsx_write(remittance.MONTHLY_HEADERS, [[a.grzh, a.name, f"{m:.2f}"] for a, m in rows])
+    return download_response(data, f"{period}汇缴清册-{employer.dwzh}.xlsx", XLSX)
 
 
 @unit_required

@@ -63,11 +63,19 @@ def hits_allowed(key: str, *, limit: int, seconds: int) -> bool:
 
 def pdf_response(data: bytes, filename: str):
     """A PDF to download under `filename` (Chinese names too: RFC 5987, with an ASCII fallback)."""
+    return download_response(data, filename, "application/pdf")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_response(data: bytes, filename: str, content_type: str):
+    """A file to download under `filename` (Chinese names too: RFC 5987, with an ASCII fallback)."""
     from urllib.parse import quote
 
     from django.http import HttpResponse
 
-    response = HttpResponse(data, content_type="application/pdf")
-    fallback = filename.encode("ascii", "ignore").decode() or "document.pdf"
+    response = HttpResponse(data, content_type=content_type)
+    fallback = filename.encode("ascii", "ignore").decode() or "document"
     response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     return response

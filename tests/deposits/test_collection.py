@@ -327,3 +327,22 @@ def test_supplementary_proposes_the_months_owed_and_errors_name_the_person(clien
     one = {"action": "one", "account": staff[0].pk, "period": months_back(today, 1)}
     page = client.post(reverse("unit:supplementary"), one).content.decode()
     assert f"{staff[0].name}（{staff[0].grzh}）" in page and "已缴存" in page and "第2行" not in page
+
+
+def test_the_computed_list_downloads_as_xlsx_and_uploads_again_unchanged(client, unit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    employer, staff, user = unit
+    client.force_login(user)
+    sheet = client.get(reverse("unit:monthly_xlsx"))
+    assert sheet["Content-Type"].startswith("application/vnd.openxmlformats")
+    table = remittance.read_table("list.xlsx", sheet.content, remittance.MONTHLY_HEADERS)
+    assert [(r["个人账号"], r["月缴存额"]) for r in table] == [
+        (a.grzh, "1440.00") for a in sorted(staff, key=lambda a: a.grzh)
+    ]
+    upload = client.post(reverse("unit:monthly"), {"action": "upload",
+                                                   "file": SimpleUploadedFile("list.xlsx", sheet.content)})  # fmt: skip
+    assert "token=" in upload.url
+    client.post(reverse("unit:confirm"), {"token": upload.url.split("token=")[1]})
+    assert RemittanceBatch.objects.get().total == TOTAL
