@@ -199,6 +199,7 @@ class RemittanceBatch(models.Model):
         POSTED = "posted", "已入账"
         CANCELLED = "cancelled", "已撤销申报"
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="batches", verbose_name="单位")
     kind = models.CharField("清册类型", max_length=15, choices=Kind.choices)
     period = models.CharField("汇缴年月", max_length=7, blank=True)

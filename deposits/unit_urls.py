@@ -9,9 +9,9 @@ urlpatterns = [
     path("monthly/list.xlsx", unit_views.monthly_xlsx, name="monthly_xlsx"),
     path("supplementary/", unit_views.supplementary, name="supplementary"),
     path("confirm/", unit_views.confirm, name="confirm"),
-    path("batches/<int:pk>/", unit_views.batch, name="batch"),
-    path("batches/<int:pk>/notice.pdf", unit_views.batch_notice, name="batch_notice"),
-    path("batches/<int:pk>/apply/", unit_views.batch_apply, name="batch_apply"),
-    path("batches/<int:pk>/cancel/", unit_views.batch_cancel, name="batch_cancel"),
+    path("batches/<uuid:public_id>/", unit_views.batch, name="batch"),
+    path("batches/<uuid:public_id>/notice.pdf", unit_views.batch_notice, name="batch_notice"),
+    path("batches/<uuid:public_id>/apply/", unit_views.batch_apply, name="batch_apply"),
+    path("batches/<uuid:public_id>/cancel/", unit_views.batch_cancel, name="batch_cancel"),
     path("changes/", unit_views.changes, name="changes"),
 ]

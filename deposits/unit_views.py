@@ -30,15 +30,15 @@ def home(request):
     return render(request, "unit/home.html", context)
 
 
-def _own_batch(request, pk) -> RemittanceBatch:
-    return get_object_or_404(RemittanceBatch, pk=pk, employer=request.user.employer)
+def _own_batch(request, public_id) -> RemittanceBatch:
+    return get_object_or_404(RemittanceBatch, public_id=public_id, employer=request.user.employer)
 
 
 @unit_required
-def batch(request, pk):
+def batch(request, public_id):
     """A list: its 缴款通知书 (where to pay, the 缴款识别码, what is still owed, by when), what the bank's
     credits brought, each line's 个人账号 and 入账结果 (or why it went to 单位暂存款), and its history."""
-    found = _own_batch(request, pk)
+    found = _own_batch(request, public_id)
     context = {
         "batch": found,
         "suspense_balance": request.user.employer.suspense_balance,
@@ -51,8 +51,9 @@ def batch(request, pk):
 
 
 @unit_required
-def batch_apply(request, pk):
+def batch_apply(request, public_id):
     """用单位暂存款冲抵: a POST from the list's page."""
+    pk = _own_batch(request, public_id).pk
     if request.method == "POST":
         try:
             done = collection.suspense_apply(batch_id=pk, employer=request.user.employer, user=request.user)
@@ -64,12 +65,13 @@ def batch_apply(request, pk):
             else:
                 owed = done.total - done.received
                 messages.success(request, f"已用单位暂存款冲抵，清册还差{owed:,.2f}元，请按缴款通知书缴款。")
-    return redirect("unit:batch", pk)
+    return redirect("unit:batch", public_id)
 
 
 @unit_required
-def batch_cancel(request, pk):
+def batch_cancel(request, public_id):
     """撤销申报: a POST from the list's page; a corrected list is then declared as usual."""
+    pk = _own_batch(request, public_id).pk
     if request.method == "POST":
         try:
             collection.remittance_cancel(batch_id=pk, employer=request.user.employer, user=request.user,
@@ -80,13 +82,13 @@ def batch_cancel(request, pk):
             messages.success(
                 request, "已撤销申报。如需更正，请重新生成或上传清册后申报；已到账的款项已转入单位暂存款。"
             )
-    return redirect("unit:batch", pk)
+    return redirect("unit:batch", public_id)
 
 
 @unit_required
-def batch_notice(request, pk):
+def batch_notice(request, public_id):
     """缴款通知书 (PDF): the same facts as the page, to hand to whoever makes the transfer."""
-    found = _own_batch(request, pk)
+    found = _own_batch(request, public_id)
     return pdf_response(collection.payment_notice_pdf(found), f"缴款通知书-{found.payment_code or found.pk}.pdf")
 
 
@@ -156,7 +158,7 @@ def confirm(request):
             f"{batch.get_kind_display()}已申报：{batch.rows}人，合计{batch.total:,.2f}元。请按下方缴款通知书向中心"
             f"归集账户转账，附言填写缴款识别码{batch.payment_code}；银行到账后自动入账到职工个人账户。",
         )
-        return redirect("unit:batch", batch.pk)
+        return redirect("unit:batch", batch.public_id)
     people = PersonalAccount.objects.filter(pk__in=[pk for pk, _p, _a in lines[:50]]).values_list("pk", "grzh", "name")
     found = {pk: (grzh, name) for pk, grzh, name in people}
     preview = [(*found.get(pk, ("", "")), p, Decimal(amount)) for pk, p, amount in lines[:50]]

@@ -97,7 +97,29 @@ def identifier_urls(resolver=None, namespace=""):
 def test_every_identifier_url_is_covered():
     names = {name for name, _ in identifier_urls()} - set(NOT_AN_OBJECT)
     assert names, "the walk found the URLs"
-    assert names <= set(OWNED), f"add these to OWNED: {sorted(names - set(OWNED))}"
+    assert names <= set(OWNED) | set(EMPLOYER_OWNED), f"add these to OWNED: {sorted(names - set(OWNED))}"
+
+
+# An employer's own objects (单位网厅): another employer's user gets 404.
+EMPLOYER_OWNED = ["unit:batch", "unit:batch_notice", "unit:batch_apply", "unit:batch_cancel"]
+
+
+@pytest.mark.parametrize("name", EMPLOYER_OWNED)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_employers_list_answers_404(client, django_user_model, policy, name, method):
+    from deposits import remittance
+    from tests.factories import EmployerFactory, PersonalAccountFactory
+
+    owner = EmployerFactory()
+    PersonalAccountFactory(employer=owner)
+    rows = remittance.monthly_list(employer=owner, period="2026-11")
+    batch = remittance.remittance_declare(employer=owner, period="2026-11", rows=rows)
+    stranger = django_user_model.objects.create_user("unit6", password="x", role="unit", employer=EmployerFactory())
+    client.force_login(stranger)
+    response = getattr(client, method)(reverse(name, args=[batch.public_id]))
+    assert response.status_code == 404, (name, response.status_code)
+    batch.refresh_from_db()
+    assert batch.status == "declared"
 
 
 @pytest.mark.parametrize("name", sorted(OWNED))

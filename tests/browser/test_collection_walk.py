@@ -124,7 +124,7 @@ def test_the_banks_statement_posts_the_month_and_the_stranded_amount_pays_a_supp
     phone = open_page(width=375, height=812)
     with_axe(phone.context)
     unit_login(phone)
-    phone.goto(phone.base_url + f"/unit/batches/{batch.pk}/")
+    phone.goto(phone.base_url + f"/unit/batches/{batch.public_id}/")
     phone.get_by_test_id("batch-status").wait_for()
     assert "转单位暂存款" in phone.locator("li[data-testid=line-card]", has_text=zhang.grzh).inner_text()
     checked(phone, "posted list 375", problems)

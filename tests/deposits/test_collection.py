@@ -205,7 +205,7 @@ def test_the_employer_reads_the_notice_pays_short_and_sees_the_stranded_amount(
     page = declared_page.content.decode()
     policy_account = collection.payment_instructions(batch).account_no
     assert batch.payment_code in page and policy_account in page and "4,320.00" in page and "缴款期限" in page
-    pdf = client.get(reverse("unit:batch_notice", args=[batch.pk]))
+    pdf = client.get(reverse("unit:batch_notice", args=[batch.public_id]))
     from urllib.parse import quote
 
     assert pdf["Content-Type"] == "application/pdf" and quote("缴款通知书") in pdf["Content-Disposition"]
@@ -214,19 +214,19 @@ def test_the_employer_reads_the_notice_pays_short_and_sees_the_stranded_amount(
     assert batch.payment_code in text and policy_account in text
 
     credits_import(rows=[credit("B0020", "1000.00", batch.payment_code)], source="test")
-    page = client.get(reverse("unit:batch", args=[batch.pk])).content.decode()
+    page = client.get(reverse("unit:batch", args=[batch.public_id])).content.decode()
     assert "还差 3,320.00 元" in page and "金额不足" in page
     type(staff[2]).objects.filter(pk=staff[2].pk).update(status="withdrawn")
     credits_import(rows=[credit("B0021", "3320.00", batch.payment_code)], source="test")
     home = client.get(reverse("unit:home")).content.decode()
     assert "1,440.00" in home and "提取销户" in home and "清册明细未能入账" in home
-    page = client.get(reverse("unit:batch", args=[batch.pk])).content.decode()
+    page = client.get(reverse("unit:batch", args=[batch.public_id])).content.decode()
     assert "转单位暂存款" in page and staff[2].grzh in page and "已入账" in page
 
     other = django_user_model.objects.create_user("unit7", password="x", role="unit", employer=EmployerFactory())
     client.force_login(other)
-    assert client.get(reverse("unit:batch", args=[batch.pk])).status_code == 404
-    assert client.get(reverse("unit:batch_notice", args=[batch.pk])).status_code == 404
+    assert client.get(reverse("unit:batch", args=[batch.public_id])).status_code == 404
+    assert client.get(reverse("unit:batch_notice", args=[batch.public_id])).status_code == 404
 
 
 def test_finance_imports_the_statement_in_admin_and_unmatched_credits_are_its_queue(client, unit, releaser):
@@ -266,15 +266,16 @@ def test_the_stranded_amount_pays_next_months_list_and_a_cancelled_list_can_be_d
     rows = remittance.monthly_list(employer=employer, period=nxt)
     following = remittance.remittance_declare(employer=employer, period=nxt, rows=rows, user=user)
     client.force_login(user)
-    page = client.post(reverse("unit:batch_apply", args=[following.pk]), follow=True).content.decode()
+    page = client.post(reverse("unit:batch_apply", args=[following.public_id]), follow=True).content.decode()
     assert "还差1,440.00元" in page
     following.refresh_from_db()
     employer.refresh_from_db()
     assert following.received == Decimal("1440.00") and employer.suspense_balance == 0
     assert "no mismatch" in reconciled()
-    assert "余额为0" in client.post(reverse("unit:batch_apply", args=[following.pk]), follow=True).content.decode()
+    apply_again = client.post(reverse("unit:batch_apply", args=[following.public_id]), follow=True)
+    assert "余额为0" in apply_again.content.decode()
     # 撤销申报: the 1,440.00 goes back to 单位暂存款, the month can be declared again, a late credit is kept.
-    client.post(reverse("unit:batch_cancel", args=[following.pk]))
+    client.post(reverse("unit:batch_cancel", args=[following.public_id]))
     following.refresh_from_db()
     employer.refresh_from_db()
     assert following.status == "cancelled" and employer.suspense_balance == Decimal("1440.00")
@@ -285,7 +286,7 @@ def test_the_stranded_amount_pays_next_months_list_and_a_cancelled_list_can_be_d
     assert Employer.objects.get(pk=employer.pk).suspense_balance == Decimal("1490.00")
     assert "no mismatch" in reconciled()
     # The new list paid from 暂存款 (1,440.00) and the bank (1,440.00): posted; 50.00 stays.
-    client.post(reverse("unit:batch_apply", args=[again.pk]))
+    client.post(reverse("unit:batch_apply", args=[again.public_id]))
     credits_import(rows=[credit("B0042", "1440.00", again.payment_code)], source="test")
     again.refresh_from_db()
     assert again.status == "posted" and Employer.objects.get(pk=employer.pk).suspense_balance == Decimal("50.00")
