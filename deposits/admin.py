@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 
 from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, StatusHistoryInline
@@ -151,12 +152,23 @@ class StatementForm(forms.Form):
     )
 
 
+class ClaimForm(forms.Form):
+    code = forms.CharField(label="缴款识别码", max_length=12, required=False, help_text="单位转账时写错或漏写的识别码")
+    dwzh = forms.CharField(
+        label="或：单位账号",
+        max_length=20,
+        required=False,
+        help_text="付款单位已知、但没有对应清册时，转入其单位暂存款",
+    )
+    reason = forms.CharField(label="认领依据", max_length=150, help_text="如：单位来电确认并提供付款回单")
+
+
 @admin.register(BankCredit)
 class BankCreditAdmin(ReadOnlyAdmin):
     """银行来款: the bank's credits on the 归集 account and what became of each; 未识别 is the staff's queue.
     Finance imports the bank's statement here (or an operator with `manage.py import_bank_credits`)."""
 
-    list_display = ["value_date", "bank_ref", "amount", "payer_name", "memo", "status", "batch", "note", "source"]
+    list_display = ["value_date", "bank_ref", "amount", "payer_name", "memo", "status", "batch", "note", "claim"]
     list_filter = ["status", "source"]
     list_select_related = ["batch__employer"]
     search_fields = ["bank_ref"]
@@ -169,7 +181,38 @@ class BankCreditAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
-        return [path("import/", view(self.import_view), name="deposits_bankcredit_import")] + super().get_urls()
+        return [
+            path("import/", view(self.import_view), name="deposits_bankcredit_import"),
+            path("<int:pk>/claim/", view(self.claim_view), name="deposits_bankcredit_claim"),
+        ] + super().get_urls()
+
+    @admin.display(description="处理")
+    def claim(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if obj.status != BankCredit.Status.UNMATCHED:
+            return "-"
+        return format_html('<a href="{}">人工认领</a>', reverse("admin:deposits_bankcredit_claim", args=[obj.pk]))
+
+    def claim_view(self, request, pk):
+        from django.shortcuts import get_object_or_404
+
+        if not request.user.has_perm("deposits.confirm_funds"):
+            raise PermissionDenied
+        credit = get_object_or_404(BankCredit, pk=pk)
+        form = ClaimForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                collection.credit_claim(credit_id=pk, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"来款{credit.bank_ref}已人工认领。")
+                return redirect("admin:deposits_bankcredit_changelist")
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "credit": credit, "form": form,
+                   "title": f"人工认领来款 {credit.bank_ref}"}  # fmt: skip
+        return TemplateResponse(request, "admin/deposits/bankcredit/claim.html", context)
 
     def import_view(self, request):
         if request.method != "POST" or not request.user.has_perm("deposits.confirm_funds"):

@@ -219,12 +219,14 @@ def credits_import(*, rows: list[StatementRow], source: str, actor=None) -> Impo
     return result
 
 
-def credit_match(*, credit: BankCredit, actor=None) -> BankCredit:
-    """Match one recorded credit to its list by the 缴款识别码 in its 附言 (inside the caller's transaction)."""
+def credit_match(*, credit: BankCredit, actor=None, code: str | None = None) -> BankCredit:
+    """Match one recorded credit to its list by the 缴款识别码 in its 附言, or by the one staff give
+    (inside the caller's transaction)."""
     from .remittance import remittance_post_lines
 
-    found = CODE.search(re.sub(r"\s+", "", credit.memo).upper())
-    code = found.group() if found and payment_code_valid(found.group()) else None
+    if code is None:
+        found = CODE.search(re.sub(r"\s+", "", credit.memo).upper())
+        code = found.group() if found and payment_code_valid(found.group()) else None
     batch = RemittanceBatch.objects.select_for_update().filter(payment_code=code).first() if code else None
     if batch is None:
         credit.status, credit.note = (
@@ -260,6 +262,38 @@ def credit_match(*, credit: BankCredit, actor=None) -> BankCredit:
         credit.status = BankCredit.Status.SHORT
         credit.note = f"清册应缴{batch.total}元，已到账{batch.received}元，还差{batch.total - batch.received}元"
     credit.save(update_fields=["status", "note", "batch", "employer"])
+    return credit
+
+
+@transaction.atomic
+def credit_claim(*, credit_id: int, actor, reason: str, code: str = "", dwzh: str = "") -> BankCredit:
+    """人工认领 an unmatched credit (the staff's queue): to the list whose 缴款识别码 staff found (the employer
+    wrote it wrong), or to an employer's 单位暂存款 when the payer is known but no list is. Who and why is
+    kept on the credit."""
+    credit = BankCredit.objects.select_for_update().get(pk=credit_id)
+    if credit.status != BankCredit.Status.UNMATCHED:
+        raise DomainError("只有“未识别”的来款可以人工认领。")
+    if not reason.strip():
+        raise DomainError("请填写认领依据（如单位来电确认、付款回单）。")
+    stamp = f"{timezone.localtime():%Y-%m-%d %H:%M} {actor}人工认领：{reason.strip()}"[:200]
+    credit.actor = actor
+    if code:
+        code = code.strip().upper()
+        batch = RemittanceBatch.objects.filter(payment_code=code).first() if payment_code_valid(code) else None
+        if batch is None:
+            raise DomainError(f"缴款识别码{code}无对应清册，请核对。")
+        credit_match(credit=credit, actor=actor, code=code)
+        credit.note = (stamp + (f"；{credit.note}" if credit.note else ""))[:200]
+        credit.save(update_fields=["note", "actor"])
+        return credit
+    employer = Employer.objects.filter(dwzh=dwzh.strip()).first()
+    if employer is None:
+        raise DomainError("请填写缴款识别码或正确的单位账号。")
+    suspense_add(employer=employer, kind=SuspenseEntry.Kind.CLAIMED, amount=credit.amount, credit=credit,
+                 reason=f"未识别来款{credit.bank_ref}经人工认领转单位暂存款：{reason.strip()}"[:200],
+                 reference=credit.bank_ref)  # fmt: skip
+    credit.status, credit.employer, credit.note = BankCredit.Status.SUSPENSE, employer, stamp
+    credit.save(update_fields=["status", "employer", "note", "actor"])
     return credit
 
 

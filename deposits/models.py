@@ -330,6 +330,7 @@ class SuspenseEntry(models.Model):
         REPEAT = "repeat", "清册已入账后再次来款"
         APPLIED = "applied", "冲抵清册"
         CANCELLED = "cancelled", "撤销申报的清册已到账款"
+        CLAIMED = "claimed", "未识别来款人工认领"
         REFUND = "refund", "退款"
 
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="suspense", verbose_name="单位")

@@ -347,3 +347,31 @@ def test_the_computed_list_downloads_as_xlsx_and_uploads_again_unchanged(client,
     assert "token=" in upload.url
     client.post(reverse("unit:confirm"), {"token": upload.url.split("token=")[1]})
     assert RemittanceBatch.objects.get().total == TOTAL
+
+
+def test_staff_claim_an_unmatched_credit_to_its_list_or_to_the_employers_suspense(client, unit, releaser):
+    from django.urls import reverse
+
+    employer, staff, user = unit
+    batch = declared(employer, user)
+    credits_import(rows=[credit("B0050", "4320.00", "JK000000"), credit("B0051", "77.00", "")], source="test")
+    wrong, unknown = BankCredit.objects.get(bank_ref="B0050"), BankCredit.objects.get(bank_ref="B0051")
+    client.force_login(releaser)
+    url = reverse("admin:deposits_bankcredit_claim", args=[wrong.pk])
+    assert "这个字段是必须的" in client.post(url, {"code": batch.payment_code}).content.decode()  # no reason: nothing
+    refused = client.post(url, {"code": "JK0000000000", "reason": "单位来电"}).content.decode()
+    assert "无对应清册" in refused
+    client.post(url, {"code": batch.payment_code.lower(), "reason": "单位来电确认，提供付款回单"})
+    wrong.refresh_from_db()
+    batch.refresh_from_db()
+    assert wrong.status == BankCredit.Status.MATCHED and batch.status == RemittanceBatch.Status.POSTED
+    assert "人工认领" in wrong.note and wrong.actor == releaser
+    client.post(reverse("admin:deposits_bankcredit_claim", args=[unknown.pk]),
+                {"dwzh": employer.dwzh, "reason": "单位确认为多转款项"})  # fmt: skip
+    unknown.refresh_from_db()
+    assert unknown.status == BankCredit.Status.SUSPENSE and unknown.employer_id == employer.pk
+    assert Employer.objects.get(pk=employer.pk).suspense_balance == Decimal("77.00")
+    again = client.post(reverse("admin:deposits_bankcredit_claim", args=[unknown.pk]),
+                        {"dwzh": employer.dwzh, "reason": "x"}).content.decode()  # fmt: skip
+    assert "只有“未识别”的来款可以人工认领" in again
+    assert "no mismatch" in reconciled()
