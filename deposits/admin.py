@@ -11,7 +11,7 @@ from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, 
 from gjj_portal.errors import DomainError
 from gjj_portal.identity import ID_TYPE_CODES, RESIDENT_ID_CARD, mask_card, mask_id_number, mask_phone
 
-from . import collection, remittance
+from . import collection, refunds, remittance
 from .models import (
     AccountChange,
     BankCredit,
@@ -22,6 +22,8 @@ from .models import (
     RemittanceBatch,
     RemittanceBatchChange,
     SuspenseEntry,
+    SuspenseRefund,
+    SuspenseRefundChange,
 )
 from .selectors import account_ids
 
@@ -252,3 +254,64 @@ class SuspenseEntryAdmin(ReadOnlyAdmin):
     search_fields = ["employer__dwzh"]
     search_help_text = "输入完整的单位账号。"
     search_routes = [(GRZH, lambda t: Q(employer_id__in=_employer_ids(t)))]
+
+
+class SuspenseRefundChangeInline(StatusHistoryInline):
+    model = SuspenseRefundChange
+
+
+@admin.register(SuspenseRefund)
+class SuspenseRefundAdmin(ReadOnlyAdmin):
+    """单位暂存款退款: 初审 approves (or refuses with a reason), 复核/财务 — another person — releases; the
+    worker pays it once through the bank adapter."""
+
+    list_display = ["created_at", "employer", "amount", "bank", "masked_account", "status", "approved_by",
+                    "released_by", "bank_reference"]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["employer", "approved_by", "released_by"]
+    search_fields = ["employer__dwzh"]
+    search_help_text = "输入完整的单位账号。"
+    search_routes = [(GRZH, lambda t: Q(employer_id__in=_employer_ids(t)))]
+    inlines = [SuspenseRefundChangeInline]
+    actions = ["approve", "release", "reject"]
+
+    @admin.display(description="单位银行账号")
+    def masked_account(self, obj):
+        return mask_card(obj.account_no)
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("deposits.review_refund")
+
+    def has_reject_permission(self, request):
+        return request.user.has_perm("deposits.review_refund")
+
+    def has_release_permission(self, request):
+        return request.user.has_perm("deposits.confirm_funds")
+
+    def _each(self, request, queryset, action, done_text):
+        done = 0
+        for refund_id in queryset.values_list("pk", flat=True):
+            try:
+                action(refund_id)
+            except DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                done += 1
+        if done:
+            messages.success(request, done_text.format(done))
+
+    @admin.action(description="审核通过", permissions=["approve"])
+    def approve(self, request, queryset):
+        self._each(request, queryset, lambda pk: refunds.refund_approve(refund_id=pk, staff=request.user),
+                   "已审核通过{}笔退款，待另一名工作人员复核放款。")  # fmt: skip
+
+    @admin.action(description="复核放款（由银行退至单位账户）", permissions=["release"])
+    def release(self, request, queryset):
+        self._each(request, queryset, lambda pk: refunds.refund_release(refund_id=pk, staff=request.user),
+                   "已复核放款{}笔退款，银行处理后显示结果。")  # fmt: skip
+
+    @admin.action(description="不予退款", permissions=["reject"])
+    def reject(self, request, queryset):
+        self._each(request, queryset,
+                   lambda pk: refunds.refund_reject(refund_id=pk, staff=request.user, opinion="经审核不予退款"),
+                   "已不予退款{}笔。")  # fmt: skip

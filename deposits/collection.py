@@ -359,9 +359,9 @@ def remittance_mismatches() -> list[str]:
         RemittanceBatch.objects.filter(status=RemittanceBatch.Status.DECLARED, received__gt=0)
         .values_list("employer").annotate(s=Sum("received")).order_by()
     )  # fmt: skip
-    refunded = dict(
-        SuspenseEntry.objects.filter(kind=SuspenseEntry.Kind.REFUND).values_list("employer").annotate(s=Sum("amount"))
-        .order_by()
+    refunded = dict(  # money that left (or is leaving) to the employer's bank: refunds less those put back
+        SuspenseEntry.objects.filter(kind__in=[SuspenseEntry.Kind.REFUND, SuspenseEntry.Kind.REFUND_BACK])
+        .values_list("employer").annotate(s=Sum("amount")).order_by()
     )  # fmt: skip
     held = Employer.objects.filter(Q(suspense_balance__gt=0) | Q(pk__in=list(credits)))
     suspense = dict(held.values_list("pk", "suspense_balance"))

@@ -331,10 +331,11 @@ class SuspenseEntry(models.Model):
         APPLIED = "applied", "冲抵清册"
         CANCELLED = "cancelled", "撤销申报的清册已到账款"
         CLAIMED = "claimed", "未识别来款人工认领"
+        REFUND_BACK = "refund_back", "退款未成功退回"
         REFUND = "refund", "退款"
 
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="suspense", verbose_name="单位")
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     amount = models.DecimalField("发生额", max_digits=16, decimal_places=2)
     balance_after = models.DecimalField("暂存款余额", max_digits=16, decimal_places=2)
     reason = models.CharField("原因", max_length=200)
@@ -362,6 +363,80 @@ class SuspenseEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class SuspenseRefund(models.Model):
+    """单位暂存款退款: the employer asks for its suspense money back to its own bank account; one staff member
+    reviews, another releases (the money leaves 单位暂存款 then), the worker pays it once with the refund's
+    key; a bank refusal puts it back."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "待审核"
+        APPROVED = "approved", "审核通过，待复核放款"
+        RELEASED = "released", "退款中"
+        PAID = "paid", "已退款"
+        FAILED = "failed", "退款失败，款项已退回单位暂存款"
+        REJECTED = "rejected", "不予退款"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="refunds", verbose_name="单位")
+    amount = models.DecimalField("退款金额", max_digits=16, decimal_places=2)
+    bank = models.CharField("开户银行", max_length=30)
+    account_no = models.CharField("单位银行账号", max_length=30)
+    account_name = models.CharField("账户名称", max_length=100)
+    reason = models.CharField("申请说明", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申请人"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="审核人",
+    )  # fmt: skip
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="复核放款人",
+    )  # fmt: skip
+    paying_at = models.DateTimeField("银行处理开始", null=True, blank=True)
+    bank_reference = models.CharField("银行流水号", max_length=64, blank=True)
+    failure = models.CharField("失败原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "单位暂存款退款"
+        verbose_name_plural = "单位暂存款退款"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="suspense_refund_amount_gt_0")]
+        permissions = [("review_refund", "可以审核单位暂存款退款")]
+
+    def __str__(self):
+        return f"{self.employer} 退款 {self.amount}"
+
+    @property
+    def key(self) -> str:
+        """The bank's idempotency key: one transfer per refund, ever."""
+        return f"TK{self.public_id.hex}"
+
+
+REFUND_TRANSITIONS: dict[str, set[str]] = {
+    SuspenseRefund.Status.REQUESTED: {SuspenseRefund.Status.APPROVED, SuspenseRefund.Status.REJECTED},
+    SuspenseRefund.Status.APPROVED: {SuspenseRefund.Status.RELEASED, SuspenseRefund.Status.REJECTED},
+    SuspenseRefund.Status.RELEASED: {SuspenseRefund.Status.PAID, SuspenseRefund.Status.FAILED},
+    SuspenseRefund.Status.PAID: set(),
+    SuspenseRefund.Status.FAILED: set(),
+    SuspenseRefund.Status.REJECTED: set(),
+}
+
+
+class SuspenseRefundChange(StateChange):
+    refund = models.ForeignKey(SuspenseRefund, on_delete=models.CASCADE, related_name="changes", verbose_name="退款")
+    from_status = models.CharField("原状态", max_length=30, choices=SuspenseRefund.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=30, choices=SuspenseRefund.Status.choices)
+
+    class Meta(StateChange.Meta):
+        verbose_name = "退款状态变更"
+        verbose_name_plural = "退款状态变更"
 
 
 class DocumentKind(models.TextChoices):

@@ -20,3 +20,17 @@ def remittance_notify_task(batch_id: int) -> int:
 @shared_task
 def remittance_notify_sweep() -> int:
     return len(remittance.remittance_notify_sweep())
+
+
+@shared_task(acks_late=True)
+def refund_execute_task(refund_id: int) -> str:
+    from .refunds import refund_execute
+
+    return refund_execute(refund_id=refund_id).status
+
+
+@shared_task(acks_late=True)
+def refunds_settle() -> int:
+    from .refunds import refunds_settle as settle
+
+    return settle()

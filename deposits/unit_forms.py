@@ -81,3 +81,18 @@ class AdjustForm(_BaseAndRatio, SealForm):
 
 class SupplementaryForm(UnsealForm):
     period = forms.CharField(label="补缴年月", widget=forms.TextInput(attrs={"type": "month"}))
+
+
+class RefundForm(PortalForm):
+    """单位暂存款退款 to the employer's own bank account."""
+
+    amount = forms.DecimalField(label="退款金额（元）", max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    bank = forms.CharField(label="开户银行", max_length=30)
+    account_no = forms.RegexField(
+        label="单位银行账号",
+        regex=r"^\d{8,30}$",
+        max_length=30,
+        error_messages={"invalid": "请填写8至30位数字的银行账号。"},
+    )
+    account_name = forms.CharField(label="账户名称", max_length=100, help_text="须为本单位名称")
+    reason = forms.CharField(label="申请说明", max_length=200, required=False)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("monthly/list.xlsx", unit_views.monthly_xlsx, name="monthly_xlsx"),
     path("supplementary/", unit_views.supplementary, name="supplementary"),
     path("confirm/", unit_views.confirm, name="confirm"),
+    path("refund/", unit_views.refund, name="refund"),
     path("batches/<uuid:public_id>/", unit_views.batch, name="batch"),
     path("batches/<uuid:public_id>/notice.pdf", unit_views.batch_notice, name="batch_notice"),
     path("batches/<uuid:public_id>/apply/", unit_views.batch_apply, name="batch_apply"),

@@ -12,22 +12,47 @@ from django.utils import timezone
 
 from gjj_portal.access import unit_required
 from gjj_portal.errors import DomainError
-from gjj_portal.http import XLSX, download_response, pdf_response
+from gjj_portal.http import XLSX, download_response, pdf_response, posted
 from policy.center import current_policy
 
 from . import collection, remittance
-from .models import AccountStatus, PersonalAccount, RemittanceBatch, SuspenseEntry
-from .unit_forms import AdjustForm, OpenAccountForm, SealForm, SupplementaryForm, UnsealForm, UploadForm
+from .models import AccountStatus, PersonalAccount, RemittanceBatch, SuspenseEntry, SuspenseRefund
+from .unit_forms import AdjustForm, OpenAccountForm, RefundForm, SealForm, SupplementaryForm, UnsealForm, UploadForm
+
+
+def _home(request, refund_form=None):
+    employer = request.user.employer
+    context = {
+        "employer": employer,
+        "staff": PersonalAccount.objects.filter(employer=employer).order_by("grzh"),
+        "batches": RemittanceBatch.objects.filter(employer=employer)[:10],
+        "suspense": SuspenseEntry.objects.filter(employer=employer).select_related("batch")[:20],
+        "refunds": SuspenseRefund.objects.filter(employer=employer)[:10],
+        "refund_form": refund_form or RefundForm(initial={"account_name": employer.name}),
+    }
+    return render(request, "unit/home.html", context)
 
 
 @unit_required
 def home(request):
-    employer = request.user.employer
-    staff = PersonalAccount.objects.filter(employer=employer).order_by("grzh")
-    batches = RemittanceBatch.objects.filter(employer=employer)[:10]
-    suspense = SuspenseEntry.objects.filter(employer=employer).select_related("batch")[:20]
-    context = {"employer": employer, "staff": staff, "batches": batches, "suspense": suspense}
-    return render(request, "unit/home.html", context)
+    return _home(request)
+
+
+@unit_required
+def refund(request):
+    """单位暂存款退款: the request; two staff members release it and the bank pays it."""
+    from .refunds import refund_request
+
+    form = RefundForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            refund_request(employer=request.user.employer, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "退款申请已提交，中心审核、复核后由银行退至单位账户，结果见下方“退款申请”。")
+            return redirect("unit:home")
+    return _home(request, form)
 
 
 def _own_batch(request, public_id) -> RemittanceBatch:

@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loans.tasks.disbursements_settle",
         "schedule": env.float("GJJ_DISBURSE_SWEEP_SECONDS", default=15.0),
     },
+    # 单位暂存款退款 released but not answered (a lost message, a dead worker): asked again with the same key.
+    "deposits-refunds-settle": {
+        "task": "deposits.tasks.refunds_settle",
+        "schedule": env.float("GJJ_DISBURSE_SWEEP_SECONDS", default=15.0),
+    },
     "loans-collect-daily": {"task": "loans.tasks.instalments_collect_daily", "schedule": crontab(minute=0, hour=6)},
     "loans-reprice-yearly": {
         "task": "loans.tasks.loans_reprice_yearly",

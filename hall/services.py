@@ -17,6 +17,9 @@ STAFF_GROUPS = {
         "deposits.view_personalaccount",
         "deposits.view_accountchange",
         "deposits.view_ledgerentry",
+        # 单位暂存款退款: 初审 reviews the employer's request; 复核/财务 releases it (another person).
+        "deposits.view_suspenserefund",
+        "deposits.review_refund",
     ],
     "复核/财务": [
         "withdrawals.view_withdrawalapplication",
@@ -34,6 +37,7 @@ STAFF_GROUPS = {
         # The bank's credits on the 归集 account (finance imports the statement) and the employers' 单位暂存款.
         "deposits.view_bankcredit",
         "deposits.view_suspenseentry",
+        "deposits.view_suspenserefund",
         "loans.view_loanapplication",
         "loans.release_loan",
         "loans.view_loancontract",
