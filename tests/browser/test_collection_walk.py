@@ -13,13 +13,15 @@ import sys
 import pytest
 from django.utils import timezone
 
-from deposits.models import BankCredit, Employer, LedgerEntry, PersonalAccount, RemittanceBatch
-from tests.processes import ROOT, production_env
+from deposits.models import BankCredit, Employer, LedgerEntry, PersonalAccount, RemittanceBatch, SuspenseRefund
+from gjj_portal.models import SandboxTransfer
+from tests.processes import ROOT, production_env, wait_for
 
 from .a11y import audit, layout_problems, with_axe
 from .nav import open_section
 from .test_employer import NEW_ID, months_ago
 from .test_rent_withdrawal import login_as
+from .test_staff import staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -119,6 +121,41 @@ def test_the_banks_statement_posts_the_month_and_the_stranded_amount_pays_a_supp
     employer = Employer.objects.get(dwzh=batch.employer.dwzh)
     supplementary = RemittanceBatch.objects.filter(employer=employer, kind="supplementary").latest("pk")
     assert employer.suspense_balance + supplementary.received == zhang.monthly_amount
+
+    # What is left of 单位暂存款 goes back to the employer's account: the clerk asks, 初审 approves, 复核/财务
+    # (another person) releases, the worker pays it through the bank once.
+    left = Employer.objects.get(pk=employer.pk).suspense_balance
+    clerk.get_by_role("link", name="单位信息", exact=True).click()
+    clerk.get_by_text("申请退款至单位银行账户").click()
+    clerk.get_by_label("退款金额（元）").fill(f"{left:.2f}")
+    clerk.get_by_label("开户银行").fill("工商银行")
+    clerk.get_by_label("单位银行账号").fill("6222020200112233")
+    clerk.get_by_role("button", name="提交退款申请").click()
+    clerk.get_by_text("退款申请已提交").wait_for()
+    checked(clerk, "refund requested", problems)
+    refund = SuspenseRefund.objects.get(employer=employer)
+    for username, password, action, done in (
+        ("reviewer", "review1234", "审核通过", "已审核通过1笔退款"),
+        ("releaser", "release1234", "复核放款（由银行退至单位账户）", "已复核放款1笔退款"),
+    ):
+        staff = open_page(width=1280, height=900)
+        staff_login(staff, username, password)
+        staff.goto(staff.base_url + "/admin/deposits/suspenserefund/")
+        staff.locator("input.action-select").first.check()
+        staff.get_by_label("动作").select_option(label=action)
+        staff.get_by_role("button", name="执行").click()
+        staff.get_by_text(done).wait_for()  # (admin's own list pages' axe findings are #33's: not audited here)
+        staff.shot(f"admin-refund-{username}")
+    wait_for(lambda: SuspenseRefund.objects.get(pk=refund.pk).status == "paid", what="the refund paid by the worker")
+    refund.refresh_from_db()
+    assert SandboxTransfer.objects.filter(idempotency_key=refund.key).count() == 1
+    assert Employer.objects.get(pk=employer.pk).suspense_balance == 0
+    clerk.reload()
+    assert "已退款" in clerk.get_by_test_id("refund").first.inner_text()
+    clerk.shot("unit-refund-paid")
+    out = subprocess.run([sys.executable, "manage.py", "reconcile"], cwd=ROOT, env=production_env(),
+                         capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert out.returncode == 0 and "no mismatch" in out.stdout, out.stdout + out.stderr
 
     # On a phone the clerk's pages do not scroll sideways either.
     phone = open_page(width=375, height=812)
