@@ -51,9 +51,9 @@ def generate(accounts: int, months: int, users: int, applications: int, employer
     first_month = (today.year * 12 + today.month - 1) - months  # months ago, as a month number
     step(
         f"{employers:,} employers",
-        """INSERT INTO deposits_employer (dwzh, name, credit_code, region, status, contribution_day)
+        """INSERT INTO deposits_employer (dwzh, name, credit_code, region, status, contribution_day, suspense_balance)
            SELECT 'B' || lpad(e::text, 7, '0'), '基准单位' || e, 'BENCH' || lpad(e::text, 13, '0'), '沈阳市',
-                  'normal', 15
+                  'normal', 15, 0
            FROM generate_series(1, %s) AS e""",
         [employers],
     )

@@ -34,7 +34,7 @@ from policy.center import current_policy
 
 from . import signing
 from .models import InboxMessage, OutboxMessage, PartnerCenter
-from .schemas import fault, message_validate
+from .schemas import fault, message_validate, payload_check
 
 log = logging.getLogger(__name__)
 PATH = "/interop/messages/"
@@ -49,6 +49,7 @@ def message_post(*, partner: PartnerCenter, kind: str, case_number: str, payload
     """Queue a message to `partner` (sent after COMMIT; nothing is sent if the caller rolls back)."""
     from .tasks import outbox_deliver
 
+    payload_check(kind, payload)
     message = OutboxMessage.objects.create(partner=partner, kind=kind, case_number=case_number, payload=payload)
     transaction.on_commit(lambda: outbox_deliver.delay(partner.pk))
     return message

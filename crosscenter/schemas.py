@@ -139,6 +139,7 @@ class TransferLetter(LetterRef):
     name: Name
     id_number: IdNumber
     old_account_number: AccountNumber = ""
+    new_account_number: AccountNumber = ""
 
 
 class TransferReceived(LetterRef):
@@ -177,7 +178,7 @@ SCHEMAS: dict[str, type[Payload]] = {
     "transfer.received": TransferReceived,
     "transfer.negotiating": TransferReason,
     "transfer.refused": TransferReason,
-    "transfer.cancel": LetterRef,
+    "transfer.cancel": TransferReason,
     "transfer.funds": TransferFunds,
     "transfer.credited": TransferCredited,
     "transfer.credit_failed": TransferReason,
@@ -202,6 +203,12 @@ def fault(error: ValidationError) -> str:
     first = error.errors(include_url=False, include_input=False)[0]
     where = ".".join(str(part) for part in first["loc"]) or "message"
     return f"invalid {where}: {first['msg']}"
+
+
+def payload_check(kind: str, payload: dict) -> None:
+    """What this center sends meets the schema its partners (running this code) check it against: a
+    message that would be refused is a bug here, raised before anything is queued."""
+    SCHEMAS[kind].model_validate(payload)
 
 
 def message_validate(body: bytes) -> tuple[Envelope, Payload]:

@@ -47,7 +47,7 @@ def test_stuck_cases_and_resend(settings, depositor):
     assert case.letter_number in out and "transfer.letter" in out
     assert "1 transfer cases overdue; 1 messages stuck" in out
     assert "delivered 0" in run("resend_message", "pending")  # nothing listens: still pending, retried later
-    message = message_post(partner=partner, kind="transfer.cancel", case_number="x", payload={})
+    message = message_post(partner=partner, kind="transfer.cancel", case_number="x", payload={"letter_number": "x"})
     assert "partner" in run("resend_message", str(message.message_id))
     with pytest.raises(CommandError):
         run("resend_message", "not-an-id")

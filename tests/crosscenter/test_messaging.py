@@ -92,7 +92,8 @@ def test_a_partner_that_is_down_is_retried_with_back_off_in_order(settings, poli
     settings.GJJ_OUTBOX_BACKOFF_BASE = 2.0
     settings.GJJ_CENTER_SIGNING_KEY = key_pair_new()[0]
     partner, _private = partner_with_key(base_url="http://127.0.0.1:9")  # nothing listens on port 9
-    first = message_post(partner=partner, kind="transfer.letter", case_number="1", payload={"letter_number": "1"})
+    letter = {"letter_number": "1", "name": "张伟", "id_number": "210102199001011237"}
+    first = message_post(partner=partner, kind="transfer.letter", case_number="1", payload=letter)
     second = message_post(partner=partner, kind="transfer.cancel", case_number="1", payload={"letter_number": "1"})
     flush = outbox_flush(partner_id=partner.pk)
     first.refresh_from_db()
@@ -157,3 +158,14 @@ def test_delivered_and_received_content_is_purged_after_the_policys_days(client,
     # The repeat of the same message is still known (its digest stays) and a purged message cannot be resent.
     with pytest.raises(DomainError, match="已按保留期限清除"):
         message_resend(message_id=sent.message_id)
+
+
+def test_a_message_this_center_would_send_wrongly_is_refused_before_it_is_queued(policy):
+    """What we send is checked against the schema our partners check it against (a 联系函 once carried a
+    field the schema did not declare: every partner refused it)."""
+    from pydantic import ValidationError
+
+    partner, _private = partner_with_key()
+    with pytest.raises(ValidationError):
+        message_post(partner=partner, kind="transfer.letter", case_number="1", payload={"letter_number": "1"})
+    assert not OutboxMessage.objects.exists()
