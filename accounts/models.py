@@ -35,6 +35,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def get_short_name(self):
+        """What admin's “欢迎，…” shows: the person's name (staff read it in Chinese, not an upper-cased login)."""
+        return self.full_name or self.username
+
     @property
     def is_depositor(self) -> bool:
         return self.role == Role.DEPOSITOR

@@ -71,6 +71,16 @@ def logout_everywhere(*, user: User) -> None:
     user.refresh_from_db(fields=["session_version"])
 
 
+def display_choice_carry(sender, request, user, **kwargs) -> None:
+    """长辈版 switched on (or off) at the login page is kept after logging in: the choice this browser made
+    last (its cookie) is stored on the person, who then sees it on every device."""
+    from gjj_portal.context_processors import ELDER_COOKIE
+
+    chosen = getattr(request, "COOKIES", {}).get(ELDER_COOKIE)
+    if chosen in ("0", "1") and user.elder_mode != (chosen == "1"):
+        display_set(user=user, elder_mode=chosen == "1")
+
+
 def display_set(*, user, elder_mode: bool | None = None, sound_on: bool | None = None) -> None:
     """The person's display choices (长辈版, 提示音), kept on the user so every device shows them."""
     fields = []

@@ -195,10 +195,9 @@ def display_view(request):
     if choice.startswith("elder"):
         if request.user.is_authenticated:
             services.display_set(user=request.user, elder_mode=on)
-        if on:
-            back.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
-        else:
-            back.delete_cookie(ELDER_COOKIE, samesite="Lax")
+        # This browser remembers the latest choice ("1" on, "0" off); logging in carries it onto the person.
+        back.set_cookie(ELDER_COOKIE, "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=request.is_secure())  # fmt: skip
         messages.info(request, "已切换到长辈版：字更大，按钮更大。" if on else "已切换到标准版。")
     elif request.user.is_authenticated:
         services.display_set(user=request.user, sound_on=on)

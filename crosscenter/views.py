@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from gjj_portal.access import depositor_required
 from gjj_portal.errors import DomainError
 from gjj_portal.http import pdf_response, posted
+from policy.center import current_policy
 
 from . import selectors
 from .forms import TransferInForm
@@ -53,7 +54,7 @@ def transfers(request):
             )
             return redirect("crosscenter:transfer_detail", case.public_id)
     cases = TransferCase.objects.filter(account=account, direction=TransferDirection.IN).select_related("partner")
-    context = {"form": form, "cases": cases, "unavailable": signing_problem()}
+    context = {"form": form, "cases": cases, "unavailable": signing_problem(), "hotline": current_policy().hotline}
     return render(request, "crosscenter/transfers.html", context)
 
 
@@ -91,4 +92,4 @@ def joint_detail(request, public_id):
 @depositor_required
 def joint_receipt(request, public_id):
     case = get_object_or_404(JointCase, public_id=public_id, role=Role.ACCEPTANCE, account__user=request.user)
-    return pdf_response(selectors.joint_receipt_pdf(case=case), f"{case.number}.pdf")
+    return pdf_response(selectors.joint_receipt_pdf(case=case), f"受理回执-{case.number}.pdf")

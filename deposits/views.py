@@ -81,13 +81,13 @@ def certificate(request):
                 today=today,
             )
             pdf = interest_statement_pdf(issued.snapshot, code=issued.code, verify_url=verify_url)
-            return pdf_response(pdf, f"interest-statement-{account.grzh}-{settle_on:%Y}.pdf")
+            return pdf_response(pdf, f"结息对账单-{account.grzh}-{settle_on:%Y}.pdf")
         issued = services.certificate_issue(account=account, center_name=policy.center_name, today=today)
         pdf = certificate_pdf(issued.snapshot, code=issued.code, verify_url=verify_url)
     except CertificateUnavailable as exc:
         context["error"] = str(exc)
         return render(request, "deposits/certificate.html", context, status=503)
-    return pdf_response(pdf, f"deposit-certificate-{account.grzh}.pdf")
+    return pdf_response(pdf, f"缴存证明-{account.grzh}.pdf")
 
 
 VERIFY_LOOKUPS_PER_HOUR = 60  # per address: a person checks a few documents; a guesser gets nowhere

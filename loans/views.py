@@ -117,7 +117,7 @@ def settlement_certificate(request):
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(f"{reverse('loans:info')}?contract={contract.contract_no}")
-    return pdf_response(pdf, f"loan-settled-{contract.contract_no}.pdf")
+    return pdf_response(pdf, f"贷款结清证明-{contract.contract_no}.pdf")
 
 
 @guarded("prepayment")

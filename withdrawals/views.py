@@ -199,8 +199,14 @@ def materials(request, public_id):
 
 @depositor_required
 def done(request, public_id):
+    """提交成功: what happens next and by when (the policy's review days on the working-day calendar)."""
+    from policy.center import current_policy, working_day_after
+
     application = application_get_for_user(user=request.user, public_id=public_id)
-    return render(request, "withdrawals/done.html", {"application": application})
+    sla = current_policy().review_sla_days
+    submitted_on = timezone.localdate(application.created_at)
+    context = {"application": application, "sla": sla, "review_by": working_day_after(submitted_on, sla)}
+    return render(request, "withdrawals/done.html", context)
 
 
 @depositor_required

@@ -41,3 +41,30 @@ def test_logout_needs_post_and_ends_the_session(client, depositor):
     assert client.get(reverse("accounts:logout")).status_code == 405
     client.post(reverse("accounts:logout"))
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_elder_mode_chosen_at_the_login_page_is_kept_after_logging_in(client, depositor):
+    from django.urls import reverse
+
+    from tests.accounts.test_identity import captcha
+
+    client.post(reverse("accounts:display"), {"set": "elder_on"})
+    assert client.cookies["gjj_elder"].value == "1"
+    client.post(reverse("accounts:login"), {"identifier": depositor.id_number, "password": "demo1234", **captcha()})
+    depositor.refresh_from_db()
+    assert depositor.elder_mode  # the choice just made wins over the stored one
+    home = client.get(reverse("home"))
+    assert home.context["elder"] is True
+    client.post(reverse("accounts:display"), {"set": "elder_off"})
+    client.post(reverse("accounts:logout"))
+    client.post(reverse("accounts:login"), {"identifier": depositor.id_number, "password": "demo1234", **captcha()})
+    depositor.refresh_from_db()
+    assert not depositor.elder_mode and client.get(reverse("home")).context["elder"] is False
+
+
+def test_admin_greets_staff_by_name_as_written(client, reviewer):
+    reviewer.full_name = "李审核"
+    reviewer.save(update_fields=["full_name"])
+    client.force_login(reviewer)
+    page = client.get("/admin/").content.decode()
+    assert "李审核" in page and "text-transform: none" in page

@@ -321,3 +321,11 @@ def test_without_a_signing_key_the_portal_says_so_and_accepts_no_case(client, de
     assert not TransferCase.objects.exists() and not OutboxMessage.objects.exists()
     settings.GJJ_CENTER_SIGNING_KEY = "bm90LWEta2V5"  # Base64, but not a 32-byte key
     assert [e.id for e in signing_key_check(None)] == ["gjj.E002"]
+
+
+def test_with_no_partner_center_the_page_says_where_to_go_instead(client, depositor):
+    client.force_login(depositor)
+    page = client.get(reverse("crosscenter:transfers")).content.decode()
+    assert "暂未与其他公积金中心开通网上转移接续" in page and "提交申请" not in page
+    partner_with_key()
+    assert "暂未与其他公积金中心开通" not in client.get(reverse("crosscenter:transfers")).content.decode()

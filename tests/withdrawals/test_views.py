@@ -52,6 +52,7 @@ def test_rent_in_shenyang_goes_straight_to_the_success_page(client_zw, depositor
     assert application.card_number == "6217000010001234"
     assert response.redirect_chain[-1][0] == reverse("withdrawals:done", args=[application.public_id])
     assert "提交成功" in response.content.decode() and "待后台审核通过后，资金即可到账" in response.content.decode()
+    assert "业务办理完毕" not in response.content.decode() and "个工作日内" in response.content.decode()
 
 
 def test_rent_in_dalian_asks_for_an_upload_then_submits_on_confirm(client_zw, depositor):
