@@ -265,8 +265,7 @@ class SuspenseRefundAdmin(ReadOnlyAdmin):
     """单位暂存款退款: 初审 approves (or refuses with a reason), 复核/财务 — another person — releases; the
     worker pays it once through the bank adapter."""
 
-    list_display = ["created_at", "employer", "amount", "bank", "masked_account", "status", "approved_by",
-                    "released_by", "bank_reference"]  # fmt: skip
+    list_display = ["created_at", "employer", "amount", "masked_account", "status", "approved_by", "released_by"]
     list_filter = ["status"]
     list_select_related = ["employer", "approved_by", "released_by"]
     search_fields = ["employer__dwzh"]
