@@ -68,3 +68,9 @@ def test_admin_greets_staff_by_name_as_written(client, reviewer):
     client.force_login(reviewer)
     page = client.get("/admin/").content.decode()
     assert "李审核" in page and "text-transform: none" in page
+
+
+def test_the_admin_search_box_has_a_visible_label(client, reviewer):
+    client.force_login(reviewer)
+    page = client.get("/admin/withdrawals/withdrawalapplication/", follow=True).content.decode()
+    assert 'alt=""> 搜索</label>' in page
