@@ -10,6 +10,7 @@ from gjj_portal.context_processors import ELDER_COOKIE
 from gjj_portal.http import client_ip, posted
 from gjj_portal.identity import mask_phone
 from policy.center import current_policy
+from policy.notices import notices_current
 
 from . import services
 from .forms import (
@@ -62,6 +63,7 @@ def login_view(request):
         "sso_enabled": settings.GJJ_OIDC_ENABLED,
         "sso_label": settings.GJJ_OIDC_LABEL,
         "sso_failed": request.GET.get("sso") == "failed",
+        "notices": notices_current(limit=5),
     }
     return render(request, "accounts/login.html", context)
 

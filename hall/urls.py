@@ -8,4 +8,8 @@ app_name = "hall"
 urlpatterns = [
     path("withdrawals/mine/", views.mine, name="mine"),
     path("messages/mine/", views.messages_mine, name="messages_mine"),
+    path("guides/", views.guides, name="guides"),
+    path("guides/<slug:key>/", views.guide, name="guide"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<uuid:public_id>/", views.notice, name="notice"),
 ]

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from .center import policy_cache_clear
-from .models import BusinessWindow, CalendarDay, CenterPolicy, InterestRate, LoanRate, PolicyBank
+from .models import BusinessWindow, CalendarDay, CenterPolicy, InterestRate, LoanRate, Notice, PolicyBank
+from .notices import notice_save
 
 
 class PolicyBankInline(admin.TabularInline):
@@ -43,3 +44,19 @@ class CenterPolicyAdmin(admin.ModelAdmin):
 class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ["date", "is_working_day", "note"]
     list_filter = ["is_working_day"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """通知公告: staff publish (a date ahead publishes later), pin, or 撤下 — never delete: what was said stays."""
+
+    list_display = ["title", "published_at", "pinned", "withdrawn", "author"]
+    list_filter = ["pinned", "withdrawn"]
+    search_fields = ["title"]
+    readonly_fields = ["author"]
+
+    def save_model(self, request, obj, form, change):
+        notice_save(notice=obj, author=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,9 +1,12 @@
 """The center policy: every number in which centers differ is data here, never a literal in a rule."""
 
+import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 class CenterPolicy(models.Model):
@@ -223,3 +226,27 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {'工作日' if self.is_working_day else '休息日'}"
+
+
+class Notice(models.Model):
+    """通知公告: what the center tells everyone (a holiday's hours, a policy change), written by staff in
+    admin and shown on the login page, the home page and 通知公告. 撤下 hides it; nothing is deleted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField("标题", max_length=100)
+    body = models.TextField("正文", max_length=5000)
+    published_at = models.DateTimeField("发布时间", default=timezone.now, help_text="可填将来的时间，到时自动显示。")
+    pinned = models.BooleanField("置顶", default=False)
+    withdrawn = models.BooleanField("已撤下", default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", on_delete=models.PROTECT, null=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = "通知公告"
+        verbose_name_plural = "通知公告"
+        ordering = ["-pinned", "-published_at"]
+        indexes = [models.Index(fields=["-published_at"], name="policy_notice_published")]
+
+    def __str__(self):
+        return self.title

@@ -80,7 +80,11 @@ def _standing(owner):
 
 PUBLIC_OR_STAFF = {"admin", "captcha"}
 # URLs whose parameter names no one's object (say why)
-NOT_AN_OBJECT = {"withdrawals:apply": "the withdrawal type"}
+NOT_AN_OBJECT = {
+    "withdrawals:apply": "the withdrawal type",
+    "hall:guide": "a service's 办事指南 (public)",
+    "hall:notice": "a published 通知公告 (public; a withdrawn or future one answers 404: test_notices)",
+}
 
 
 def identifier_urls(resolver=None, namespace=""):

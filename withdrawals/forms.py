@@ -207,6 +207,8 @@ class LoanWithdrawalForm(PayeeForm):
             self.problem, self.limit = loan_withdrawal_limit(
                 account=self.account, kind=kind, loan=loan, today=self.today
             )
+            if not self.problem and self.limit > 0:
+                self.initial.setdefault("amount", self.limit)  # 计算's figure, in 提取金额: change it to take less
 
     def eligibility_problem(self) -> str | None:
         return self.problem

@@ -66,3 +66,21 @@ def guide_for(kind: str, policy: PolicySnapshot) -> list[tuple[str, str]]:
         ),
         ("咨询电话", f"服务热线 {policy.hotline}（工作日 8:30–17:00）。"),
     ]
+
+
+def standing_guide(policy: PolicySnapshot) -> list[tuple[str, str]]:
+    """委托提取（按月）."""
+    return [
+        (
+            "谁可以申请",
+            "按月付房租（本地租房）或按月偿还住房公积金贷款、商业住房贷款的缴存职工，签订委托提取协议后每月自动提取。",
+        ),
+        ("需要的材料", "无需上传材料；租房的填写月租金和房屋地址，还贷的选择贷款。"),
+        (
+            "可提取金额",
+            f"每月{policy.standing_day}日起按协议提取当月房租（每月不超过{policy.rent_monthly_cap:,.0f}元）或当月还款额，"
+            f"提取后账户至少留存{policy.min_balance_after_withdrawal:,.0f}元。",
+        ),
+        ("多久到账", "每月自动审核、转入协议中的本人银行卡；每次提取都会发消息通知您，协议可随时撤销。"),
+        ("咨询电话", f"服务热线 {policy.hotline}（工作日 8:30–17:00）。"),
+    ]

@@ -113,6 +113,14 @@ def bound_card_problem(*, bank: str, card_number: str, bound: BoundCard, now: da
             f"提取资金只能转入您绑定的收款银行卡（{bound.bank} 尾号{bound.card_number[-4:]}）。"
             "如需更换，请先在“个人信息变更”中变更收款银行卡。"
         )
+    return card_cooling_problem(bound=bound, now=now, cooling_hours=cooling_hours)
+
+
+def card_cooling_problem(*, bound: BoundCard, now: datetime, cooling_hours: int) -> str | None:
+    """A newly bound card receives nothing before its cooling-off has passed. It depends on the person only,
+    so the forms say it when they open, before anything is typed."""
+    if not bound.card_number:
+        return None
     ready = bound.since + timedelta(hours=cooling_hours) if bound.since else now
     if ready > now:
         local = timezone.localtime(ready)
@@ -121,6 +129,13 @@ def bound_card_problem(*, bank: str, card_number: str, bound: BoundCard, now: da
             f"请于{local:%Y-%m-%d %H:%M}后再提交申请。"
         )
     return None
+
+
+def rent_most(*, balance: Decimal, policy: PolicySnapshot) -> Decimal:
+    """The most one 租房提取 can take this year: every month of the year at the cap (rent_withdrawable)."""
+    return rent_withdrawable(
+        monthly_rent=policy.rent_monthly_cap, start_month=1, end_month=12, balance=balance, policy=policy
+    )
 
 
 # --- Closing withdrawals and loan repayment withdrawals -------------------------------------------

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from deposits.models import PersonalAccount
 from deposits.selectors import account_continuous_deposit_months
 from gjj_portal.retirement import birth_from_id_number, cohort_for, retirement_month, sex_from_id_number
-from loans.models import CommercialLoan, Instalment, LoanContract, Repayment
+from loans.models import CommercialLoan, Instalment, LoanContract, LoanStatus, Repayment
 
 from .models import Status, WithdrawalApplication, WithdrawalKind
 from .rules import AccountFacts, RentFacts, months_between
@@ -72,6 +72,11 @@ def commercial_repaid(*, loan: CommercialLoan, today: date) -> Decimal:
 def hpf_loan_of(*, account: PersonalAccount, contract_no: str) -> LoanContract | None:
     """输入提取材料号: the depositor's own HPF loan by its contract number (None for anyone else's)."""
     return LoanContract.objects.of_account(account).filter(contract_no=contract_no.strip()).first()
+
+
+def hpf_loans_repaying(*, account: PersonalAccount) -> list[LoanContract]:
+    """The person's HPF loans being repaid (borrower or co-borrower): 公贷还款提取 and 我现在能办什么 offer these."""
+    return list(LoanContract.objects.of_account(account).filter(status=LoanStatus.DISBURSED).order_by("contract_no"))
 
 
 def hpf_repaid(*, contract: LoanContract, today: date) -> Decimal:

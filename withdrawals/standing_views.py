@@ -12,6 +12,7 @@ from policy.center import current_policy
 
 from .forms import StandingForm
 from .models import StandingInstruction
+from .offers import person_problem
 from .selectors import commercial_loans_of
 from .standing import standing_cancel, standing_sign
 
@@ -46,7 +47,13 @@ def standing(request):
             )
             return redirect("withdrawals:standing")
     instructions = StandingInstruction.objects.filter(account=account).prefetch_related("runs__application")
-    context = {"form": form, "instructions": instructions, "policy": policy}
+    # The card's cooling-off depends on the person only: said before the form is filled in.
+    context = {
+        "form": form,
+        "instructions": instructions,
+        "policy": policy,
+        "ineligible": person_problem(account=account),
+    }
     return render(request, "withdrawals/standing.html", context)
 
 

@@ -23,11 +23,13 @@ from . import rules, services
 from .forms import ClosingWithdrawalForm, LoanWithdrawalForm, MaterialUploadForm, RentWithdrawalForm
 from .guides import MATERIALS, guide_for
 from .models import CLOSING_KINDS, Material, Status, WithdrawalKind
+from .offers import person_problem
 from .selectors import (
     account_facts,
     application_get_for_user,
     commercial_loans_of,
     hpf_loan_of,
+    hpf_loans_repaying,
 )
 
 KINDS = [
@@ -79,7 +81,8 @@ def _render_apply(request, form, kind, **extra):
         "kind_label": WithdrawalKind(kind).label,
         "account": form.account,
         "policy": form.policy,
-        "ineligible": form.eligibility_problem(),
+        # The person-only rules (the card's cooling-off) are said when the form opens, before any typing.
+        "ineligible": form.eligibility_problem() or person_problem(account=form.account),
         "guide": guide_for(kind, form.policy),
         "available": max(form.account.balance - form.policy.min_balance_after_withdrawal, 0),
         **extra,
@@ -103,6 +106,26 @@ def rent_new(request):
     return _render_apply(request, form, WithdrawalKind.RENT)
 
 
+def _loan_chosen(request, account, kind, material_no, extra):
+    """The loan record 商贷/公贷还款提取 is for. The center knows the person's loans: with one, it is chosen
+    (and its 计算 done) before anything is typed; `extra` gains what the page shows."""
+    if kind == WithdrawalKind.COMMERCIAL_LOAN:
+        records = list(commercial_loans_of(account=account))
+        if not material_no and len(records) == 1:
+            material_no = extra["material_no"] = records[0].material_no
+        loan = next((r for r in records if r.material_no == material_no), None)
+        extra.update(records=records, lookup="lookup" in request.GET or loan is not None)
+        return loan
+    repaying = extra["repaying"] = hpf_loans_repaying(account=account)
+    if not material_no and len(repaying) == 1:
+        material_no = extra["material_no"] = repaying[0].contract_no
+    if not material_no:
+        return None
+    loan = hpf_loan_of(account=account, contract_no=material_no)
+    extra["not_found"] = loan is None
+    return loan
+
+
 @guarded("withdrawal")
 @depositor_required
 def apply(request, kind):
@@ -119,13 +142,7 @@ def apply(request, kind):
         extra["needs_materials"] = services.closing_needs_materials(kind=kind, account=account, today=today)
         extra["facts"] = account_facts(account=account, today=today)
     else:
-        if kind == WithdrawalKind.COMMERCIAL_LOAN:
-            records = list(commercial_loans_of(account=account))
-            loan = next((r for r in records if r.material_no == material_no), None)
-            extra.update(records=records, lookup="lookup" in request.GET)
-        elif material_no:
-            loan = hpf_loan_of(account=account, contract_no=material_no)
-            extra["not_found"] = loan is None
+        loan = _loan_chosen(request, account, kind, material_no, extra)
         form = LoanWithdrawalForm(posted(request), account=account, policy=policy, kind=kind, loan=loan)
         extra.update(loan=loan, limit=form.limit)
     if request.method == "POST" and form.is_valid():

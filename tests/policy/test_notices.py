@@ -1,0 +1,63 @@
+"""通知公告 and 办事指南: staff publish a notice in admin; it shows on the login page, the home page and
+通知公告 at once (the cache is dropped on save); a notice dated ahead or 撤下 is not shown and answers 404.
+Every service's 办事指南 page opens without logging in."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from policy.models import Notice
+from policy.notices import notices_current
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.create_superuser("editor", password="x-long-enough-1")
+
+
+def test_a_notice_published_in_admin_shows_at_once_and_a_withdrawn_one_is_gone(client, editor, depositor):
+    assert "春节" not in client.get(reverse("accounts:login")).content.decode()  # the empty list is now kept
+    client.force_login(editor)
+    now = timezone.localtime()
+    form = {
+        "title": "关于春节期间网厅服务时间的通知",
+        "body": "春节期间网厅正常办理查询业务。",
+        "published_at_0": now.strftime("%Y-%m-%d"),
+        "published_at_1": (now - timedelta(minutes=1)).strftime("%H:%M:%S"),
+    }
+    response = client.post(reverse("admin:policy_notice_add"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    notice = Notice.objects.get()
+    assert notice.author == editor
+    client.logout()
+    assert "关于春节期间网厅服务时间的通知" in client.get(reverse("accounts:login")).content.decode()
+    page = client.get(reverse("hall:notice", args=[notice.public_id])).content.decode()
+    assert "春节期间网厅正常办理查询业务" in page
+    client.force_login(depositor)
+    assert "关于春节期间网厅服务时间的通知" in client.get(reverse("home")).content.decode()
+    client.force_login(editor)
+    url = reverse("admin:policy_notice_change", args=[notice.pk])
+    client.post(url, {**form, "withdrawn": "on"})
+    assert client.get(reverse("hall:notice", args=[notice.public_id])).status_code == 404
+    assert "春节" not in client.get(reverse("hall:notices")).content.decode()
+    # Nothing is deleted: what was said stays on record.
+    assert client.post(reverse("admin:policy_notice_delete", args=[notice.pk]), {"post": "yes"}).status_code == 403
+    assert Notice.objects.count() == 1
+
+
+def test_a_notice_dated_ahead_waits(db):
+    ahead = Notice.objects.create(title="下月起调整缴存基数", body="…", published_at=timezone.now() + timedelta(days=1))
+    assert ahead not in notices_current()
+
+
+def test_every_service_has_its_guide_page_before_logging_in(client, policy):
+    page = client.get(reverse("hall:guides")).content.decode()
+    keys = ["rent", "commercial_loan", "hpf_loan", "retirement", "disability", "leaving", "standing", "loan"]
+    for key in keys:
+        assert reverse("hall:guide", args=[key]) in page
+        guide = client.get(reverse("hall:guide", args=[key])).content.decode()
+        assert "谁可以申请" in guide and "需要的材料" in guide and "在线办理" in guide
+    assert client.get(reverse("hall:guide", args=["nonsense"])).status_code == 404
