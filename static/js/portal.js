@@ -21,6 +21,17 @@
     button.addEventListener('click', function () { input.click(); });
     input.addEventListener('change', function () { if (input.files.length) input.form.submit(); });
   }
+  // Tables read as cards on a phone (portal.css): each cell is labelled with its column's header. A table
+  // that must stay a grid (none yet) would carry .gjj-keep-table.
+  document.querySelectorAll('main table:not(.gjj-keep-table)').forEach(function (table) {
+    var headers = Array.prototype.map.call(table.querySelectorAll('thead th'), function (th) { return th.textContent.trim(); });
+    table.querySelectorAll('tbody tr').forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (cell, i) {
+        if (!cell.hasAttribute('data-label') && !cell.hasAttribute('colspan') && headers[i]) cell.setAttribute('data-label', headers[i]);
+      });
+    });
+    table.classList.add('gjj-cards');
+  });
   // A <form data-confirm="…"> (撤回申请) asks before it goes.
   document.querySelectorAll('form[data-confirm]').forEach(function (form) {
     form.addEventListener('submit', function (event) {

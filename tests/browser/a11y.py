@@ -51,11 +51,27 @@ SMALL_TARGETS = """() => {
 }"""
 
 
+SWIPED = """() => {
+  // A box that scrolls sideways inside the page (a table in .table-responsive): what it hides needs a swipe.
+  const found = [];
+  document.querySelectorAll('body *').forEach(el => {
+    const s = getComputedStyle(el);
+    if (!['auto', 'scroll'].includes(s.overflowX) || el.scrollWidth <= el.clientWidth + 1) return;
+    if (el.closest('.offcanvas:not(.show)') && getComputedStyle(el.closest('.offcanvas')).visibility === 'hidden') return;
+    found.push((el.id || el.className || el.tagName).toString().slice(0, 40) + ' +' + (el.scrollWidth - el.clientWidth) + 'px');
+  });
+  return found;
+}"""
+
+
 def layout_problems(page, where):
     problems = []
     wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     if wide > 1:
         problems.append(f"{where}: scrolls sideways by {wide}px")
+    swiped = page.evaluate(SWIPED)
+    if swiped:
+        problems.append(f"{where}: hidden behind a sideways swipe: {swiped[:4]}")
     small = page.evaluate(SMALL_TARGETS)
     if small:
         problems.append(f"{where}: targets under 44 px: {small[:6]}")
