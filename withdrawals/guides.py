@@ -19,6 +19,19 @@ MATERIALS: dict[str, str] = {
 }
 
 
+# One upload slot per document, in the same words as MATERIALS (the form's 办事指南 and the upload page say
+# the same thing; test_uploads checks each name is in its sentence). A reviewer's 补件 request adds one more.
+MATERIAL_SLOTS: dict[str, list[str]] = {
+    WithdrawalKind.RENT: ["租房合同（或租赁备案证明）", "租金支付凭证"],
+    WithdrawalKind.DISABILITY: ["完全丧失劳动能力鉴定结论书", "与单位终止劳动关系的证明"],
+    WithdrawalKind.RETIREMENT: ["退休证或社保机构出具的退休（养老金领取）证明"],
+    WithdrawalKind.LEAVING: ["与单位解除（终止）劳动关系的证明", "户籍不在本地的户口簿页"],
+    WithdrawalKind.COMMERCIAL_LOAN: ["商业银行个人住房贷款合同", "本期还款明细（银行流水）"],
+    WithdrawalKind.HPF_LOAN: ["住房公积金贷款合同", "本期还款明细"],
+}
+REQUESTED_SLOT = "中心要求补充的材料"
+
+
 def guide_for(kind: str, policy: PolicySnapshot) -> list[tuple[str, str]]:
     """(heading, text) rows of the 办事指南 shown above the form."""
     closing = "账户余额加截至今日的利息全部提取，提取后账户销户。"

@@ -198,6 +198,7 @@ class Material(StoredMaterial):
         WithdrawalApplication, on_delete=models.CASCADE, related_name="materials", verbose_name="提取申请"
     )
     file = models.FileField("文件", storage=private_storage, upload_to="materials/%Y/%m/")
+    slot = models.CharField("材料名称", max_length=60, blank=True)  # guides.MATERIAL_SLOTS (blank: older uploads)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

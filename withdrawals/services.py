@@ -301,17 +301,43 @@ def loan_withdrawal_create(
 
 
 @transaction.atomic
-def materials_add(*, application: WithdrawalApplication, checked: list) -> int:
-    """本地上传: files already checked by `uploads.material_check`, as (original name, clean file, type)."""
+def materials_add(*, application: WithdrawalApplication, checked: list, slot: str = "") -> int:
+    """本地上传: files already checked by `uploads.material_check`, as (original name, clean file, type), for
+    one document of the checklist (`slot`)."""
     for name, content, content_type in checked:
         Material.objects.create(
             application=application,
             file=content,
+            slot=slot,
             original_name=name[:200],
             content_type=content_type,
             size=content.size,
         )
     return len(checked)
+
+
+def materials_removable(*, application: WithdrawalApplication):
+    """What the applicant may still remove: everything before 提交; after a 补件 request only what came since
+    (what the reviewer has seen stays)."""
+    if application.status == Status.DRAFT:
+        return application.materials.all()
+    if application.status == Status.MATERIALS_REQUESTED:
+        asked_at = application.changes.filter(to_status=Status.MATERIALS_REQUESTED).latest("at").at
+        return application.materials.filter(uploaded_at__gt=asked_at)
+    return application.materials.none()
+
+
+@transaction.atomic
+def material_remove(*, application: WithdrawalApplication, public_id) -> str:
+    """删除 a wrong file before submission; its name, for the message. Anything else answers an error."""
+    application = WithdrawalApplication.objects.select_for_update().get(pk=application.pk)
+    material = materials_removable(application=application).filter(public_id=public_id).first()
+    if material is None:
+        raise WithdrawalError("该材料已提交审核或不存在，不能删除。")
+    name = material.original_name
+    material.file.delete(save=False)
+    material.delete()
+    return name
 
 
 @transaction.atomic

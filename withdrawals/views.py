@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from policy.middleware import guarded
 
 from . import rules, services
 from .forms import ClosingWithdrawalForm, LoanWithdrawalForm, MaterialUploadForm, RentWithdrawalForm
-from .guides import MATERIALS, guide_for
+from .guides import MATERIAL_SLOTS, MATERIALS, REQUESTED_SLOT, guide_for
 from .models import CLOSING_KINDS, Material, Status, WithdrawalKind
 from .offers import person_problem
 from .selectors import (
@@ -141,6 +141,7 @@ def apply(request, kind):
             extra["computed"] = services.closing_amount(account=account, today=today)
         extra["needs_materials"] = services.closing_needs_materials(kind=kind, account=account, today=today)
         extra["facts"] = account_facts(account=account, today=today)
+        extra["slots"] = MATERIAL_SLOTS[kind]  # the upload page's words
     else:
         loan = _loan_chosen(request, account, kind, material_no, extra)
         form = LoanWithdrawalForm(posted(request), account=account, policy=policy, kind=kind, loan=loan)
@@ -166,52 +167,89 @@ def apply(request, kind):
     return _render_apply(request, form, kind, **extra)
 
 
+def _slots(application) -> list[str]:
+    slots = list(MATERIAL_SLOTS[application.kind])
+    return [*slots, REQUESTED_SLOT] if application.status == Status.MATERIALS_REQUESTED else slots
+
+
+def _upload(request, application, form) -> str | None:
+    """本地上传 of one document's files: None when stored, else why not (nothing is stored)."""
+    slots = _slots(application)
+    slot = request.POST.get("slot", "")
+    if slot and slot not in slots:
+        return "请选择要上传的材料项目。"
+    if not slot:  # without script: the first document not yet uploaded
+        have = set(application.materials.values_list("slot", flat=True))
+        slot = next((s for s in slots if s not in have), slots[-1])
+    if not form.is_valid():
+        return " ".join(form.errors.get("files", ["请选择要上传的材料文件。"]))
+    have = application.materials.aggregate(n=Count("pk"), size=Sum("size"))
+    problem = rules.materials_problem(
+        have_files=have["n"],
+        have_bytes=have["size"] or 0,
+        new_sizes=[f.size for f in form.cleaned_data["files"]],
+        max_files=settings.GJJ_MATERIALS_MAX_FILES,
+        max_bytes=settings.GJJ_MATERIALS_MAX_BYTES,
+    )
+    try:
+        if problem:
+            raise ValidationError(problem)
+        checked = [(f, *material_check(f)) for f in form.cleaned_data["files"]]
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    services.materials_add(application=application, checked=[(u.name, c, t) for u, c, t in checked], slot=slot)
+    return None
+
+
 @guarded("withdrawal")
 @depositor_required
 def materials(request, public_id):
+    """影像上传: one slot per document of the checklist; a page script scales photos and sends them with a
+    progress bar (answered in JSON); 删除 removes a wrong file before 确定."""
     application = application_get_for_user(user=request.user, public_id=public_id)
     if application.status not in (Status.DRAFT, Status.MATERIALS_REQUESTED):
         return redirect("withdrawals:detail", public_id=application.public_id)
-    form = MaterialUploadForm(*posted(request, files=True))
-    error = None
-    if request.method == "POST" and request.POST.get("action") == "confirm":
-        form = MaterialUploadForm()
-        try:
+    action, error = request.POST.get("action"), None
+    by_script = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    try:
+        if action == "confirm":
             services.withdrawal_submit(application=application, user=request.user)
-        except DomainError as exc:
-            error = str(exc)
-        else:
             return redirect("withdrawals:done", public_id=application.public_id)
-    elif request.method == "POST" and form.is_valid():
-        have = application.materials.aggregate(n=Count("pk"), size=Sum("size"))
-        problem = rules.materials_problem(
-            have_files=have["n"],
-            have_bytes=have["size"] or 0,
-            new_sizes=[f.size for f in form.cleaned_data["files"]],
-            max_files=settings.GJJ_MATERIALS_MAX_FILES,
-            max_bytes=settings.GJJ_MATERIALS_MAX_BYTES,
-        )
-        try:
-            if problem:
-                raise ValidationError(problem)
-            checked = [(f, *material_check(f)) for f in form.cleaned_data["files"]]
-        except ValidationError as exc:
-            form.add_error("files", exc)
-        else:
-            services.materials_add(application=application, checked=[(u.name, c, t) for u, c, t in checked])
-            messages.success(request, f"已上传{len(checked)}个文件。全部材料上传后请点击“确定”。")
-            return redirect("withdrawals:materials", public_id=application.public_id)
+        if action == "remove":
+            name = services.material_remove(application=application, public_id=request.POST.get("material", ""))
+            messages.success(request, f"已删除“{name}”。")
+        elif action == "upload":
+            error = _upload(request, application, MaterialUploadForm(request.POST, request.FILES))
+            if by_script:
+                return JsonResponse({"error": error} if error else {"ok": True}, status=400 if error else 200)
+            if not error:
+                messages.success(request, "已上传。全部材料上传后请点击“确定”。")
+    except (DomainError, ValidationError) as exc:
+        error = " ".join(getattr(exc, "messages", [str(exc)]))
+    if request.method == "POST" and not error:
+        return redirect("withdrawals:materials", public_id=application.public_id)
+    return render(request, "withdrawals/materials.html", _materials_context(application, error))
+
+
+def _materials_context(application, error):
     asked = None
     if application.status == Status.MATERIALS_REQUESTED:  # what the reviewer asked for, in the reviewer's words
         asked = application.changes.filter(to_status=Status.MATERIALS_REQUESTED).order_by("-at", "-id").first()
-    context = {
+    removable = set(services.materials_removable(application=application).values_list("pk", flat=True))
+    files = [(m, m.pk in removable) for m in application.materials.all()]
+    slots = [{"name": name, "files": [f for f in files if f[0].slot == name]} for name in _slots(application)]
+    older = [f for f in files if f[0].slot not in {s["name"] for s in slots}]
+    if older:
+        slots.append({"name": "其他材料", "files": older, "closed": True})
+    return {
         "application": application,
-        "form": form,
         "error": error,
         "hint": MATERIALS[application.kind],
         "asked": asked,
+        "slots": slots,
+        "max_bytes": settings.GJJ_UPLOAD_MAX_BYTES,
+        "max_mb": settings.GJJ_UPLOAD_MAX_BYTES // (1024 * 1024),
     }
-    return render(request, "withdrawals/materials.html", context)
 
 
 @depositor_required

@@ -12,15 +12,6 @@
       });
     });
   }
-  // 本地上传: the button opens the file chooser; choosing files uploads them at once.
-  var input = document.getElementById('id_files');
-  var button = document.getElementById('upload-button');
-  if (input && button) {
-    input.classList.remove('visually-hidden');
-    input.hidden = true;
-    button.addEventListener('click', function () { input.click(); });
-    input.addEventListener('change', function () { if (input.files.length) input.form.submit(); });
-  }
   // Tables read as cards on a phone (portal.css): each cell is labelled with its column's header. A table
   // that must stay a grid (none yet) would carry .gjj-keep-table.
   document.querySelectorAll('main table:not(.gjj-keep-table)').forEach(function (table) {

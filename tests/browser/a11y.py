@@ -34,6 +34,7 @@ SMALL_TARGETS = """() => {
     const r = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     if (!r.width || !r.height || style.visibility === 'hidden') return;
+    if (el.matches('.visually-hidden')) return;  // a hidden file field: its visible label or button is the target
     // A link inside a sentence or a table cell is text, not a target (WCAG 2.5.5's inline exception).
     if (el.tagName === 'A' && !el.matches('.btn, .nav-link, .gjj-target, .dropdown-item, .page-link')
         && getComputedStyle(el).display === 'inline') return;
@@ -57,8 +58,9 @@ SWIPED = """() => {
   document.querySelectorAll('body *').forEach(el => {
     const s = getComputedStyle(el);
     if (!['auto', 'scroll'].includes(s.overflowX) || el.scrollWidth <= el.clientWidth + 1) return;
-    if (el.closest('.offcanvas:not(.show)') && getComputedStyle(el.closest('.offcanvas')).visibility === 'hidden') return;
-    found.push((el.id || el.className || el.tagName).toString().slice(0, 40) + ' +' + (el.scrollWidth - el.clientWidth) + 'px');
+    if (s.visibility === 'hidden') return;
+    const name = (el.id || el.className || el.tagName).toString().slice(0, 40);
+    found.push(name + ' +' + (el.scrollWidth - el.clientWidth) + 'px');
   });
   return found;
 }"""

@@ -76,22 +76,57 @@ def test_rent_in_shenyang_needs_no_upload(page):
     assert page.get_by_test_id("status").inner_text() == "已提交"
 
 
+def camera_photo(path, megabytes_at_least=19):
+    """A phone camera's picture: 6000 × 4500, detailed enough to weigh ~20 MB as a JPEG."""
+    import os
+
+    from PIL import ImageFilter
+
+    w, h = 6000, 4500
+    Image.frombytes("RGB", (w, h), os.urandom(w * h * 3)).filter(ImageFilter.GaussianBlur(1.0)).save(path, quality=98)
+    assert path.stat().st_size >= megabytes_at_least * 1024 * 1024
+    return path
+
+
+def upload(page, slot, path):
+    """影像上传 into one document's slot, as a person picks a file (the page script scales and sends it)."""
+    page.get_by_label(f"{slot}：本地上传").set_input_files(str(path))
+
+
 def test_rent_in_dalian_asks_for_materials(page, tmp_path):
+    """A 19 MB camera photo goes scaled, under the 5 MB limit, into its document's slot; a wrong file put in the
+    other slot is removed before 确定; a file of the wrong type is refused before anything is sent."""
     login_as_zhang_wei(page)
     fill_rent_form(page, "大连市")
     page.get_by_role("button", name="提交申请").click()
     page.get_by_text("影像上传").first.wait_for()
-    picture = tmp_path / "租房合同.jpg"
-    Image.new("RGB", (300, 200), "white").save(picture, format="JPEG")
-    with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name="本地上传").click()
-    chooser.value.set_files(str(picture))
-    page.get_by_text("租房合同.jpg").wait_for()
+    slots = page.get_by_test_id("slot")
+    assert slots.count() == 2 and "租房合同（或租赁备案证明）" in slots.nth(0).inner_text()
+    photo = camera_photo(tmp_path / "租房合同.jpg")
+    upload(page, "租房合同（或租赁备案证明）", photo)
+    slots.nth(0).get_by_text("租房合同.jpg").wait_for(timeout=60000)
+    text = tmp_path / "说明.txt"
+    text.write_text("不是图片")
+    upload(page, "租金支付凭证", text)
+    page.get_by_text("只能上传 JPG、PNG 图片或 PDF 文件").wait_for()
+    wrong = tmp_path / "拍错了.png"
+    Image.new("RGB", (300, 200), "white").save(wrong, format="PNG")
+    upload(page, "租金支付凭证", wrong)
+    slots.nth(1).get_by_text("拍错了.png").wait_for()
     page.shot("rent-materials")
+    page.once("dialog", lambda d: d.accept())
+    slots.nth(1).get_by_role("button", name="删除 拍错了.png").click()
+    page.get_by_text("已删除“拍错了.png”。").wait_for()
+    assert slots.nth(1).get_by_text("未上传").is_visible()
     page.get_by_role("button", name="确定").click()
     page.get_by_text("提交成功").wait_for()
     application = WithdrawalApplication.objects.get(account__name="张伟")
     assert application.status == Status.SUBMITTED and application.materials.count() == 1
+    material = application.materials.get()
+    assert material.slot == "租房合同（或租赁备案证明）" and material.content_type == "image/jpeg"
+    assert material.size < 5 * 1024 * 1024 < photo.stat().st_size
+    with material.file.open("rb") as stored:
+        assert max(Image.open(stored).size) <= 2400
 
 
 def test_an_amount_above_the_rule_is_refused_on_screen_and_keeps_the_input(page):

@@ -130,9 +130,7 @@ def test_materials_requested_then_rejected_by_clicking(open_page, tmp_path):
     depositor.shot("staff-materials-asked")
     picture = tmp_path / "租赁合同.jpg"
     Image.new("RGB", (300, 200), "white").save(picture, format="JPEG")
-    with depositor.expect_file_chooser() as chooser:
-        depositor.get_by_role("button", name="本地上传").click()
-    chooser.value.set_files(str(picture))
+    depositor.get_by_label("中心要求补充的材料：本地上传").set_input_files(str(picture))
     depositor.get_by_text("租赁合同.jpg").wait_for()
     depositor.get_by_role("button", name="确定").click()
     depositor.get_by_text("提交成功").wait_for()

@@ -52,9 +52,7 @@ def test_wang_fang_disability_uploads_the_assessment(page, tmp_path):
     page.shot("disability-upload")
     picture = tmp_path / "劳动能力鉴定结论.png"
     Image.new("RGB", (300, 200), "white").save(picture, format="PNG")
-    with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name="本地上传").click()
-    chooser.value.set_files(str(picture))
+    page.get_by_label("完全丧失劳动能力鉴定结论书：本地上传").set_input_files(str(picture))
     page.get_by_text("劳动能力鉴定结论.png").wait_for()
     page.get_by_role("button", name="确定").click()
     page.get_by_text("提交成功").wait_for()

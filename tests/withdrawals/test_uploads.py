@@ -85,3 +85,43 @@ def test_message_deletion_never_redirects_off_site(client_zw, depositor):
         message = message_send(recipient=depositor, business="测试", title="t", body="b")
         response = client_zw.post(reverse("messages_center:delete", args=[message.public_id]), {"back": back})
         assert response.status_code == 302 and response["Location"] == expected
+
+
+def test_each_slot_is_named_in_the_guides_words():
+    from withdrawals.guides import MATERIAL_SLOTS, MATERIALS
+
+    for kind, slots in MATERIAL_SLOTS.items():
+        assert slots and all(name in MATERIALS[kind] for name in slots), kind
+
+
+def test_a_script_upload_answers_json_into_its_slot_and_a_wrong_slot_stores_nothing(client_zw, draft):
+    url = reverse("withdrawals:materials", args=[draft.public_id])
+    f = io.BytesIO(png_bytes())
+    f.name = "凭证.png"
+    xhr = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+    refused = client_zw.post(url, {"action": "upload", "slot": "别的材料", "files": f}, **xhr)
+    assert refused.status_code == 400 and refused.json() == {"error": "请选择要上传的材料项目。"}
+    assert not Material.objects.exists()
+    f.seek(0)
+    stored = client_zw.post(url, {"action": "upload", "slot": "租金支付凭证", "files": f}, **xhr)
+    assert stored.json() == {"ok": True} and Material.objects.get().slot == "租金支付凭证"
+    empty = client_zw.post(url, {"action": "upload", "slot": "租金支付凭证"}, **xhr)
+    assert empty.status_code == 400 and "请选择要上传的材料文件" in empty.json()["error"]
+
+
+def test_a_wrong_file_is_removed_before_submission_but_what_the_reviewer_saw_stays(client_zw, draft, reviewer):
+    from withdrawals.review import withdrawal_request_materials
+
+    url = reverse("withdrawals:materials", args=[draft.public_id])
+    upload(client_zw, draft, "拍错了.png", png_bytes())
+    wrong = Material.objects.get()
+    page = client_zw.post(url, {"action": "remove", "material": str(wrong.public_id)}, follow=True).content.decode()
+    assert "已删除“拍错了.png”" in page and not Material.objects.exists()
+    upload(client_zw, draft, "合同.png", png_bytes())
+    client_zw.post(url, {"action": "confirm"})
+    seen = Material.objects.get()
+    withdrawal_request_materials(application_id=draft.pk, reviewer=reviewer, reason="请补充租金凭证")
+    refused = client_zw.post(url, {"action": "remove", "material": str(seen.public_id)}).content.decode()
+    assert "不能删除" in refused and Material.objects.filter(pk=seen.pk).exists()
+    page = client_zw.get(url).content.decode()
+    assert "中心要求补充的材料" in page and f'value="{seen.public_id}"' not in page  # no 删除 beside it
