@@ -29,6 +29,92 @@
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+  // Every form shows it is working and ignores a second tap (a double tap must not send twice). A download
+  // (a PDF, a list) leaves the page where it is: the button comes back after a few seconds; so does a page the
+  // browser brings back from its cache.
+  document.querySelectorAll('form').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (event.defaultPrevented) return;
+      if (form.dataset.sending) { event.preventDefault(); return; }
+      form.dataset.sending = '1';
+      var button = event.submitter;
+      if (button && button.tagName === 'BUTTON') {
+        button.dataset.label = button.innerHTML;
+        button.setAttribute('aria-disabled', 'true');
+        button.classList.add('gjj-busy');
+        button.textContent = (form.method || 'get').toLowerCase() === 'post' ? '正在提交…' : '正在查询…';
+      }
+      window.setTimeout(function () { reset(form); }, 8000);
+    });
+  });
+  function reset(form) {
+    delete form.dataset.sending;
+    form.querySelectorAll('button.gjj-busy').forEach(function (b) {
+      b.innerHTML = b.dataset.label; b.removeAttribute('aria-disabled'); b.classList.remove('gjj-busy');
+    });
+  }
+  window.addEventListener('pageshow', function () { document.querySelectorAll('form[data-sending]').forEach(reset); });
+  // 发送验证码 sends without leaving the page (what was typed stays, passwords included) and counts down until
+  // another code may be asked for (accounts.sms.RESEND_AFTER, given as data-resend).
+  function countdown(button, seconds) {
+    var label = button.dataset.text || (button.dataset.text = button.textContent);
+    button.disabled = true;
+    (function tick() {
+      if (seconds <= 0) { button.disabled = false; button.textContent = label; return; }
+      button.textContent = seconds + '秒后可重发';
+      seconds -= 1;
+      window.setTimeout(tick, 1000);
+    })();
+  }
+  document.querySelectorAll('button[data-resend]').forEach(function (button) {
+    if (!window.fetch || !window.DOMParser) return;
+    var note = document.createElement('div');
+    note.className = 'small mt-1 mb-2 gjj-sms-note';
+    note.setAttribute('role', 'status');
+    var row = button.parentElement.classList.contains('d-flex') ? button.parentElement : button;
+    row.insertAdjacentElement('afterend', note);
+    button.addEventListener('click', function (event) {
+      event.preventDefault();
+      event.stopPropagation();
+      if (button.disabled) return;
+      var form = button.form;
+      var data = new FormData(form);
+      data.set(button.name, button.value);
+      form.querySelectorAll('input[type=file]').forEach(function (f) { data.delete(f.name); });
+      button.dataset.text = button.dataset.text || button.textContent;
+      button.disabled = true;
+      button.textContent = '正在发送…';
+      fetch(form.getAttribute('action') || location.href, {method: 'POST', body: data, credentials: 'same-origin', headers: {'X-Requested-With': 'XMLHttpRequest'}})
+        .then(function (r) { return r.text(); })
+        .then(function (html) {
+          var page = new DOMParser().parseFromString(html, 'text/html');
+          var texts = function (selector) {
+            return Array.prototype.map.call(page.querySelectorAll(selector), function (e) { return e.textContent.trim(); }).filter(Boolean);
+          };
+          // A captcha answer is good for one check: the page's captcha becomes the new one the answer carries.
+          var image = page.querySelector('img.captcha'), key = page.querySelector('input[name=captcha_0]');
+          if (image && key && document.querySelector('img.captcha')) {
+            document.querySelector('img.captcha').src = image.getAttribute('src');
+            document.querySelector('input[name=captcha_0]').value = key.value;
+            document.querySelector('input[name=captcha_1]').value = '';
+          }
+          var errors = texts('main .alert-danger, main .invalid-feedback');
+          var sent = texts('main .alert-success');
+          note.classList.toggle('text-danger', errors.length > 0);
+          note.textContent = errors.length ? '⚠ ' + errors.join(' ') : sent.join(' ');
+          var wait = errors.join(' ').match(/请(\d+)秒后再试/);
+          if (!errors.length) countdown(button, Number(button.dataset.resend));
+          else if (wait) countdown(button, Number(wait[1]));
+          else { button.disabled = false; button.textContent = button.dataset.text; }
+        })
+        .catch(function () {
+          button.disabled = false;
+          button.textContent = button.dataset.text;
+          note.classList.add('text-danger');
+          note.textContent = '⚠ 网络中断，验证码未发送，请重试。';
+        });
+    });
+  });
   // A <select data-autosubmit> (借款合同编号) switches as soon as another option is chosen.
   document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
     select.addEventListener('change', function () { select.form.submit(); });

@@ -18,14 +18,28 @@
       li.classList.toggle('text-primary', Number(li.dataset.step) === current);
     });
   }
+  // Past the first step the 办事指南 folds away (its 办事指南 summary stays, to open again), and each step
+  // starts where the eye is: its heading at the top of the screen, focused for a screen reader. What was typed
+  // stays: the steps are one form, only hidden in turn.
+  var guide = document.querySelector('details.gjj-guide');
+  function arrive() {
+    if (guide && current > 1) guide.open = false;
+    var step = steps.filter(function (s) { return !s.hidden; })[0];
+    var heading = step && phone.matches ? step.querySelector('h2') : null;
+    if (!heading) return;
+    heading.tabIndex = -1;
+    window.scrollTo({top: Math.max(0, heading.getBoundingClientRect().top + window.scrollY - 16), behavior: 'instant'});
+    heading.focus({preventScroll: true});
+  }
   steps.forEach(function (s) {
     var next = s.querySelector('.gjj-next');
-    if (next) next.addEventListener('click', function () { current += 1; show(); window.scrollTo(0, 0); });
+    if (next) next.addEventListener('click', function () { current += 1; show(); arrive(); });
     var prev = s.querySelector('.gjj-prev');
-    if (prev) prev.addEventListener('click', function () { current -= 1; show(); window.scrollTo(0, 0); });
+    if (prev) prev.addEventListener('click', function () { current -= 1; show(); arrive(); });
   });
   phone.addEventListener('change', show);
   show();
+  if (current > 1 && guide) guide.open = false;
   // 银行卡号码 is checked as soon as it is typed (length and the Luhn check digit), before 提交申请.
   var card = document.querySelector('input[name="card_number"]');
   var note = document.querySelector('[data-card-check]');

@@ -61,11 +61,12 @@ def fill_rent_form(page, region, amount="3600"):
 
 
 def test_rent_in_shenyang_needs_no_upload(page):
+    """A double tap on 提交申请 sends once: the button says it is working and ignores the second tap."""
     login_as_zhang_wei(page)
     page.shot("home")
     fill_rent_form(page, "沈阳市")
     page.shot("rent-form")
-    page.get_by_role("button", name="提交申请").click()
+    page.get_by_role("button", name="提交申请").dblclick()
     page.get_by_text("提交成功").wait_for()
     assert "待后台审核通过后，资金即可到账" in page.content()
     page.shot("rent-done")
@@ -127,6 +128,26 @@ def test_rent_in_dalian_asks_for_materials(page, tmp_path):
     assert material.size < 5 * 1024 * 1024 < photo.stat().st_size
     with material.file.open("rb") as stored:
         assert max(Image.open(stored).size) <= 2400
+
+
+def test_each_step_starts_where_the_eye_is_and_keeps_what_was_typed(page):
+    if page.viewport_size["width"] >= 768:
+        pytest.skip("on a PC every step shows at once")
+    login_as_zhang_wei(page)
+    open_section(page, "提取")
+    page.get_by_role("link", name="租房提取").click()
+    guide = page.get_by_test_id("guide")
+    assert guide.get_attribute("open") is not None  # read before the first step
+    next_step(page)
+    assert guide.get_attribute("open") is None  # folded away, its summary still there to open
+    heading = page.get_by_role("heading", name="账户提取信息")
+    assert 0 <= heading.bounding_box()["y"] < 120  # the step's heading at the top of the screen
+    page.get_by_label("房屋详细地址").fill("沈阳市和平区示例路1号")
+    page.get_by_role("button", name="上一步").first.click()
+    page.get_by_role("heading", name="个人信息").wait_for()
+    next_step(page)
+    assert page.get_by_label("房屋详细地址").input_value() == "沈阳市和平区示例路1号"
+    page.shot("rent-step-2")
 
 
 def test_an_amount_above_the_rule_is_refused_on_screen_and_keeps_the_input(page):

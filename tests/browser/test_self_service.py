@@ -113,11 +113,16 @@ def test_zhang_wei_changes_his_card_and_the_next_payout_goes_there_after_the_coo
     page.get_by_role("link", name="变更收款银行卡").click()
     page.get_by_label("收款银行").select_option("工商银行")
     page.get_by_label("银行卡号码").fill(NEW_CARD)
+    page.clock.install()  # the page's own clock: the resend countdown is run forward below
     page.get_by_role("button", name="发送验证码").click()
     page.get_by_text("验证码已发送至 138****0001").wait_for()
     first_code = sms_code("13800000001")
+    # The button counts down the minute before another code may be asked for (it sent without a reload).
+    page.get_by_role("button", name="60秒后可重发").wait_for()
+    assert page.get_by_role("button", name="60秒后可重发").is_disabled()
     # A minute later he asks again (the resend): the earlier code ends, the new one is the one that works.
     SmsCode.objects.update(created_at=F("created_at") - timedelta(seconds=61))
+    page.clock.run_for(61000)
     page.get_by_role("button", name="发送验证码").click()
     page.get_by_text("验证码已发送至 138****0001").wait_for()
     wait_for(lambda: sms_code("13800000001") != first_code or SmsCode.objects.count() == 2, what="the second code")
@@ -132,10 +137,16 @@ def test_zhang_wei_changes_his_card_and_the_next_payout_goes_there_after_the_coo
     assert NEW_CARD not in page.content()
     both_widths(page, "card-changed")
 
-    # Within the cooling-off the new card receives nothing: the application is refused on screen.
-    rent_form(page)
-    page.get_by_text("新绑定的收款银行卡须满24小时后方可接收提取资金").wait_for()
+    # Within the cooling-off the new card receives nothing: said as the form opens, before anything is typed,
+    # on the home page's 我现在能办什么 too.
+    open_section(page, "提取")
+    page.get_by_role("link", name="租房提取").click()
+    page.get_by_test_id("ineligible").get_by_text("新绑定的收款银行卡须满24小时后方可接收提取资金").wait_for()
+    assert page.locator("button[form=apply-form]").is_disabled()  # on a phone it waits on step 3
     page.shot("card-cooling-off")
+    open_section(page, "提取")
+    page.get_by_role("link", name="委托提取（按月）").click()
+    page.get_by_test_id("ineligible").get_by_text("新绑定的收款银行卡须满24小时后方可接收提取资金").wait_for()
     assert not WithdrawalApplication.objects.exists()
 
     # A day later (the bind time moved back 24 hours: the policy's clock, not the test's).
@@ -166,7 +177,7 @@ def test_zhang_wei_changes_his_card_and_the_next_payout_goes_there_after_the_coo
     page.get_by_text("验证码已发送至 138****0001").wait_for()
     page.get_by_label("原手机号短信验证码").fill(sms_code("13800000001"))
     page.locator("#id_new_phone").fill("13912345678")  # its label "新手机号" also begins the next one
-    page.get_by_role("button", name="发送验证码").nth(1).click()
+    page.get_by_role("button", name="发送验证码").last.click()  # the first now counts down
     page.get_by_text("验证码已发送至 139****5678").wait_for()
     assert page.get_by_label("原手机号短信验证码").input_value(), "the first code stays while the second is sent"
     page.get_by_label("登录密码").fill("demo1234")  # a password field is never sent back filled in
