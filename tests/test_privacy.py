@@ -14,6 +14,7 @@ OWNED = {
     "withdrawals:detail": lambda owner: submitted_rent(owner, region="大连市"),
     "withdrawals:materials": lambda owner: submitted_rent(owner, region="大连市"),
     "withdrawals:done": lambda owner: submitted_rent(owner, region="大连市"),
+    "withdrawals:withdraw": lambda owner: submitted_rent(owner, region="大连市"),
     "withdrawals:material_file": lambda owner: Material.objects.create(
         application=submitted_rent(owner, region="大连市"),
         file="materials/x.png",

@@ -30,6 +30,7 @@ MATERIAL_SLOTS: dict[str, list[str]] = {
     WithdrawalKind.HPF_LOAN: ["住房公积金贷款合同", "本期还款明细"],
 }
 REQUESTED_SLOT = "中心要求补充的材料"
+PAYOUT_WORKING_DAYS = 1  # 审核通过 → 到账, as the 办事指南 says and the application's timeline expects
 
 
 def guide_for(kind: str, policy: PolicySnapshot) -> list[tuple[str, str]]:
@@ -74,7 +75,7 @@ def guide_for(kind: str, policy: PolicySnapshot) -> list[tuple[str, str]]:
         ("可提取金额", amount),
         (
             "多久到账",
-            f"提交后{policy.review_sla_days}个工作日内审核；审核通过后资金转入您填写的本人银行卡，一般1个工作日内到账。"
+            f"提交后{policy.review_sla_days}个工作日内审核；审核通过后资金转入您填写的本人银行卡，一般{PAYOUT_WORKING_DAYS}个工作日内到账。"
             "进度可在“我发起的”查看，每一步都会发消息通知您。",
         ),
         ("咨询电话", f"服务热线 {policy.hotline}（工作日 8:30–17:00）。"),

@@ -47,18 +47,20 @@ class Status(models.TextChoices):
     PAYING = "paying", "付款中"
     PAID = "paid", "已到账"
     FAILED = "failed", "付款失败"
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
-# The only allowed transitions; services refuse anything else.
+# The only allowed transitions; services refuse anything else. 撤回 (the applicant's) only before a decision.
 TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.SUBMITTED},
-    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.MATERIALS_REQUESTED},
-    Status.MATERIALS_REQUESTED: {Status.SUBMITTED, Status.REJECTED},
+    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.MATERIALS_REQUESTED, Status.WITHDRAWN},
+    Status.MATERIALS_REQUESTED: {Status.SUBMITTED, Status.REJECTED, Status.WITHDRAWN},
     Status.APPROVED: {Status.PAYING},
     Status.PAYING: {Status.PAID, Status.FAILED},
     Status.REJECTED: set(),
     Status.PAID: set(),
     Status.FAILED: set(),
+    Status.WITHDRAWN: set(),
 }
 
 # Applications that still hold (or will hold) money or a place in the frequency count.

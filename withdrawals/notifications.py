@@ -17,6 +17,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     Status.PAYING: ("付款中", "您的{kind}申请（{number}）已提交银行付款，请留意到账信息。"),
     Status.PAID: ("资金已到账", "您的{kind}资金{amount}元已转入{bank}尾号{card_tail}的银行卡。"),
     Status.FAILED: ("付款失败", "您的{kind}资金{amount}元付款失败（{reason}），款项已退回公积金账户，中心将与您联系。"),
+    Status.WITHDRAWN: ("申请已撤回", "您的{kind}申请（{number}）已撤回，本次申请终止；如需办理，请重新申请。"),
 }
 
 
@@ -27,7 +28,7 @@ def materials_todo_key(application) -> str:
 def application_notify(*, application, to_status: str, reason: str = "") -> None:
     if application.applicant_id is None:
         return  # a 两地联办 case of a depositor with no online account here: the accepting center tells them
-    if to_status in (Status.SUBMITTED, Status.REJECTED):
+    if to_status in (Status.SUBMITTED, Status.REJECTED, Status.WITHDRAWN):
         todo_close(recipient=application.applicant, key=materials_todo_key(application))
     if (
         to_status in (Status.DRAFT, Status.MATERIALS_REQUESTED)

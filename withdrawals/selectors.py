@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from deposits.models import PersonalAccount
 from deposits.selectors import account_continuous_deposit_months
@@ -100,3 +101,56 @@ def application_get_for_user(*, user, public_id) -> WithdrawalApplication:
 def applications_of_user(*, user):
     """我发起的: the person's applications, newest first."""
     return WithdrawalApplication.objects.of_user(user).order_by("-created_at", "-id")
+
+
+def application_timeline(*, application: WithdrawalApplication, changes: list) -> list[dict]:
+    """办理进度: 提交申请 → 中心审核 → 资金划转 → 到账, each done (with its time), under way (with the day it is
+    expected, from the working-day calendar and the policy's review days) or not reached; a refusal, 撤回 or a
+    failed payment ends it where it happened. `changes` are the application's change rows, oldest first."""
+    from policy.center import current_policy, working_day_after
+
+    from .guides import PAYOUT_WORKING_DAYS
+
+    def at(*statuses):
+        return next((c.at for c in reversed(changes) if c.to_status in statuses), None)
+
+    status = application.status
+    submitted = application.submitted_at or at(Status.SUBMITTED)
+    decided = at(Status.APPROVED, Status.REJECTED)
+    paid = at(Status.PAID)
+    step = lambda name, state, when=None, note="": {"name": name, "state": state, "at": when, "note": note}  # noqa: E731
+    steps = []
+    if status == Status.DRAFT:
+        steps.append(step("提交申请", "current", note="上传所需材料并点击“确定”后提交审核"))
+    else:
+        steps.append(step("提交申请", "done", submitted or application.created_at))
+    if status == Status.WITHDRAWN:
+        steps.append(step("已撤回", "stopped", at(Status.WITHDRAWN), "本人撤回，申请终止"))
+        return steps
+    review_by = None
+    if submitted:
+        review_by = working_day_after(timezone.localdate(submitted), current_policy().review_sla_days)
+    if status == Status.REJECTED:
+        steps.append(step("中心审核", "stopped", decided, f"审核不通过：{application.review_opinion or ''}"))
+        return steps
+    if status in (Status.DRAFT, Status.SUBMITTED, Status.MATERIALS_REQUESTED):
+        note = f"预计 {review_by:%Y年%m月%d日} 前完成审核" if review_by else "提交后开始审核"
+        if status == Status.MATERIALS_REQUESTED:
+            note = "中心要求补充材料，请上传后点击“确定”"
+        steps.append(step("中心审核", "current" if status != Status.DRAFT else "waiting", note=note))
+        steps.append(step("资金划转", "waiting"))
+        steps.append(step("到账", "waiting", note=f"审核通过后一般{PAYOUT_WORKING_DAYS}个工作日内到账"))
+        return steps
+    steps.append(step("中心审核", "done", decided, "审核通过"))
+    expected = working_day_after(timezone.localdate(decided), PAYOUT_WORKING_DAYS) if decided else None
+    if status == Status.FAILED:
+        steps.append(step("资金划转", "stopped", at(Status.FAILED), "付款失败，款项已退回公积金账户，中心将与您联系"))
+        return steps
+    if status == Status.PAID:
+        steps.append(step("资金划转", "done", at(Status.PAYING) or paid))
+        steps.append(step("到账", "done", paid, f"已转入{application.bank}尾号{application.card_number[-4:]}的银行卡"))
+        return steps
+    steps.append(step("资金划转", "current" if status == Status.PAYING else "waiting", at(Status.PAYING)))
+    note = f"预计 {expected:%Y年%m月%d日} 前到账" if expected else ""
+    steps.append(step("到账", "waiting", note=note))
+    return steps

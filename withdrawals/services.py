@@ -341,6 +341,22 @@ def material_remove(*, application: WithdrawalApplication, public_id) -> str:
 
 
 @transaction.atomic
+def withdrawal_withdraw(*, application: WithdrawalApplication, user) -> WithdrawalApplication:
+    """撤回: the applicant ends their own online application before the center decides. A 委托提取 month or a
+    两地联办 case is not theirs to withdraw here (撤销 the instruction; the accepting center's window)."""
+    application = WithdrawalApplication.objects.select_for_update().get(pk=application.pk)
+    if application.channel != Channel.ONLINE:
+        raise WithdrawalError("该申请不是网上提交的申请，不能在此撤回，请拨打服务热线咨询。")
+    if application.status not in WITHDRAWABLE:
+        raise WithdrawalError(f"申请已{application.get_status_display()}，不能撤回。")
+    _transition(application=application, to=Status.WITHDRAWN, actor=user, reason="本人撤回")
+    return application
+
+
+WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.MATERIALS_REQUESTED)
+
+
+@transaction.atomic
 def withdrawal_submit(*, application: WithdrawalApplication, user) -> WithdrawalApplication:
     """提交申请 (or 确定 after 本地上传): draft or 待补件 → submitted."""
     application = WithdrawalApplication.objects.select_for_update().get(pk=application.pk)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/materials/", views.materials, name="materials"),
     path("<uuid:public_id>/done/", views.done, name="done"),
+    path("<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
     path("materials/<uuid:public_id>/file/", views.material_file, name="material_file"),
 ]

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from deposits.selectors import account_or_404
 from gjj_portal.access import depositor_required
@@ -27,6 +27,7 @@ from .offers import person_problem
 from .selectors import (
     account_facts,
     application_get_for_user,
+    application_timeline,
     commercial_loans_of,
     hpf_loan_of,
     hpf_loans_repaying,
@@ -266,9 +267,30 @@ def done(request, public_id):
 
 @depositor_required
 def detail(request, public_id):
+    """办理进度: the steps with their dates and what is expected when, 撤回 before a decision, the record."""
     application = application_get_for_user(user=request.user, public_id=public_id)
-    changes = application.changes.select_related("actor")
-    return render(request, "withdrawals/detail.html", {"application": application, "changes": changes})
+    changes = list(application.changes.select_related("actor").order_by("at", "id"))
+    context = {
+        "application": application,
+        "changes": changes,
+        "steps": application_timeline(application=application, changes=changes),
+        "withdrawable": application.status in services.WITHDRAWABLE and application.channel == "online",
+    }
+    return render(request, "withdrawals/detail.html", context)
+
+
+@require_POST
+@depositor_required
+def withdraw(request, public_id):
+    """撤回 (the applicant's own, before the center decides)."""
+    application = application_get_for_user(user=request.user, public_id=public_id)
+    try:
+        services.withdrawal_withdraw(application=application, user=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"申请 {application.number} 已撤回。")
+    return redirect("withdrawals:detail", public_id=application.public_id)
 
 
 @require_GET
