@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from .center import policy_cache_clear
 from .models import BusinessWindow, CalendarDay, CenterPolicy, InterestRate, LoanRate, Notice, PolicyBank
@@ -54,6 +56,13 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ["pinned", "withdrawn"]
     search_fields = ["title"]
     readonly_fields = ["author"]
+    # One labelled field for the time (admin's split date/time pair carries no label of its own: axe).
+    formfield_overrides = {
+        models.DateTimeField: {
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
+        }
+    }
 
     def save_model(self, request, obj, form, change):
         notice_save(notice=obj, author=request.user)

@@ -39,7 +39,7 @@ SMALL_TARGETS = """() => {
     if (el.tagName === 'A' && !el.matches('.btn, .nav-link, .gjj-target, .dropdown-item, .page-link')
         && getComputedStyle(el).display === 'inline') return;
     if (el.matches('input[type=checkbox], input[type=radio]')) {
-      const label = el.closest('.form-check');
+      const label = el.closest('.form-check, label, .checkbox-row');
       const box = label ? label.getBoundingClientRect() : r;
       if (box.height >= 44) return;
     }

@@ -25,8 +25,7 @@ def test_a_notice_published_in_admin_shows_at_once_and_a_withdrawn_one_is_gone(c
     form = {
         "title": "关于春节期间网厅服务时间的通知",
         "body": "春节期间网厅正常办理查询业务。",
-        "published_at_0": now.strftime("%Y-%m-%d"),
-        "published_at_1": (now - timedelta(minutes=1)).strftime("%H:%M:%S"),
+        "published_at": (now - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M"),
     }
     response = client.post(reverse("admin:policy_notice_add"), form)
     assert response.status_code == 302, response.content.decode()[:2000]

