@@ -9,6 +9,7 @@ urlpatterns = [
     path("withdrawals/mine/", views.mine, name="mine"),
     path("messages/mine/", views.messages_mine, name="messages_mine"),
     path("guides/", views.guides, name="guides"),
+    path("brand/logo/", views.center_logo, name="logo"),
     path("guides/<slug:key>/", views.guide, name="guide"),
     path("notices/", views.notices, name="notices"),
     path("notices/<uuid:public_id>/", views.notice, name="notice"),

@@ -3,7 +3,7 @@ What they read is kept in the person's cache until a service changes it (gjj_por
 
 from functools import cache
 
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +13,7 @@ from crosscenter.selectors import cases_of_user
 from deposits.selectors import account_or_404, account_recent_entries
 from gjj_portal.access import depositor_required
 from gjj_portal.cache import person_reads
+from gjj_portal.uploads import uploads_storage
 from loans.guides import loan_guide
 from loans.models import APPLICATION_OPEN, LoanStatus
 from loans.selectors import applications_of_user as loan_applications_of_user
@@ -136,3 +137,19 @@ def notices(request):
 
 def notice(request, public_id):
     return render(request, "hall/notice.html", {"notice": notice_get(public_id=public_id)})
+
+
+def center_logo(request):
+    """中心标志 uploaded in the policy (checked as PNG/JPEG when saved); its address carries the file's name, so
+    it is kept by browsers for a year and a new upload is a new address."""
+    policy = current_policy()
+    if not policy.logo_name:
+        raise Http404
+    storage = uploads_storage()
+    if not storage.exists(policy.logo_name):
+        raise Http404
+    kind = "image/png" if policy.logo_name.lower().endswith(".png") else "image/jpeg"
+    response = FileResponse(storage.open(policy.logo_name, "rb"), content_type=kind)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

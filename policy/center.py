@@ -68,6 +68,7 @@ class PolicySnapshot:
     collection_bank: str = ""
     collection_account_name: str = ""
     collection_account_no: str = ""
+    logo_name: str = ""  # the uploaded 中心标志's stored name ("" = the generic one); its address carries it
     cross_send_days: int = 5
     transfer_step_days: int = 5
     cross_send_attempts: int = 10
@@ -160,6 +161,7 @@ def _load(code: str) -> PolicySnapshot:
         loan_signing_days=p.loan_signing_days,
         loan_signing_capacity=p.loan_signing_capacity,
         loan_step_days=p.loan_step_days,
+        logo_name=(p.logo.name or "") if p.logo else "",
     )
 
 

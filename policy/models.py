@@ -8,6 +8,27 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from gjj_portal.uploads import uploads_storage
+
+
+def logo_check(image) -> None:
+    from django.core.exceptions import ValidationError
+    from PIL import Image
+
+    if not getattr(image, "name", ""):
+        return  # none uploaded: the generic emblem
+    if image.size > 512 * 1024:
+        raise ValidationError("中心标志不能超过 512 KB。")
+    image.seek(0)
+    try:
+        kind = Image.open(image).format
+    except Exception as exc:  # Pillow raises many kinds for a file that is not an image
+        raise ValidationError("中心标志须为 PNG 或 JPEG 图片。") from exc
+    finally:
+        image.seek(0)
+    if kind not in ("PNG", "JPEG"):
+        raise ValidationError("中心标志须为 PNG 或 JPEG 图片。")
+
 
 class CenterPolicy(models.Model):
     code = models.SlugField("配置代码", max_length=32, unique=True)
@@ -116,6 +137,11 @@ class CenterPolicy(models.Model):
     cross_payload_days = models.PositiveSmallIntegerField(
         "已送达报文内容保留天数", default=30, validators=[MinValueValidator(1), MaxValueValidator(3650)]
     )
+    # The center's own emblem in the header (PNG or JPEG, checked by content; SVG is refused: it can carry script).
+    logo = models.ImageField(
+        "中心标志", upload_to="brand/", storage=uploads_storage, blank=True, validators=[logo_check],
+        help_text="PNG 或 JPEG 图片，不超过 512 KB，建议正方形；不上传则使用通用标志。",
+    )  # fmt: skip
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

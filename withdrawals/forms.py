@@ -124,6 +124,11 @@ class RentWithdrawalForm(PayeeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", "请选择")] + [(r, r) for r in self.policy.rental_regions]
+        # 本年度 months as a list in Chinese (a month picker speaks the browser's language: "December 2026").
+        year = self.today.year
+        months = [("", "请选择")] + [(f"{year}-{m:02d}", f"{year}年{m}月") for m in range(1, 13)]
+        for name in ("start_month", "end_month"):
+            self.fields[name].widget = forms.Select(choices=months, attrs={"form": "apply-form"})
 
     def eligibility_problem(self) -> str | None:
         """Why this depositor cannot apply at all (shown before they type anything)."""

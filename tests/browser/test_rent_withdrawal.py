@@ -50,8 +50,8 @@ def fill_rent_form(page, region, amount="3600"):
     next_step(page)
     page.get_by_label("租房地区").select_option(region)
     page.get_by_label("房屋详细地址").fill(f"{region}示例路1号")
-    page.get_by_label("本年度起租月份").fill(f"{year}-01")
-    page.get_by_label("本年度止租月份").fill(f"{year}-03")
+    page.get_by_label("本年度起租月份").select_option(f"{year}-01")
+    page.get_by_label("本年度止租月份").select_option(f"{year}-03")
     page.get_by_label("月租金（元）").fill("1200")
     # 本次可提取金额 is computed as the person types (1,200 × 3 months) and filled in for them.
     page.get_by_text("本次可提取金额：3,600.00 元").wait_for()

@@ -60,3 +60,33 @@ def test_every_service_has_its_guide_page_before_logging_in(client, policy):
         guide = client.get(reverse("hall:guide", args=[key])).content.decode()
         assert "谁可以申请" in guide and "需要的材料" in guide and "在线办理" in guide
     assert client.get(reverse("hall:guide", args=["nonsense"])).status_code == 404
+
+
+def test_the_centers_logo_uploaded_in_the_policy_is_the_headers_and_an_svg_is_refused(client, editor, policy):
+    import io
+
+    from PIL import Image
+
+    from policy.models import CenterPolicy, logo_check
+
+    generic = client.get(reverse("accounts:login")).content.decode()
+    assert "img/logo" in generic and "/brand/logo/" not in generic
+    svg = io.BytesIO(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    svg.name, svg.size = "logo.svg", len(svg.getvalue())
+    with pytest.raises(Exception, match="PNG 或 JPEG"):
+        logo_check(svg)
+    png = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(png, format="PNG")
+    from django.core.files.base import ContentFile
+
+    center = CenterPolicy.objects.get(code=policy.code)
+    center.logo.save("logo.png", ContentFile(png.getvalue()))
+    from policy.center import policy_cache_clear
+
+    policy_cache_clear()
+    page = client.get(reverse("accounts:login")).content.decode()
+    address = page.split('class="gjj-logo"')[0].rsplit('src="', 1)[1].split('"')[0]
+    assert address.startswith("/brand/logo/?v=")
+    served = client.get(address.replace("&amp;", "&"))
+    assert served["Content-Type"] == "image/png" and b"".join(served.streaming_content) == png.getvalue()
+    assert "immutable" in served["Cache-Control"]
