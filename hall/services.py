@@ -46,6 +46,8 @@ STAFF_GROUPS = {
     "贷款受理": ["loans.view_loanapplication", "loans.accept_loan", "loans.view_loanmaterial", *LOAN_READS],
     "贷款审批": ["loans.view_loanapplication", "loans.approve_loan", "loans.view_loanmaterial", *LOAN_READS],
     "贷款经办": ["loans.view_loanapplication", "loans.sign_loan", "loans.view_loanmaterial", *LOAN_READS],
+    # 通知发布: writes the 通知公告 the login and home pages show (撤下 instead of deleting: none may delete).
+    "通知发布": ["policy.view_notice", "policy.add_notice", "policy.change_notice"],
     # 跨省通办专窗: registers 两地联办 cases for other centers' depositors, reviews 转移接续 as the old center.
     "跨省通办专窗": [
         "crosscenter.handle_crosscenter",

@@ -113,12 +113,9 @@ def _closing(account, kinds, today, policy) -> list[Offer]:
         amount = amount if amount is not None else closing_amount(account=account, today=today)
         text, condition = f"可全部提取 {_money(amount)} 元（含利息）并销户", ""
         if rules.closing_needs_materials(kind=kind, facts=facts) and kind == WithdrawalKind.RETIREMENT:
-            month = facts.retirement_month
-            condition = "须上传退休证明"
-            text = (
-                f"{month.year}年{month.month}月（法定退休年月）起可办；已办理退休手续的，现在上传退休证明即可申请"
-                f"（可提 {_money(amount)} 元，含利息）"
-            )
+            month, condition = facts.retirement_month, "须上传退休证明"
+            when = f"{month.year}年{month.month}月（法定退休年月）起可办；" if month else ""
+            text = f"{when}已办理退休手续的，现在上传退休证明即可申请（可提 {_money(amount)} 元，含利息）"
         offers.append(Offer(kind, label, kind_url(kind, compute=1), True, text, amount, condition))
     return offers
 

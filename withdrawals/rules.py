@@ -150,7 +150,7 @@ class AccountFacts:
     sealed_on: date | None
     household_region: str
     balance: Decimal
-    retirement_month: date
+    retirement_month: date | None  # None: the ID's birth date cannot be read
     today: date
 
 
@@ -181,7 +181,7 @@ def retirement_problem(facts: AccountFacts) -> str | None:
 
 def retirement_needs_proof(facts: AccountFacts) -> bool:
     """Before the statutory retirement month, a proof of retirement must be uploaded."""
-    return facts.today < facts.retirement_month
+    return facts.retirement_month is None or facts.today < facts.retirement_month
 
 
 def months_between(start: date, end: date) -> int:

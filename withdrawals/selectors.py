@@ -30,13 +30,17 @@ def rent_facts(*, account: PersonalAccount, today: date, excluding=None) -> Rent
 
 def account_facts(*, account: PersonalAccount, today: date) -> AccountFacts:
     cohort = cohort_for(sex=sex_from_id_number(account.id_number), job_category=account.job_category)
+    try:
+        retires: date | None = retirement_month(birth_from_id_number(account.id_number), cohort)
+    except ValueError:  # an ID whose birth date cannot be read (an old record, another kind of ID): unknown
+        retires = None
     return AccountFacts(
         status=account.status,
         seal_reason=account.seal_reason,
         sealed_on=account.sealed_on,
         household_region=account.household_region,
         balance=account.balance,
-        retirement_month=retirement_month(birth_from_id_number(account.id_number), cohort),
+        retirement_month=retires,
         today=today,
     )
 

@@ -98,8 +98,10 @@
             document.querySelector('input[name=captcha_0]').value = key.value;
             document.querySelector('input[name=captcha_1]').value = '';
           }
-          var errors = texts('main .alert-danger, main .invalid-feedback');
+          // Sent is sent (the page's other fields may not be filled in yet: their errors are for 提交).
           var sent = texts('main .alert-success');
+          var errors = sent.length ? [] : texts('main .alert-danger, main .invalid-feedback');
+          if (!sent.length && !errors.length) errors = ['验证码未发送，请检查填写的信息后重试。'];
           note.classList.toggle('text-danger', errors.length > 0);
           note.textContent = errors.length ? '⚠ ' + errors.join(' ') : sent.join(' ');
           var wait = errors.join(' ').match(/请(\d+)秒后再试/);

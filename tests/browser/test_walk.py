@@ -70,9 +70,29 @@ def depositor_login(walk, identifier):
 
 @pytest.mark.parametrize("width,height", WIDTHS, ids=["phone", "pc"])
 def test_depositor_reaches_every_section_by_tapping(walker, width, height):
+    from accounts.models import User
+    from policy.models import Notice
+
+    from ..withdrawals.helpers import submitted_rent
+
+    # An application waiting for its materials (租房 in 大连: upload needed) and a notice from the center.
+    draft = submitted_rent(User.objects.get(account__name="刘强"), region="大连市")
+    Notice.objects.create(
+        title="关于调整住房公积金提取业务办理时间的通知", body="自下月起，网厅提取业务办理时间调整为每日8:00至20:00。"
+    )
     walk = walker("liuqiang", width, height)
     page = walk.page
     depositor_login(walk, "210204197108083010")
+    assert page.get_by_test_id("offer").count() >= 8  # 我现在能办什么: every withdrawal type and 贷款申请
+    # The application's page (办理进度, 撤回), then its upload page (one slot per document).
+    page.goto(page.base_url + f"/withdrawals/{draft.public_id}/")
+    page.get_by_test_id("progress").wait_for()
+    walk.check("application")
+    walk.tap("上传材料", check_as="materials")
+    assert page.get_by_test_id("slot").count() == 2
+    page.locator("a.gjj-brand").click()
+    page.get_by_role("link", name="关于调整住房公积金提取业务办理时间的通知").click()
+    walk.check("notice")
     home = page.get_by_test_id("home-loans")
     assert "贷款余额" in home.inner_text() and "下期还款" in home.inner_text()
     if width < 768:  # ☰ 菜单 opens every section as a full-width row
@@ -148,6 +168,13 @@ def test_public_pages_and_the_employer_area(walker, width, height):
     page = walk.page
     page.goto(page.base_url + "/accounts/login/")
     walk.check("login")
+    page.locator("footer").get_by_role("link", name="办事指南").click()  # the footer's public links
+    walk.check("办事指南")
+    walk.tap("公贷还款提取", check_as="办事指南-公贷还款提取", exact=False)
+    walk.tap("全部办事指南", check_as="办事指南-again")  # back to the list
+    page.locator("footer").get_by_role("link", name="通知公告").click()
+    walk.check("通知公告")
+    page.goto(page.base_url + "/accounts/login/")
     for link in ("注册", "忘记密码", "贷款试算", "证明核验"):
         walk.tap(link)
         page.goto(page.base_url + "/accounts/login/")

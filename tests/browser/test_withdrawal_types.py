@@ -42,7 +42,7 @@ def test_wang_fang_disability_uploads_the_assessment(page, tmp_path):
     login_as(page, "21010219860620204X")
     open_type(page, "完全丧失劳动能力提取")
     next_step(page)
-    page.get_by_text("劳动能力鉴定结论").first.wait_for()
+    page.locator(".alert-info", has_text="完全丧失劳动能力鉴定结论书").wait_for()  # the upload page's words
     fill_payee(page)
     page.shot("disability-form")
     page.get_by_role("button", name="提交申请").click()

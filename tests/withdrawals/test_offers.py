@@ -117,3 +117,10 @@ def test_a_card_in_its_cooling_off_is_said_before_any_form_is_filled(demo_world,
         page = client.get(url).content.decode()
         assert 'data-testid="ineligible"' in page and "须满24小时" in page
     assert "须满24小时" in client.get(reverse("home")).content.decode()
+
+
+def test_an_id_whose_birth_date_cannot_be_read_still_gets_a_home_page(client, depositor):
+    PersonalAccount.objects.filter(pk=depositor.account.pk).update(id_number="210102000013451237")
+    client.force_login(depositor)
+    page = client.get(reverse("home")).content.decode()
+    assert "已办理退休手续的，现在上传退休证明即可申请" in page
