@@ -93,6 +93,7 @@ def test_depositor_reaches_every_section_by_tapping(walker, width, height):
     page.locator("a.gjj-brand").click()
     page.get_by_role("link", name="关于调整住房公积金提取业务办理时间的通知").click()
     walk.check("notice")
+    page.locator("a.gjj-brand").click()
     home = page.get_by_test_id("home-loans")
     assert "贷款余额" in home.inner_text() and "下期还款" in home.inner_text()
     if width < 768:  # ☰ 菜单 opens every section as a full-width row
