@@ -84,6 +84,7 @@
       button.dataset.text = button.dataset.text || button.textContent;
       button.disabled = true;
       button.textContent = '正在发送…';
+      note.textContent = '';  // the last answer goes: what shows next is this one's
       fetch(form.getAttribute('action') || location.href, {method: 'POST', body: data, credentials: 'same-origin', headers: {'X-Requested-With': 'XMLHttpRequest'}})
         .then(function (r) { return r.text(); })
         .then(function (html) {
