@@ -22,7 +22,7 @@ from policy.middleware import guarded
 from . import rules, services
 from .forms import ClosingWithdrawalForm, LoanWithdrawalForm, MaterialUploadForm, RentWithdrawalForm
 from .guides import MATERIAL_SLOTS, MATERIALS, REQUESTED_SLOT, guide_for
-from .models import CLOSING_KINDS, Material, Status, WithdrawalKind
+from .models import CLOSING_KINDS, Channel, Material, Status, WithdrawalKind
 from .offers import person_problem
 from .selectors import (
     account_facts,
@@ -274,7 +274,7 @@ def detail(request, public_id):
         "application": application,
         "changes": changes,
         "steps": application_timeline(application=application, changes=changes),
-        "withdrawable": application.status in services.WITHDRAWABLE and application.channel == "online",
+        "withdrawable": application.status in services.WITHDRAWABLE and application.channel == Channel.ONLINE,
     }
     return render(request, "withdrawals/detail.html", context)
 

@@ -90,6 +90,14 @@ def test_depositor_reaches_every_section_by_tapping(walker, width, height):
     walk.check("application")
     walk.tap("上传材料", check_as="materials")
     assert page.get_by_test_id("slot").count() == 2
+    # 撤回申请, clicked: asked to confirm, then the application ends (recorded, told).
+    page.go_back()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="撤回申请").click()
+    page.get_by_text(f"申请 {draft.number} 已撤回。").wait_for()
+    assert page.get_by_test_id("status").inner_text() == "已撤回"
+    assert page.get_by_role("button", name="撤回申请").count() == 0
+    walk.check("application-withdrawn")
     page.locator("a.gjj-brand").click()
     page.get_by_role("link", name="关于调整住房公积金提取业务办理时间的通知").click()
     walk.check("notice")
