@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gjj_portal.context_processors import ELDER_COOKIE
-from gjj_portal.http import client_ip, posted
+from gjj_portal.http import client_ip, is_api, json_error, posted
 from gjj_portal.identity import mask_phone
 from policy.center import current_policy
 from policy.notices import notices_current
@@ -26,6 +26,7 @@ from .sms import SmsError, sms_code_check, sms_code_send
 
 PENDING_LOGIN = "gjj_pending_login"
 RESET = "gjj_reset"
+LOCKED_MESSAGE = "登录失败次数过多，已暂时锁定30分钟。请稍后再试，或通过“忘记密码”重置密码。"
 ENROLL_MESSAGE = "您尚未开通网上业务，请携带本人身份证到中心服务大厅或受托银行网点办理面签开通后再登录。"
 
 
@@ -182,7 +183,9 @@ def unit_login_view(request):
 
 def locked_out(request, credentials, *args, **kwargs):
     """django-axes: too many failures. The message never says whether the account exists."""
-    context = {"form": DepositorLoginForm(request), "locked": True}
+    if is_api(request):
+        return json_error("locked_out", LOCKED_MESSAGE, status=429)
+    context = {"form": DepositorLoginForm(request), "locked": LOCKED_MESSAGE}
     return render(request, "accounts/login.html", context, status=429)
 
 

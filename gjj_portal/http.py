@@ -79,3 +79,32 @@ def download_response(data: bytes, filename: str, content_type: str):
     fallback = filename.encode("ascii", "ignore").decode() or "document"
     response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+API_PREFIX = "/api/"
+
+
+def is_api(request) -> bool:
+    """A call of the JSON API (the app channel): refusals answer in its error shape, not as pages."""
+    return (getattr(request, "path", "") or "").startswith(API_PREFIX)
+
+
+def json_error(code: str, message: str, *, status: int, field: str | None = None, **extra):
+    """The API's one error shape: a stable `code`, the Chinese `message` a page would show, the `field`."""
+    from django.http import JsonResponse
+
+    response = JsonResponse({"code": code, "message": message, "field": field, **extra}, status=status)
+    return response
+
+
+def json_body(request) -> dict:
+    """A JSON request's object body ({} for anything else): for the guards that run before the view."""
+    import json
+
+    if not (request.content_type or "").startswith("application/json"):
+        return {}
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}

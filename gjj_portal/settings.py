@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "messages_center",
     "crosscenter",
     "hall",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -343,6 +347,33 @@ GJJ_OUTBOX_BACKOFF_BASE = env.float("GJJ_OUTBOX_BACKOFF_BASE", default=2.0)
 GJJ_OUTBOX_BACKOFF_MAX = env.float("GJJ_OUTBOX_BACKOFF_MAX", default=300.0)
 
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
+
+# The app channel's API (api/, README: for an app team). Tokens only (no session cookie, so no CSRF to carry);
+# JSON in and out; every refusal in one shape (api/errors.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handler",
+    "UNAUTHENTICATED_USER": None,
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "住房公积金网上服务大厅 · App 接口",
+    "DESCRIPTION": "与网页相同的规则与业务。令牌、幂等提交与错误格式见 README 的“App 接口”一节。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_PUBLIC": True,
+}
 
 # Content-Security-Policy (django-csp): scripts, fonts and images only from the portal itself, no inline
 # script anywhere (static/js/portal.js does what inline handlers did); admin's and our <style> blocks are

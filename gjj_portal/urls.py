@@ -15,6 +15,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     path("captcha/", include("captcha.urls")),
+    path("api/v1/", include("api.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("hall.urls")),
     path("withdrawals/", include("withdrawals.urls")),

@@ -44,10 +44,10 @@ def _page(request, template, tab, extra=None):
 @depositor_required
 def progress(request):
     """贷款进度查询."""
-    return _page(request, "loans/progress.html", "progress", lambda c: {"nodes": _nodes(c)})
+    return _page(request, "loans/progress.html", "progress", lambda c: {"nodes": contract_nodes(c)})
 
 
-def _nodes(contract):
+def contract_nodes(contract):
     """A contract applied for here: its application's nodes, dated by their change rows (申请 → … → 放款).
     One taken over from before the portal: its recorded ProgressNode rows."""
     application = LoanApplication.objects.filter(contract=contract).first()

@@ -5,6 +5,8 @@ explains when to come back, or what to change; nothing is saved."""
 from django.shortcuts import render
 from django.utils import timezone
 
+from gjj_portal.http import is_api, json_body, json_error
+
 from .center import current_policy, window_is_open, window_next_opening
 from .models import Business
 
@@ -40,15 +42,21 @@ class BusinessGuardMiddleware:
         now = business_now()
         if not window_is_open(window, now):
             opening = window_next_opening(window, now)
+            if is_api(request):
+                when = f"请于{opening:%Y年%m月%d日 %H:%M}后再办理。" if opening else ""
+                message = f"现在不在{Business(business).label}的办理时间（{window.describe()}）。{when}"
+                return json_error("closed", message, status=403, next_opening=opening.isoformat() if opening else None)
             return render(
                 request,
                 "closed.html",
                 {"window": window.describe(), "next_opening": opening, "business": Business(business).label},
                 status=403,
             )
-        bank = request.POST.get("bank")
+        bank = json_body(request).get("bank") if is_api(request) else request.POST.get("bank")
         if bank is not None and bank != "":
-            problem = policy.bank_problem(bank)
+            problem = policy.bank_problem(str(bank))
             if problem:
+                if is_api(request):
+                    return json_error("bank_not_allowed", problem, status=400, field="bank")
                 return render(request, "refused.html", {"problem": problem}, status=400)
         return None

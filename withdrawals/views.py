@@ -168,14 +168,14 @@ def apply(request, kind):
     return _render_apply(request, form, kind, **extra)
 
 
-def _slots(application) -> list[str]:
+def material_slots(application) -> list[str]:
     slots = list(MATERIAL_SLOTS[application.kind])
     return [*slots, REQUESTED_SLOT] if application.status == Status.MATERIALS_REQUESTED else slots
 
 
-def _upload(request, application, form) -> str | None:
+def material_upload(request, application, form) -> str | None:
     """本地上传 of one document's files: None when stored, else why not (nothing is stored)."""
-    slots = _slots(application)
+    slots = material_slots(application)
     slot = request.POST.get("slot", "")
     if slot and slot not in slots:
         return "请选择要上传的材料项目。"
@@ -220,7 +220,7 @@ def materials(request, public_id):
             name = services.material_remove(application=application, public_id=request.POST.get("material", ""))
             messages.success(request, f"已删除“{name}”。")
         elif action == "upload":
-            error = _upload(request, application, MaterialUploadForm(request.POST, request.FILES))
+            error = material_upload(request, application, MaterialUploadForm(request.POST, request.FILES))
             if by_script:
                 return JsonResponse({"error": error} if error else {"ok": True}, status=400 if error else 200)
             if not error:
@@ -238,7 +238,7 @@ def _materials_context(application, error):
         asked = application.changes.filter(to_status=Status.MATERIALS_REQUESTED).order_by("-at", "-id").first()
     removable = set(services.materials_removable(application=application).values_list("pk", flat=True))
     files = [(m, m.pk in removable) for m in application.materials.all()]
-    slots = [{"name": name, "files": [f for f in files if f[0].slot == name]} for name in _slots(application)]
+    slots = [{"name": name, "files": [f for f in files if f[0].slot == name]} for name in material_slots(application)]
     older = [f for f in files if f[0].slot not in {s["name"] for s in slots}]
     if older:
         slots.append({"name": "其他材料", "files": older, "closed": True})

@@ -1,0 +1,68 @@
+"""合作应用 registered by the center (the key is shown once, on saving a new one), the consents (read only),
+and the record of partner calls (read only, never deleted)."""
+
+from django.contrib import admin, messages
+
+from .models import ApiCall, PartnerApp, PartnerConsent, PartnerEndpoint
+from .services import digest, partner_key_renew
+
+
+@admin.register(PartnerApp)
+class PartnerAppAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "client_id", "key_hint", "rate_per_minute", "active", "created_at")
+    readonly_fields = ("client_id", "key_hint", "created_at")
+    fields = ("name", "organization", "grants", "rate_per_minute", "active", "client_id", "key_hint", "created_at")
+    actions = ["renew_key"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.base_fields["grants"].help_text = "可填：" + "，".join(
+            f"{c}（{label}）" for c, label in PartnerEndpoint.choices
+        )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            import secrets
+
+            key = "gjj_" + secrets.token_urlsafe(32)
+            obj.key_digest, obj.key_hint = digest(key), key[-4:]
+            super().save_model(request, obj, form, change)
+            messages.warning(request, f"应用密钥（只显示这一次，请安全交给对方）：{key}")
+            return
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="重新生成所选应用的密钥（旧密钥立即失效）")
+    def renew_key(self, request, queryset):
+        for app in queryset:
+            key = partner_key_renew(app=app)
+            messages.warning(request, f"{app.name} 的新密钥（只显示这一次）：{key}")
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartnerConsent)
+class PartnerConsentAdmin(ReadOnly):
+    list_display = ("app", "user", "granted_at", "withdrawn_at", "channel")
+    list_filter = ("app",)
+    search_fields = ("user__id_number",)
+
+
+@admin.register(ApiCall)
+class ApiCallAdmin(ReadOnly):
+    list_display = ("at", "app", "user", "endpoint", "status_code", "address")
+    list_filter = ("app", "endpoint")
+    search_fields = ("user__id_number",)
+    date_hierarchy = "at"
