@@ -94,6 +94,9 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="稳定的英文错误代码，如 invalid、closed、bank_not_allowed、not_found")
     message = serializers.CharField(help_text="中文说明，与网页上的提示相同")
     field = serializers.CharField(allow_null=True, help_text="出错的字段名；与具体字段无关时为 null")
+    next_opening = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="不在办理时间（closed）时：下一次开始办理的时间"
+    )
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()), required=False, help_text="各字段的全部提示"
     )

@@ -37,6 +37,8 @@ class AccountSerializer(serializers.Serializer):
     opened_on = serializers.DateField(help_text="开户日期")
     last_paid_month = serializers.DateField(allow_null=True, help_text="缴至年月（当月1日）")
     employer = EmployerSerializer(allow_null=True)
+    payee_bank = serializers.CharField(help_text="绑定的收款银行（提取时不填卡号即用此卡）")
+    payee_card_masked = serializers.SerializerMethodField(help_text="绑定的收款银行卡（遮挡；未绑定为空）")
 
     def get_zjlx(self, account) -> str:
         return "01"
@@ -46,6 +48,9 @@ class AccountSerializer(serializers.Serializer):
 
     def get_phone_masked(self, account) -> str:
         return mask_phone(account.phone)
+
+    def get_payee_card_masked(self, account) -> str:
+        return mask_card(account.payee_card) if account.payee_card else ""
 
 
 class EntrySerializer(serializers.Serializer):
@@ -180,7 +185,7 @@ class RepaymentSerializer(serializers.Serializer):
 class ProgressNodeSerializer(serializers.Serializer):
     label = serializers.CharField()
     state = serializers.CharField(help_text="done / current / pending")
-    at = serializers.DateField(allow_null=True)
+    at = serializers.DateTimeField(allow_null=True, help_text="办结时间")
 
 
 class TokenSerializer(serializers.Serializer):

@@ -25,7 +25,7 @@ from withdrawals.selectors import (
 from withdrawals.views import material_slots, material_upload
 
 from ..errors import FormRefused
-from ..serializers import ApplicationDetailSerializer, ApplicationSerializer, OfferSerializer, form_body
+from ..serializers import ApplicationDetailSerializer, ApplicationSerializer, OfferSerializer, form_body, money
 from ..services import ApiError
 from .base import ERRORS, IDEMPOTENCY_KEY, SUBMISSION_ERRORS, DepositorView, form_data, idempotent
 
@@ -54,6 +54,11 @@ WithdrawalBody.__doc__ = (
 )
 
 
+class CheckSerializer(serializers.Serializer):
+    ok = serializers.BooleanField(help_text="按所填内容可以提交")
+    limit = money("商贷/公贷还款提取本次最多可提（其他类型为 null）", allow_null=True)
+
+
 def _loan(account, kind, material_no):
     if kind == WithdrawalKind.COMMERCIAL_LOAN:
         records = list(commercial_loans_of(account=account))
@@ -67,7 +72,11 @@ def _loan(account, kind, material_no):
 
 
 def _form(kind, account, data):
+    """The page's form for `kind`. Without a card in the body, the bound 收款银行卡 (as the page fills it in)."""
     policy = current_policy()
+    if not data.get("card_number") and account.payee_card:
+        data.setdefault("bank", account.payee_bank)
+        data["card_number"] = account.payee_card
     if kind == WithdrawalKind.RENT:
         return RentWithdrawalForm(data, account=account, policy=policy), None
     if kind in CLOSING_KINDS:
@@ -110,10 +119,7 @@ class CheckView(DepositorView):
         parameters=[KIND],
         request=WithdrawalBody,
         responses={
-            200: inline_serializer(
-                "WithdrawalCheck",
-                {"ok": serializers.BooleanField(), "limit": serializers.DecimalField(16, 2, allow_null=True)},
-            ),
+            200: CheckSerializer,
             **ERRORS,
         },
     )
@@ -121,7 +127,7 @@ class CheckView(DepositorView):
         form, _ = _form(_kind(kind), self.account(), form_data(request.data))
         if not form.is_valid():
             raise FormRefused(form)
-        return Response({"ok": True, "limit": getattr(form, "limit", None)})
+        return Response(CheckSerializer({"ok": True, "limit": getattr(form, "limit", None)}).data)
 
 
 class SubmitView(DepositorView):
