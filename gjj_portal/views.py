@@ -9,6 +9,8 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+from .http import is_api, json_error
+
 ERRORS = {
     400: ("请求无法处理", "您提交的内容无法识别，请返回上一页重新操作。"),
     403: ("没有权限", "您没有办理此项业务的权限。如需办理，请使用有权限的账号登录。"),
@@ -20,8 +22,13 @@ ERRORS = {
 }
 
 
+API_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", "csrf": "forbidden"}
+
+
 def _error(request, key, status):
     title, text = ERRORS[key]
+    if is_api(request):  # the API's one error shape, for what never reached one of its views
+        return json_error(API_CODES[key], "未找到该接口或记录。" if status == 404 else text, status=status)
     context = {"error_title": title, "error_text": text, "status": status}
     if request.path.startswith("/" + settings.ADMIN_URL):
         context.update(admin.site.each_context(request), title=title)
@@ -47,6 +54,8 @@ def csrf_failure(request, reason=""):
 
 def server_error(request):
     """500: rendered without context processors or the database, which may be what failed."""
+    if is_api(request):
+        return json_error("server_error", "系统繁忙，请稍后再试；如持续出现请拨打服务热线。", status=500)
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 
