@@ -80,7 +80,7 @@ def test_another_persons_objects_answer_404(api, depositor, other_depositor):
     objects = {name: make(other_depositor) for name, make in OWNED.items() if make}
     log_in(api, depositor.id_number)
     tried = 0
-    for op_id, method, _, op in operations(api):
+    for op_id, _method, _, op in operations(api):
         names = set(path_values(op))
         if not names & set(objects) or op_id in PUBLIC:
             continue
