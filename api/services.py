@@ -81,6 +81,7 @@ def token_valid(row: DeviceToken | None) -> bool:
 def token_refresh(*, refresh_token: str, device_id: str):
     """A new pair for the same device; the refresh token is used once. A refresh token presented from another
     device, or a second time, ends that login altogether (it was copied)."""
+    expired = ApiError("登录已过期，请重新登录。", code="token_invalid", status=401)
     with transaction.atomic():
         row = (
             DeviceToken.objects.select_for_update()
@@ -88,20 +89,20 @@ def token_refresh(*, refresh_token: str, device_id: str):
             .filter(refresh_digest=digest(refresh_token or ""))
             .first()
         )
-        expired = ApiError("登录已过期，请重新登录。", code="token_invalid", status=401)
         if row is None or row.refresh_expires <= timezone.now():
             raise expired
-        if row.revoked_at is not None or row.device_id != device_id or not token_valid(row):
-            if row.revoked_why == "refreshed" or row.device_id != device_id:
-                DeviceToken.objects.filter(user=row.user, device_id=row.device_id, revoked_at__isnull=True).update(
-                    revoked_at=timezone.now(), revoked_why="refresh_reused"
-                )
-            raise expired
-        row.revoked_at, row.revoked_why = timezone.now(), "refreshed"
-        row.save(update_fields=["revoked_at", "revoked_why"])
-        new, pair = _pair(row.user, device_id)
-        new.save()
-    return row.user, pair
+        copied = row.revoked_why == "refreshed" or row.device_id != device_id
+        if copied:  # committed before the refusal: that login ends whoever holds its tokens now
+            DeviceToken.objects.filter(user=row.user, device_id=row.device_id, revoked_at__isnull=True).update(
+                revoked_at=timezone.now(), revoked_why="refresh_reused"
+            )
+        elif row.revoked_at is None and token_valid(row):
+            row.revoked_at, row.revoked_why = timezone.now(), "refreshed"
+            row.save(update_fields=["revoked_at", "revoked_why"])
+            new, pair = _pair(row.user, device_id)
+            new.save()
+            return row.user, pair
+    raise expired
 
 
 def token_revoke(*, row: DeviceToken) -> None:
