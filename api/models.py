@@ -59,6 +59,14 @@ class PartnerEndpoint(models.TextChoices):
     LOANS = "loans", "贷款信息"
 
 
+def grants_valid(value) -> None:
+    from django.core.exceptions import ValidationError
+
+    known = set(PartnerEndpoint.values)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in known for v in value):
+        raise ValidationError("请填写接口名称的列表，如 [\"account\", \"entries\"]；可用：" + "、".join(sorted(known)))
+
+
 class PartnerApp(models.Model):
     """A bank or a government service platform the center lets call the API with its own key."""
 
@@ -67,7 +75,7 @@ class PartnerApp(models.Model):
     organization = models.CharField("所属机构", max_length=100)
     key_digest = models.CharField(max_length=64, unique=True, editable=False)
     key_hint = models.CharField("密钥尾号", max_length=8, editable=False)
-    grants = models.JSONField("可调用的接口", default=list)
+    grants = models.JSONField("可调用的接口", default=list, validators=[grants_valid])
     rate_per_minute = models.PositiveIntegerField("每分钟调用上限", default=60)
     active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
