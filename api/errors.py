@@ -25,7 +25,7 @@ CODES = {
 
 
 def body(code: str, message: str, field: str | None = None, errors: dict | None = None) -> dict:
-    found = {"code": code, "message": message, "field": field}
+    found: dict = {"code": code, "message": message, "field": field}
     if errors:
         found["errors"] = errors
     return found

@@ -64,7 +64,7 @@ def grants_valid(value) -> None:
 
     known = set(PartnerEndpoint.values)
     if not isinstance(value, list) or not all(isinstance(v, str) and v in known for v in value):
-        raise ValidationError("请填写接口名称的列表，如 [\"account\", \"entries\"]；可用：" + "、".join(sorted(known)))
+        raise ValidationError('请填写接口名称的列表，如 ["account", "entries"]；可用：' + "、".join(sorted(known)))
 
 
 class PartnerApp(models.Model):

@@ -223,7 +223,7 @@ _SIMPLE = {
 }
 
 
-def form_body(form_class: type[forms.BaseForm], name: str, *, exclude=(), extra=None) -> type[serializers.Serializer]:
+def form_body(form_class: type[forms.Form], name: str, *, exclude=(), extra=None) -> type[serializers.Serializer]:
     """The request body a Django form takes, for the OpenAPI document only: the form itself validates (its
     rules are the pages' rules), so the contract is derived from it rather than written a second time."""
     fields: dict = {}
@@ -233,7 +233,7 @@ def form_body(form_class: type[forms.BaseForm], name: str, *, exclude=(), extra=
         make = next((m for kind, m in _SIMPLE.items() if isinstance(field, kind)), None)
         if make is not None:
             fields[field_name] = make(field)
-        elif isinstance(field, forms.ChoiceField) and field.choices:
+        elif isinstance(field, forms.ChoiceField) and isinstance(field.choices, list) and field.choices:
             choices = [c for c, _ in field.choices if c != ""]
             fields[field_name] = serializers.ChoiceField(
                 choices=choices, required=field.required, help_text=str(field.label or "")

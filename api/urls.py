@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 
 from policy.middleware import guarded
 
-from .views import account, auth, loans, partner, withdrawals
+from .views import account, auth, loans, partner, profile, withdrawals
 
 app_name = "api"
 
@@ -55,6 +55,12 @@ urlpatterns = [
         guarded("prepayment")(loans.PrepayView.as_view()),
         name="prepayment_confirm",
     ),
+    path("me/profile", profile.ProfileView.as_view(), name="profile"),
+    path("me/sms", profile.ProfileSmsView.as_view(), name="profile_sms"),
+    path("me/card", profile.CardChangeView.as_view(), name="card_change"),
+    path("me/phone", profile.PhoneChangeView.as_view(), name="phone_change"),
+    path("standing", profile.StandingView.as_view(), name="standing"),
+    path("standing/<uuid:standing_id>/cancel", profile.StandingCancelView.as_view(), name="standing_cancel"),
     path("consents", partner.ConsentsView.as_view(), name="consents"),
     path("consents/<uuid:client_id>", partner.ConsentView.as_view(), name="consent"),
     path("partner/people/<str:id_number>/account", partner.PartnerAccountView.as_view(), name="partner_account"),

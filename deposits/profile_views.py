@@ -21,8 +21,9 @@ PROFILE_TRIES_PER_HOUR = 10
 TOO_MANY = "操作过于频繁，请一小时后再试；如有疑问请拨打12329。"
 
 
-def _tries_left(request) -> bool:
-    return hits_allowed(f"profile-tries:{request.user.pk}", limit=PROFILE_TRIES_PER_HOUR, seconds=3600)
+def tries_left(user) -> bool:
+    """One attempt of 个人信息变更 counted (the page's and the app's budget together)."""
+    return hits_allowed(f"profile-tries:{user.pk}", limit=PROFILE_TRIES_PER_HOUR, seconds=3600)
 
 
 @depositor_required
@@ -51,21 +52,11 @@ def change_card(request):
         form = CardChangeForm(initial=request.POST.dict(), user=user, banks=policy.banks)
     else:
         form = CardChangeForm(posted(request), user=user, banks=policy.banks)
-        if request.method == "POST" and not _tries_left(request):
+        if request.method == "POST" and not tries_left(request.user):
             context["refused"] = TOO_MANY
         elif request.method == "POST" and form.is_valid():
-            bank, card = form.cleaned_data["bank"], form.cleaned_data["card_number"]
-            try:
-                payee_card_check(user=user, bank=bank, card_number=card)
-                sms_code_check(phone=user.phone, purpose=SmsCode.Purpose.PROFILE, code=form.cleaned_data["sms_code"])
-                change = payee_card_change(
-                    user=user, bank=bank, card_number=card, channel="online", ip=client_ip(request)
-                )
-            except SmsError as exc:
-                form.add_error("sms_code", str(exc))
-            except ProfileError as exc:
-                form.add_error("card_number", str(exc))
-            else:
+            change = card_change_submit(user=user, form=form, ip=client_ip(request))
+            if change is not None:
                 hours = policy.card_cooling_hours
                 messages.success(
                     request,
@@ -74,6 +65,21 @@ def change_card(request):
                 return redirect("deposits:profile_change")
     context["form"] = form
     return render(request, "accounts/change_card.html", context)
+
+
+def card_change_submit(*, user, form, ip) -> ProfileChange | None:
+    """变更收款银行卡 once the form is valid: the bank's check of the card, the SMS code, the change; a refusal
+    lands on its field and changes nothing (the page and the app)."""
+    bank, card = form.cleaned_data["bank"], form.cleaned_data["card_number"]
+    try:
+        payee_card_check(user=user, bank=bank, card_number=card)
+        sms_code_check(phone=user.phone, purpose=SmsCode.Purpose.PROFILE, code=form.cleaned_data["sms_code"])
+        return payee_card_change(user=user, bank=bank, card_number=card, channel="online", ip=ip)
+    except SmsError as exc:
+        form.add_error("sms_code", str(exc))
+    except ProfileError as exc:
+        form.add_error("card_number", str(exc))
+    return None
 
 
 def _phone_codes_send(request, action: str) -> None:
@@ -91,9 +97,9 @@ def _phone_codes_send(request, action: str) -> None:
         code_send(request, new_phone, SmsCode.Purpose.NEW_PHONE)
 
 
-def _phone_change_submit(request, form) -> ProfileChange | None:
+def phone_change_submit(*, user, form, ip) -> ProfileChange | None:
     """Both codes, the old phone's first; a refusal lands on its field and changes nothing."""
-    user, new_phone = request.user, form.cleaned_data["new_phone"]
+    new_phone = form.cleaned_data["new_phone"]
     steps = [
         ("new_phone", lambda: _raise_if(phone_problem(user=user, new_phone=new_phone))),
         (
@@ -116,7 +122,7 @@ def _phone_change_submit(request, form) -> ProfileChange | None:
             form.add_error(field, str(exc))
             return None
     try:
-        return phone_change(user=user, new_phone=new_phone, channel="online", ip=client_ip(request))
+        return phone_change(user=user, new_phone=new_phone, channel="online", ip=ip)
     except ProfileError as exc:
         form.add_error("new_phone", str(exc))
         return None
@@ -139,10 +145,10 @@ def change_phone(request):
         form = PhoneChangeForm(initial=request.POST.dict(), user=user)
     else:
         form = PhoneChangeForm(posted(request), user=user)
-        if request.method == "POST" and not _tries_left(request):
+        if request.method == "POST" and not tries_left(request.user):
             context["refused"] = TOO_MANY
         elif request.method == "POST" and form.is_valid():
-            change = _phone_change_submit(request, form)
+            change = phone_change_submit(user=user, form=form, ip=client_ip(request))
             if change is not None:
                 messages.success(request, f"预留手机号已变更为 {change.new_masked}，今后登录和短信验证请使用新手机号。")
                 return redirect("deposits:profile_change")

@@ -39,26 +39,27 @@ class BusinessGuardMiddleware:
             return None
         if is_api(request) and not request.META.get("HTTP_AUTHORIZATION"):
             return None  # no one logged in: the API answers 401 first (its view authenticates)
-        policy = current_policy()
-        window = policy.windows.get(business)
+        return self._closed(request, business) or self._bank_refused(request)
+
+    @staticmethod
+    def _closed(request, business):
+        window = current_policy().windows.get(business)
         now = business_now()
-        if not window_is_open(window, now):
-            opening = window_next_opening(window, now)
-            if is_api(request):
-                when = f"请于{opening:%Y年%m月%d日 %H:%M}后再办理。" if opening else ""
-                message = f"现在不在{Business(business).label}的办理时间（{window.describe()}）。{when}"
-                return json_error("closed", message, status=403, next_opening=opening.isoformat() if opening else None)
-            return render(
-                request,
-                "closed.html",
-                {"window": window.describe(), "next_opening": opening, "business": Business(business).label},
-                status=403,
-            )
+        if window_is_open(window, now):
+            return None
+        opening = window_next_opening(window, now)
+        if is_api(request):
+            when = f"请于{opening:%Y年%m月%d日 %H:%M}后再办理。" if opening else ""
+            message = f"现在不在{Business(business).label}的办理时间（{window.describe()}）。{when}"
+            return json_error("closed", message, status=403, next_opening=opening.isoformat() if opening else None)
+        context = {"window": window.describe(), "next_opening": opening, "business": Business(business).label}
+        return render(request, "closed.html", context, status=403)
+
+    @staticmethod
+    def _bank_refused(request):
         bank = json_body(request).get("bank") if is_api(request) else request.POST.get("bank")
-        if bank is not None and bank != "":
-            problem = policy.bank_problem(str(bank))
-            if problem:
-                if is_api(request):
-                    return json_error("bank_not_allowed", problem, status=400, field="bank")
-                return render(request, "refused.html", {"problem": problem}, status=400)
-        return None
+        if bank is None or bank == "" or not (problem := current_policy().bank_problem(str(bank))):
+            return None
+        if is_api(request):
+            return json_error("bank_not_allowed", problem, status=400, field="bank")
+        return render(request, "refused.html", {"problem": problem}, status=400)

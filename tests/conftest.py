@@ -29,7 +29,11 @@ UNTRACED_MODULES = {
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.path.name in UNTRACED_MODULES or item.get_closest_marker("browser") or item.get_closest_marker("worker"):
+        if (
+            item.path.name in UNTRACED_MODULES
+            or item.get_closest_marker("browser")
+            or item.get_closest_marker("worker")
+        ):
             item.add_marker(pytest.mark.untraced)
 
 

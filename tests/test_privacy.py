@@ -79,7 +79,11 @@ def _standing(owner):
     return standing_sign(user=owner, account=owner.account, terms=terms)
 
 
-PUBLIC_OR_STAFF = {"admin", "captcha"}
+PUBLIC_OR_STAFF = {
+    "admin",
+    "captcha",
+    "api",
+}  # api: its own walk, read from its OpenAPI document (tests/api/test_contract.py)
 # URLs whose parameter names no one's object (say why)
 NOT_AN_OBJECT = {
     "withdrawals:apply": "the withdrawal type",

@@ -17,7 +17,7 @@ from .selectors import commercial_loans_of
 from .standing import standing_cancel, standing_sign
 
 
-def _loans(account) -> dict:
+def standing_loans(account) -> dict:
     loans = {}
     for contract in LoanContract.objects.of_account(account).filter(status="disbursed").order_by("contract_no"):
         loans[f"hpf:{contract.contract_no}"] = (f"偿还公积金贷款（合同 {contract.contract_no}，每月还款额）", contract)
@@ -35,7 +35,7 @@ def standing(request):
     if account is None:
         return redirect("home")
     policy = current_policy()
-    form = StandingForm(posted(request), account=account, policy=policy, loans=_loans(account))
+    form = StandingForm(posted(request), account=account, policy=policy, loans=standing_loans(account))
     if request.method == "POST" and form.is_valid():
         try:
             instruction = standing_sign(user=request.user, account=account, terms=form.to_terms())

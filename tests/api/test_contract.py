@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from messages_center.services import message_send
 from tests.test_fuzz import HOSTILE
+from tests.test_privacy import _standing
 from tests.withdrawals.helpers import submitted_rent
 from withdrawals.models import WithdrawalApplication
 
@@ -22,6 +23,7 @@ OWNED = {
     "application_id": lambda owner: str(submitted_rent(owner, region="大连市").public_id),
     "message_id": lambda owner: str(message_send(recipient=owner, business="测试", title="t", body="b").public_id),
     "contract_no": lambda owner: _contract(owner),
+    "standing_id": lambda owner: str(_standing(owner).public_id),
     "kind": None,  # not an object: the withdrawal types
     "client_id": None,  # a partner application, not a person's object (consent_withdraw of an unknown one: 404)
     "id_number": None,  # partner endpoints: checked by the partner tests
