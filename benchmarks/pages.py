@@ -111,10 +111,10 @@ print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKI
     return done.stdout.strip().splitlines()[-1]
 
 
-def wrk(url: str, seconds: int, cookie: str = "") -> tuple[float, float, float, int]:
+def wrk(url: str, seconds: int, cookie: str = "", header_line: str = "") -> tuple[float, float, float, int]:
     """(requests per second, p90 ms, p99 ms, non-2xx answers) for 16 connections on two threads
     (wrk's --latency prints the 50th, 75th, 90th and 99th percentiles)."""
-    header = ["-H", f"Cookie: {cookie}"] if cookie else []
+    header = ["-H", header_line or f"Cookie: {cookie}"] if cookie or header_line else []
     warm = f"-d{min(2, seconds)}s"  # the small run inside `make test` warms up as briefly as it measures
     subprocess.run(["wrk", "-t2", "-c16", warm, *header, url], capture_output=True, check=True)
     out = subprocess.run(

@@ -19,6 +19,7 @@ SCRIPTS = [  # (script, arguments at full size, arguments --small)
     ("interest.py", [], ["50"]),
     ("reconcile.py", [], ["1"]),
     ("pages.py", [], ["1", "1"]),
+    ("app_api.py", [], ["1", "1"]),
     ("index_sizes.py", [], []),
 ]
 

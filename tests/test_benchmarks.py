@@ -28,7 +28,7 @@ def test_the_suite_runs_on_a_small_generated_center():
     suite = run("benchmarks/run_all.py", "--small")
     out = suite.stdout
     assert suite.returncode in (0, 1), out + suite.stderr  # 1: a target missed at this size, not a crash
-    assert out.count("| figure |") == 8, out + suite.stderr
+    assert out.count("| figure |") == 9, out + suite.stderr
     checks = (
         "balances equal their entries",
         "each paid exactly once, with its status rows",

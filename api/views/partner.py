@@ -81,8 +81,7 @@ class PartnerEntriesView(PartnerView):
     )
     def get(self, request, id_number):
         account = self.person(id_number).account
-        body = entries_page(account=account, query=request.query_params, today=timezone.localdate())
-        return Response(EntriesPageSerializer(body).data)
+        return Response(entries_page(account=account, query=request.query_params, today=timezone.localdate()))
 
 
 class PartnerLoansView(PartnerView):

@@ -4,7 +4,9 @@ own to query or render. benchmarks/pages.py measures the pages against it and ag
 
 from django.http import HttpResponse
 from django.urls import include, path
+from rest_framework.response import Response
 
+from api.views.base import DepositorView
 from gjj_portal.access import depositor_required
 
 
@@ -13,8 +15,17 @@ def bare_personal(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+class BareApi(DepositorView):
+    """The least an app's call can cost: the token checked (one indexed read of the token with its person),
+    the person allowed, a JSON answer — nothing queried or serialized of its own (benchmarks/app_api.py)."""
+
+    def get(self, request):
+        return Response({"ok": True})
+
+
 urlpatterns = [
     path("bench/bare-personal/", bare_personal),
+    path("bench/bare-api/", BareApi.as_view()),
     path("", include("gjj_portal.urls")),
 ]
 
