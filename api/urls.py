@@ -2,17 +2,17 @@
 window, the bank allow-list) exactly as the pages' views do (policy.middleware.guarded)."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularJSONAPIView
 
 from policy.middleware import guarded
 
-from .views import account, auth, loans, partner, profile, withdrawals
+from .views import account, auth, docs, loans, partner, profile, withdrawals
 
 app_name = "api"
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", docs.docs, name="docs"),
     path("auth/captcha", auth.CaptchaView.as_view(), name="captcha"),
     path("auth/token", auth.TokenView.as_view(), name="token"),
     path("auth/token/sms", auth.TokenSmsView.as_view(), name="token_sms"),

@@ -56,7 +56,6 @@ INSTALLED_APPS = [
     "hall",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "api",
 ]
 
@@ -366,8 +365,6 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "与网页相同的规则与业务。令牌、幂等提交与错误格式见 README 的“App 接口”一节。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_AUTHENTICATION": [],

@@ -129,7 +129,13 @@ class RefreshView(PublicView):
     @extend_schema(
         operation_id="auth_refresh",
         summary="刷新令牌（换发一对新令牌，旧的失效）",
-        request=inline_serializer("Refresh", {"refresh_token": serializers.CharField(), "device_id": DEVICE_ID}),
+        request=inline_serializer(
+            "Refresh",
+            {
+                "refresh_token": serializers.CharField(help_text="登录或上次刷新得到的 refresh_token"),
+                "device_id": DEVICE_ID,
+            },
+        ),
         responses={200: TokenSerializer, **ERRORS},
     )
     def post(self, request):
