@@ -63,9 +63,9 @@ def _parameter(p: dict, schemas: dict) -> dict:
 
 
 def _answer(status: str, answer: dict, schemas: dict) -> dict:
-    content: dict = answer.get("content", {})
-    media, body = next(iter(content.items()), (None, {}))
-    node: dict = (body or {}).get("schema", {})
+    content: dict = answer.get("content") or {}
+    media = next(iter(content), None)
+    node: dict = content[media].get("schema", {}) if media else {}
     items = node.get("items", {}) if node.get("type") == "array" else node
     model = items["$ref"].rsplit("/", 1)[-1] if "$ref" in items else None
     return {"status": status, "text": answer.get("description", ""), "model": model,
