@@ -1,25 +1,35 @@
 """合作应用 registered by the center (the key is shown once, on saving a new one), the consents (read only),
 and the record of partner calls (read only, never deleted)."""
 
+from django import forms
 from django.contrib import admin, messages
 
 from .models import ApiCall, PartnerApp, PartnerConsent, PartnerEndpoint
 from .services import digest, partner_key_renew
 
 
+class PartnerAppForm(forms.ModelForm):
+    grants = forms.MultipleChoiceField(
+        label="可调用的接口", choices=PartnerEndpoint.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = PartnerApp
+        fields = ("name", "organization", "grants", "rate_per_minute", "active")
+
+
 @admin.register(PartnerApp)
 class PartnerAppAdmin(admin.ModelAdmin):
+    form = PartnerAppForm
     list_display = ("name", "organization", "client_id", "key_hint", "rate_per_minute", "active", "created_at")
-    readonly_fields = ("client_id", "key_hint", "created_at")
-    fields = ("name", "organization", "grants", "rate_per_minute", "active", "client_id", "key_hint", "created_at")
     actions = ["renew_key"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.base_fields["grants"].help_text = "可填：" + "，".join(
-            f"{c}（{label}）" for c, label in PartnerEndpoint.choices
-        )
-        return form
+    def get_fields(self, request, obj=None):
+        shown = ["name", "organization", "grants", "rate_per_minute", "active"]
+        return shown + (["client_id", "key_hint", "created_at"] if obj else [])
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("client_id", "key_hint", "created_at") if obj else ()
 
     def save_model(self, request, obj, form, change):
         if not change:

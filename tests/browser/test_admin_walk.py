@@ -29,7 +29,14 @@ PAGES = {
     ],
     ("loanaccept", "loan1234"): [("loans", "loans/loanapplication/")],
     ("window", "window1234"): [("joint", "crosscenter/jointcase/"), ("transfers", "crosscenter/transfercase/")],
-    ("operator", "operator1234"): [("notices", "policy/notice/"), ("notice-add", "policy/notice/add/")],
+    ("operator", "operator1234"): [
+        ("notices", "policy/notice/"),
+        ("notice-add", "policy/notice/add/"),
+        ("partner-apps", "api/partnerapp/"),
+        ("partner-app-add", "api/partnerapp/add/"),
+        ("partner-consents", "api/partnerconsent/"),
+        ("partner-calls", "api/apicall/"),
+    ],
 }
 
 
@@ -76,3 +83,39 @@ def test_the_admin_pages_staff_use_are_clean(browser, production_server, demo_wo
         context.close()
     assert len(seen) == 2 * sum(len(p) for p in PAGES.values())
     assert not problems, "\n".join(problems)
+
+
+def test_the_operator_registers_a_partner_application_and_is_shown_its_key_once(
+    browser, production_server, demo_world, shots
+):
+    from api.models import PartnerApp
+    from api.services import digest
+
+    context, page = staff_page(browser, production_server, *WIDTHS[0])
+    try:
+        page.goto(production_server.url + "/admin/login/")
+        page.get_by_label("用户名").fill("operator")
+        page.get_by_label("密码").fill("operator1234")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/admin/")
+        page.goto(production_server.url + "/admin/api/partnerapp/add/")
+        page.get_by_label("应用名称").fill("建行手机银行")
+        page.get_by_label("所属机构").fill("中国建设银行沈阳分行")
+        page.get_by_label("个人账户信息（余额、状态）").check()
+        page.get_by_label("缴存明细").check()
+        page.get_by_label("每分钟调用上限").fill("120")
+        page.get_by_role("button", name="保存", exact=True).click()
+        page.wait_for_load_state("load")
+        shots(page, "admin-partner-app-saved", 1280)
+        notice = page.get_by_text("应用密钥（只显示这一次")
+        notice.wait_for()
+        key = notice.inner_text().rsplit("：", 1)[-1].strip()
+        shots(page, "admin-partner-app-saved", 1280)
+        app = PartnerApp.objects.get()
+        assert app.key_digest == digest(key) and app.grants == ["account", "entries"] and app.rate_per_minute == 120
+        page.reload()
+        assert key not in page.content()  # shown once
+        problems = audit(page, "admin partner-app list")
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
