@@ -8,10 +8,19 @@ from drf_spectacular.generators import SchemaGenerator
 
 SECURITY = {"bearer": "须登录（Authorization: Bearer 访问令牌）", "partnerKey": "合作应用密钥（X-Api-Key）"}
 TAGS = {
-    "auth": "登录与令牌", "me": "本人信息与个人信息变更", "account": "个人账户与缴存明细", "documents": "证明打印",
-    "messages": "消息中心", "withdrawals": "提取", "applications": "我发起的（申请与材料）", "loans": "我的贷款",
-    "standing": "委托提取", "consents": "授权管理", "partner": "合作应用接口",
-}  # fmt: skip
+    "auth": "登录与令牌",
+    "me": "本人信息与个人信息变更",
+    "account": "个人账户与缴存明细",
+    "documents": "证明打印",
+    "messages": "消息中心",
+    "withdrawals": "提取",
+    "applications": "我发起的（申请与材料）",
+    "loans": "我的贷款",
+    "loan-applications": "我发起的（贷款申请）",
+    "standing": "委托提取",
+    "consents": "授权管理",
+    "partner": "合作应用接口",
+}
 WHERE = {"path": "路径", "query": "查询参数", "header": "请求头"}
 PARAM_TEXT = {  # path parameters drf-spectacular reads from the URL without a description
     "application_id": "申请的 id（申请列表、提交答复中的 id）", "message_id": "消息的 id",

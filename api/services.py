@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -193,5 +192,16 @@ def idempotent_store(*, row: IdempotentRequest, status_code: int, body) -> None:
     row.save(update_fields=["status_code", "body"])
 
 
-def idempotency_retention_days() -> int:
-    return getattr(settings, "GJJ_IDEMPOTENCY_DAYS", 30)
+IDEMPOTENCY_DAYS = 30  # a retry comes within minutes; a month covers an app left offline over a holiday
+TOKEN_RECORD_DAYS = 90  # ended logins stay a while as the record of which devices were logged in
+
+
+def api_records_purge(*, now=None) -> tuple[int, int]:
+    """Daily (beat): stored answers past IDEMPOTENCY_DAYS, and device logins ended or expired past
+    TOKEN_RECORD_DAYS. Returns (answers, logins) deleted; safe to run twice."""
+    now = now or timezone.now()
+    answers, _ = IdempotentRequest.objects.filter(created_at__lt=now - timedelta(days=IDEMPOTENCY_DAYS)).delete()
+    old = now - timedelta(days=TOKEN_RECORD_DAYS)
+    logins, _ = DeviceToken.objects.filter(refresh_expires__lt=old).delete()
+    ended, _ = DeviceToken.objects.filter(revoked_at__lt=old).delete()
+    return answers, logins + ended

@@ -46,6 +46,7 @@ urlpatterns = [
         name="application_confirm",
     ),
     path("loans", loans.LoansView.as_view(), name="loans"),
+    path("loan-applications", loans.LoanApplicationsView.as_view(), name="loan_applications"),
     path("loans/<str:contract_no>/schedule", loans.ScheduleView.as_view(), name="loan_schedule"),
     path("loans/<str:contract_no>/repayments", loans.RepaymentsView.as_view(), name="loan_repayments"),
     path("loans/<str:contract_no>/progress", loans.ProgressView.as_view(), name="loan_progress"),

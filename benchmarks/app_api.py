@@ -16,14 +16,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
-from pages import BASE, PORT, production_env, wrk  # noqa: E402
+from pages import BASE, gunicorn_start, production_env, ratio_row, wrk  # noqa: E402
 
 ENDPOINTS = [  # (what the app shows, path)
     ("个人账户 /api/v1/account", "/api/v1/account"),
@@ -63,21 +62,8 @@ def main(seconds: int, rounds: int) -> int:
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=common.ROOT, env=env, check=True
     )
     header = f"Authorization: Bearer {access_token(env)}"
-    log = open("/tmp/gjj-bench-api-gunicorn.log", "w")  # noqa: SIM115 — open while the server runs
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "gjj_portal.wsgi", "-b", f"127.0.0.1:{PORT}"],
-        cwd=common.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    server = gunicorn_start(env, Path("/tmp/gjj-bench-api-gunicorn.log"))
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(BASE + "/healthz/", timeout=2).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.time() > deadline:
-                    sys.exit(f"gunicorn did not start:\n{Path('/tmp/gjj-bench-api-gunicorn.log').read_text()[-3000:]}")
-                time.sleep(0.3)
         for _name, path in [("", BARE), *ENDPOINTS]:
             name, value = header.split(": ", 1)
             with urllib.request.urlopen(urllib.request.Request(BASE + path, headers={name: value}), timeout=10) as r:
@@ -102,19 +88,7 @@ def main(seconds: int, rounds: int) -> int:
             + (f", {sum(o[3] for o in owns)} not 200" if any(o[3] for o in owns) else ""),
         )
         for name, path in ENDPOINTS:
-            runs = measured[path]
-            ratios = sorted(page[0] / own[0] for page, own in runs)
-            ratio = statistics.median(ratios)
-            (rate, p90, p99, _bad), own = min(runs, key=lambda run: abs(run[0][0] / run[1][0] - ratio))
-            bad = sum(page[3] for page, _own in runs)
-            table.add(
-                name,
-                f"{rate:,.0f} req/s, p90 {p90:.1f} / p99 {p99:.1f} ms" + (f", {bad} not 200" if bad else ""),
-                f"bare JSON view {own[0]:,.0f} req/s just before",
-                f"{ratio:.0%}" + (f" (rounds {' / '.join(f'{r:.0%}' for r in ratios)})" if len(ratios) > 1 else ""),
-                "≥ 50 %",
-                ratio >= 0.5 and not bad,
-            )
+            ratio_row(table, name, measured[path], "bare JSON view")
     finally:
         server.terminate()
         server.wait(30)

@@ -131,6 +131,41 @@ def wrk(url: str, seconds: int, cookie: str = "", header_line: str = "") -> tupl
     return rate, percentile(90), percentile(99), int(bad.group(1)) if bad else 0
 
 
+def gunicorn_start(env: dict, log_path: Path) -> subprocess.Popen:
+    """gunicorn as the image runs it (gunicorn.conf.py) on PORT, answering /healthz/ (else the run stops)."""
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "gjj_portal.wsgi", "-b", f"127.0.0.1:{PORT}"],
+        cwd=common.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(BASE + "/healthz/", timeout=2).read()
+            return server
+        except OSError:
+            if server.poll() is not None or time.time() > deadline:
+                server.terminate()
+                sys.exit(f"gunicorn did not start:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.3)
+
+
+def ratio_row(table, name: str, runs: list, limit: str) -> None:
+    """One measured URL's row: its rounds against the bare view measured just before each, the median ratio."""
+    ratios = sorted(page[0] / own[0] for page, own in runs)
+    ratio = statistics.median(ratios)
+    (rate, p90, p99, _bad), own = min(runs, key=lambda run: abs(run[0][0] / run[1][0] - ratio))
+    bad = sum(page[3] for page, _own in runs)
+    table.add(
+        name,
+        f"{rate:,.0f} req/s, p90 {p90:.1f} / p99 {p99:.1f} ms" + (f", {bad} not 200" if bad else ""),
+        f"{limit} {own[0]:,.0f} req/s just before",
+        f"{ratio:.0%}" + (f" (rounds {' / '.join(f'{r:.0%}' for r in ratios)})" if len(ratios) > 1 else ""),
+        "≥ 50 %",
+        ratio >= 0.5 and not bad,
+    )
+
+
 def main(seconds: int, rounds: int) -> int:
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk (make browser installs it)")
@@ -142,21 +177,8 @@ def main(seconds: int, rounds: int) -> int:
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=common.ROOT, env=env, check=True
     )
     cookie = session_cookie(env)
-    log = open("/tmp/gjj-bench-gunicorn.log", "w")  # noqa: SIM115 — open while the server runs
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "gjj_portal.wsgi", "-b", f"127.0.0.1:{PORT}"],  # gunicorn.conf.py
-        cwd=common.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    server = gunicorn_start(env, Path("/tmp/gjj-bench-gunicorn.log"))
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(BASE + "/healthz/", timeout=2).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.time() > deadline:
-                    sys.exit(f"gunicorn did not start:\n{Path('/tmp/gjj-bench-gunicorn.log').read_text()[-3000:]}")
-                time.sleep(0.3)
         workers = len(subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split())
         for _name, path in [("", PERSONAL_BARE), *PAGES]:  # a redirect to the login page would be fast and wrong
             request = urllib.request.Request(BASE + path, headers={"Cookie": cookie})
@@ -187,19 +209,7 @@ def main(seconds: int, rounds: int) -> int:
             f"{own_rate / bare_rate:.0%}",
         )
         for name, path in PAGES:
-            runs = measured[path]
-            ratios = sorted(page[0] / own[0] for page, own in runs)
-            ratio = statistics.median(ratios)
-            (rate, p90, p99, _bad), own = min(runs, key=lambda run: abs(run[0][0] / run[1][0] - ratio))
-            bad = sum(page[3] for page, _own in runs)
-            table.add(
-                f"{name} {path}",
-                f"{rate:,.0f} req/s, p90 {p90:.1f} / p99 {p99:.1f} ms" + (f", {bad} not 200" if bad else ""),
-                f"logged in {own[0]:,.0f} req/s just before",
-                f"{ratio:.0%}" + (f" (rounds {' / '.join(f'{r:.0%}' for r in ratios)})" if len(ratios) > 1 else ""),
-                "≥ 50 %",
-                ratio >= 0.5 and not bad,
-            )
+            ratio_row(table, f"{name} {path}", measured[path], "logged in")
     finally:
         server.terminate()
         server.wait(30)

@@ -295,6 +295,7 @@ CELERY_BEAT_SCHEDULE = {
     # Delivered messages' content (scans, 身份证号) is purged after the policy's days.
     "crosscenter-payloads-purge": {"task": "crosscenter.tasks.payloads_purge", "schedule": crontab(minute=15, hour=3)},
     "loans-prepayments-settle": {"task": "loans.tasks.prepayments_settle", "schedule": 60.0},
+    "api-records-purge": {"task": "api.tasks.records_purge", "schedule": crontab(minute=45, hour=3)},
     # 贷款放款 whose message was lost or whose worker died is asked again (same key) within a minute.
     "loans-disburse-sweep": {
         "task": "loans.tasks.disbursements_settle",

@@ -209,6 +209,21 @@ class Server:
         http.verify = str(self.certificate)
         return http
 
+    def workers(self) -> set[str]:
+        found = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
+        return set(found.stdout.split())
+
+    def fresh_workers(self) -> None:
+        """New worker processes (gunicorn's SIGHUP), for a test that writes through admin: each test's flush
+        recreates the content types under new ids, and a worker that served an earlier test still holds the
+        old ones in Django's ContentType cache (a production server's database is never flushed under it)."""
+        import signal
+
+        before = self.workers()
+        self.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: self.workers() and not (self.workers() & before), timeout=60, what="new gunicorn workers")
+        wait_for(lambda: self.session().get(self.url + "/healthz/", timeout=5).ok, timeout=60, what="gunicorn")
+
 
 @pytest.fixture(scope="session")
 def _production_gunicorn(django_db_setup, production_static, tls_certificate, tmp_path_factory):

@@ -75,6 +75,17 @@ def _submitted(request, application):
     return redirect("withdrawals:done", public_id=application.public_id)
 
 
+def withdrawal_from_form(*, user, account, kind: str, form, loan=None):
+    """A valid form of `kind` → its service (the pages and the app's API both submit through here)."""
+    if kind == WithdrawalKind.RENT:
+        return services.rent_withdrawal_create(user=user, account=account, request=form.to_request())
+    if kind in CLOSING_KINDS:
+        return services.closing_withdrawal_create(user=user, account=account, kind=kind, payee=form.payee())
+    return services.loan_withdrawal_create(
+        user=user, account=account, kind=kind, loan=loan, payee=form.payee(), amount=form.cleaned_data["amount"]
+    )
+
+
 def _render_apply(request, form, kind, **extra):
     context = {
         "form": form,
@@ -99,9 +110,7 @@ def rent_new(request):
     form = RentWithdrawalForm(posted(request), account=account, policy=current_policy())
     if request.method == "POST" and form.is_valid():
         try:
-            return _submitted(
-                request, services.rent_withdrawal_create(user=request.user, account=account, request=form.to_request())
-            )
+            return _submitted(request, withdrawal_from_form(user=request.user, account=account, kind="rent", form=form))
         except DomainError as exc:
             form.add_error(None, str(exc))
     return _render_apply(request, form, WithdrawalKind.RENT)
@@ -149,19 +158,7 @@ def apply(request, kind):
         extra.update(loan=loan, limit=form.limit)
     if request.method == "POST" and form.is_valid():
         try:
-            if kind in CLOSING_KINDS:
-                application = services.closing_withdrawal_create(
-                    user=request.user, account=account, kind=kind, payee=form.payee()
-                )
-            else:
-                application = services.loan_withdrawal_create(
-                    user=request.user,
-                    account=account,
-                    kind=kind,
-                    loan=loan,
-                    payee=form.payee(),
-                    amount=form.cleaned_data["amount"],
-                )
+            application = withdrawal_from_form(user=request.user, account=account, kind=kind, form=form, loan=loan)
             return _submitted(request, application)
         except DomainError as exc:
             form.add_error(None, str(exc))

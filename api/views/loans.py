@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from loans import prepayment
 from loans.forms import PrepaymentForm
 from loans.models import LoanStatus
-from loans.selectors import NO_LOAN, contract_has_overdue, contracts_of_user
+from loans.selectors import NO_LOAN, application_nodes, applications_of_user, contract_has_overdue, contracts_of_user
 from loans.views import contract_nodes
 from policy.center import current_policy
 
@@ -194,3 +194,30 @@ class PrepayView(ContractView):
             return 200, body
 
         return idempotent(request, f"prepayment:{contract_no}", run, atomic=False)
+
+
+class LoanApplicationSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    number = serializers.CharField(help_text="申请编号")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    amount = money("申请金额")
+    term_months = serializers.IntegerField(help_text="申请期限（月）")
+    approved_amount = money("核准金额（未审批为 null）", allow_null=True)
+    opinion = serializers.CharField(help_text="意见")
+    submitted_at = serializers.DateTimeField()
+    nodes = ProgressNodeSerializer(many=True, help_text="贷款进度：申请 → 受理 → 审批 → 签订合同 → 抵押登记 → 放款")
+
+
+class LoanApplicationsView(DepositorView):
+    @extend_schema(
+        operation_id="loan_applications_list",
+        summary="我发起的（贷款申请）与各自的贷款进度",
+        description="贷款申请本身在网页（我的贷款 → 贷款申请）办理。",
+        responses={200: LoanApplicationSerializer(many=True), **ERRORS},
+    )
+    def get(self, request):
+        rows = list(applications_of_user(user=request.user)[:20])
+        for row in rows:
+            row.nodes = application_nodes(row)
+        return Response(LoanApplicationSerializer(rows, many=True).data)

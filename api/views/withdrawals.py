@@ -22,7 +22,7 @@ from withdrawals.selectors import (
     hpf_loan_of,
     hpf_loans_repaying,
 )
-from withdrawals.views import material_slots, material_upload
+from withdrawals.views import material_slots, material_upload, withdrawal_from_form
 
 from ..errors import FormRefused
 from ..serializers import ApplicationDetailSerializer, ApplicationSerializer, OfferSerializer, form_body, money
@@ -146,23 +146,7 @@ class SubmitView(DepositorView):
             form, loan = _form(kind, account, form_data(request.data))
             if not form.is_valid():
                 raise FormRefused(form)
-            if kind == WithdrawalKind.RENT:
-                application = services.rent_withdrawal_create(
-                    user=request.user, account=account, request=form.to_request()
-                )
-            elif kind in CLOSING_KINDS:
-                application = services.closing_withdrawal_create(
-                    user=request.user, account=account, kind=kind, payee=form.payee()
-                )
-            else:
-                application = services.loan_withdrawal_create(
-                    user=request.user,
-                    account=account,
-                    kind=kind,
-                    loan=loan,
-                    payee=form.payee(),
-                    amount=form.cleaned_data["amount"],
-                )
+            application = withdrawal_from_form(user=request.user, account=account, kind=kind, form=form, loan=loan)
             return 201, detail_body(application)
 
         return idempotent(request, f"withdrawal:{kind}", run)

@@ -148,3 +148,33 @@ def test_a_closed_window_and_a_bank_off_the_list_are_refused_in_the_error_shape(
                              headers={"Idempotency-Key": str(uuid.uuid4())})  # fmt: skip
     assert status == 400 and error["code"] == "invalid" and error["message"]
     assert not WithdrawalApplication.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_demo_persons_own_withdrawal_goes_through_the_api(api, demo_world):
+    """李秀兰 退休, 王芳 完全丧失劳动能力 (materials asked), 刘强 公贷还款, 陈刚 外地销户: the amount
+    我现在能办什么 answers is the amount the form takes, checked then submitted once."""
+    from deposits.models import PersonalAccount
+
+    expected = {"李秀兰": "retirement", "王芳": "disability", "刘强": "hpf_loan", "陈刚": "leaving"}
+    for name, kind in expected.items():
+        log_in(api, DEMO[name])
+        status, offers = api.call("withdrawal_offers")
+        offer = next(o for o in offers if o["kind"] == kind)
+        assert offer["available"], (name, offer)
+        body = {"pledge": True}
+        if not PersonalAccount.objects.get(id_number=DEMO[name]).payee_card:
+            body.update(bank="建设银行", card_number="6217000010001234")
+        if kind == "hpf_loan":
+            body["amount"] = offer["amount"]
+        status, check = api.call("withdrawal_check", path={"kind": kind}, body=body)
+        assert status == 200, (name, check)
+        status, application = api.call("withdrawal_submit", path={"kind": kind}, body=body,
+                                       headers={"Idempotency-Key": str(uuid.uuid4())})  # fmt: skip
+        assert status == 201, (name, application)
+        assert application["status"] in ("submitted", "draft") and application["kind"] == kind
+        if kind == "disability":
+            assert application["status"] == "draft" and application["material_slots"]
+        if kind == "hpf_loan":
+            assert Decimal(application["amount"]) == Decimal(offer["amount"])
+    assert WithdrawalApplication.objects.count() == 4

@@ -104,3 +104,26 @@ def test_standing_is_signed_once_per_key_and_cancelled(app, depositor):
     assert StandingInstruction.objects.count() == 1
     status, cancelled = app.call("standing_cancel", path={"standing_id": first[1]["id"]})
     assert status == 200 and cancelled["status"] != first[1]["status"]
+
+
+def test_the_interest_statement_is_a_pdf_for_a_settled_year_only(app, depositor):
+    status, error = app.call("interest_statement_issue", body={"year": 1999})
+    assert status == 400 and error["field"] == "year"
+
+
+def test_the_phone_changes_with_both_codes(app, depositor):
+    app.call("profile_sms_send", body={"to": "reserved"})
+    status, sent = app.call("profile_sms_send", body={"to": "new_phone", "new_phone": "13912345678"})
+    assert status == 200
+    change = {"password": "demo1234", "old_code": last_code(depositor.phone), "new_phone": "13912345678",
+              "new_code": last_code("13912345678")}  # fmt: skip
+    status, profile = app.call("profile_phone_change", body=change)
+    assert status == 200 and profile["phone_masked"] == "139****5678"
+
+
+def test_loan_applications_are_listed_with_their_progress(app, depositor):
+    from tests.loans.loan_helpers import submitted_loan
+
+    submitted_loan(depositor)
+    status, rows = app.call("loan_applications_list")
+    assert status == 200 and len(rows) == 1 and rows[0]["nodes"][0]["state"] == "done"

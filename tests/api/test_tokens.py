@@ -139,3 +139,15 @@ def test_a_token_in_the_address_is_not_read(api, depositor):
     tokens = log_in(api, depositor.id_number)
     status, _, _ = api.http("get", "/api/v1/account", {"access_token": tokens["access_token"]}, {})
     assert status == 401
+
+
+def test_old_answers_and_ended_logins_are_purged(api, depositor):
+    from api.models import IdempotentRequest
+    from api.services import api_records_purge
+
+    log_in(api, depositor.id_number)
+    IdempotentRequest.objects.create(user=depositor, key="k", endpoint="e", fingerprint="f", status_code=201, body={})
+    assert api_records_purge() == (0, 0)
+    later = timezone.now() + timedelta(days=400)
+    assert api_records_purge(now=later) == (1, 1)
+    assert not DeviceToken.objects.exists() and not IdempotentRequest.objects.exists()

@@ -91,6 +91,7 @@ def test_the_operator_registers_a_partner_application_and_is_shown_its_key_once(
     from api.models import PartnerApp
     from api.services import digest
 
+    production_server.fresh_workers()  # this test writes through admin (see Server.fresh_workers)
     context, page = staff_page(browser, production_server, *WIDTHS[0])
     try:
         page.goto(production_server.url + "/admin/login/")
