@@ -4,8 +4,10 @@ and the record of partner calls (read only, never deleted)."""
 from django import forms
 from django.contrib import admin, messages
 
+from gjj_portal.admin import ReadOnlyAdmin
+
 from .models import ApiCall, PartnerApp, PartnerConsent, PartnerEndpoint
-from .services import digest, partner_key_renew
+from .services import digest, partner_key_new, partner_key_renew
 
 
 class PartnerAppForm(forms.ModelForm):
@@ -33,9 +35,7 @@ class PartnerAppAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            import secrets
-
-            key = "gjj_" + secrets.token_urlsafe(32)
+            key = partner_key_new()
             obj.key_digest, obj.key_hint = digest(key), key[-4:]
             super().save_model(request, obj, form, change)
             messages.warning(request, f"应用密钥（只显示这一次，请安全交给对方）：{key}")
@@ -52,26 +52,15 @@ class PartnerAppAdmin(admin.ModelAdmin):
             messages.warning(request, f"{app.name} 的新密钥（只显示这一次）：{key}")
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(PartnerConsent)
-class PartnerConsentAdmin(ReadOnly):
+class PartnerConsentAdmin(ReadOnlyAdmin):
     list_display = ("app", "user", "granted_at", "withdrawn_at", "channel")
     list_filter = ("app",)
     search_fields = ("user__id_number",)
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(ReadOnly):
+class ApiCallAdmin(ReadOnlyAdmin):
     list_display = ("at", "app", "user", "endpoint", "status_code", "address")
     list_filter = ("app", "endpoint")
     search_fields = ("user__id_number",)

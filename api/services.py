@@ -120,9 +120,14 @@ def tokens_revoke_all(*, user) -> None:
 # --- Partner applications and consent ----------------------------------------------------------------
 
 
+def partner_key_new() -> str:
+    """A partner application's key: shown once, kept as its digest only."""
+    return "gjj_" + secrets.token_urlsafe(32)
+
+
 def partner_app_register(*, name: str, organization: str, grants: list[str], rate_per_minute: int = 60):
     """A new partner application and its key (shown once: only its digest is kept)."""
-    key = "gjj_" + secrets.token_urlsafe(32)
+    key = partner_key_new()
     app = PartnerApp.objects.create(
         name=name,
         organization=organization,
@@ -135,7 +140,7 @@ def partner_app_register(*, name: str, organization: str, grants: list[str], rat
 
 
 def partner_key_renew(*, app: PartnerApp) -> str:
-    key = "gjj_" + secrets.token_urlsafe(32)
+    key = partner_key_new()
     PartnerApp.objects.filter(pk=app.pk).update(key_digest=digest(key), key_hint=key[-4:])
     return key
 

@@ -64,7 +64,7 @@ urlpatterns = [
     path("standing/<uuid:standing_id>/cancel", profile.StandingCancelView.as_view(), name="standing_cancel"),
     path("consents", partner.ConsentsView.as_view(), name="consents"),
     path("consents/<uuid:client_id>", partner.ConsentView.as_view(), name="consent"),
-    path("partner/people/<str:id_number>/account", partner.PartnerAccountView.as_view(), name="partner_account"),
-    path("partner/people/<str:id_number>/entries", partner.PartnerEntriesView.as_view(), name="partner_entries"),
-    path("partner/people/<str:id_number>/loans", partner.PartnerLoansView.as_view(), name="partner_loans"),
+    path("partner/account", partner.PartnerAccountView.as_view(), name="partner_account"),
+    path("partner/entries", partner.PartnerEntriesView.as_view(), name="partner_entries"),
+    path("partner/loans", partner.PartnerLoansView.as_view(), name="partner_loans"),
 ]

@@ -3,7 +3,7 @@ granted, only people who consented, at the rate the center set — and every cal
 person, endpoint, answer, address). The depositor grants and withdraws consent from the app (or the page)."""
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,10 +16,20 @@ from ..authentication import IsPartner, PartnerKeyAuthentication, PartnerRateThr
 from ..models import ApiCall, PartnerApp, PartnerConsent, PartnerEndpoint
 from ..serializers import AccountSerializer, DoneSerializer, EntriesPageSerializer, LoanSerializer
 from ..services import ApiError, consent_grant, consent_withdraw
-from .account import RANGE, entries_page
+from .account import entries_page
 from .base import ERRORS, DepositorView
 
-PERSON = OpenApiParameter("id_number", str, OpenApiParameter.PATH, description="缴存人身份证号码")
+# The person is named in the body, never in the address: an ID number in a URL would sit in every access log.
+PersonBody = inline_serializer("PartnerPerson", {"id_number": serializers.CharField(help_text="缴存人身份证号码")})
+EntriesBody = inline_serializer(
+    "PartnerEntries",
+    {
+        "id_number": serializers.CharField(help_text="缴存人身份证号码"),
+        "start": serializers.DateField(required=False, help_text="开始日期（默认近一年）"),
+        "end": serializers.DateField(required=False, help_text="结束日期（不晚于今天；区间不超过两年）"),
+        "page": serializers.IntegerField(required=False, help_text="页码（每页50条）"),
+    },
+)
 NO_CONSENT = "该缴存人未授权本应用查询其公积金信息，或授权已撤销。"
 
 
@@ -29,10 +39,13 @@ class PartnerView(APIView):
     throttle_classes = [PartnerRateThrottle]
     partner_endpoint = ""
 
-    def person(self, id_number: str):
-        """The consenting person, else 404 — the same answer whether the ID is unknown or has not consented, so
-        a partner learns nothing about who deposits here."""
-        value = (id_number or "").strip().upper()[:18]
+    def body(self) -> dict:
+        return {k: str(v) for k, v in self.request.data.items()} if isinstance(self.request.data, dict) else {}
+
+    def person(self):
+        """The consenting person named in the body, else 404 — the same answer whether the ID is unknown or has
+        not consented, so a partner learns nothing about who deposits here."""
+        value = self.body().get("id_number", "").strip().upper()[:18]
         user = User.objects.filter(role=Role.DEPOSITOR, id_number=value).select_related("account__employer").first()
         self.person_found = user
         if (
@@ -61,12 +74,12 @@ class PartnerAccountView(PartnerView):
     @extend_schema(
         operation_id="partner_account",
         summary="合作应用：缴存人账户信息",
-        parameters=[PERSON],
+        request=PersonBody,
         responses={200: AccountSerializer, **ERRORS},
         tags=["partner"],
     )
-    def get(self, request, id_number):
-        return Response(AccountSerializer(self.person(id_number).account).data)
+    def post(self, request):
+        return Response(AccountSerializer(self.person().account).data)
 
 
 class PartnerEntriesView(PartnerView):
@@ -75,13 +88,13 @@ class PartnerEntriesView(PartnerView):
     @extend_schema(
         operation_id="partner_entries",
         summary="合作应用：缴存明细",
-        parameters=[PERSON, *RANGE],
+        request=EntriesBody,
         responses={200: EntriesPageSerializer, **ERRORS},
         tags=["partner"],
     )
-    def get(self, request, id_number):
-        account = self.person(id_number).account
-        return Response(entries_page(account=account, query=request.query_params, today=timezone.localdate()))
+    def post(self, request):
+        account = self.person().account
+        return Response(entries_page(account=account, query=self.body(), today=timezone.localdate()))
 
 
 class PartnerLoansView(PartnerView):
@@ -90,12 +103,12 @@ class PartnerLoansView(PartnerView):
     @extend_schema(
         operation_id="partner_loans",
         summary="合作应用：贷款信息",
-        parameters=[PERSON],
+        request=PersonBody,
         responses={200: LoanSerializer(many=True), **ERRORS},
         tags=["partner"],
     )
-    def get(self, request, id_number):
-        return Response(LoanSerializer(contracts_of_user(user=self.person(id_number)), many=True).data)
+    def post(self, request):
+        return Response(LoanSerializer(contracts_of_user(user=self.person()), many=True).data)
 
 
 class ConsentSerializer(serializers.Serializer):

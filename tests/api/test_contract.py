@@ -26,7 +26,6 @@ OWNED = {
     "standing_id": lambda owner: str(_standing(owner).public_id),
     "kind": None,  # not an object: the withdrawal types
     "client_id": None,  # a partner application, not a person's object (consent_withdraw of an unknown one: 404)
-    "id_number": None,  # partner endpoints: checked by the partner tests
 }
 
 

@@ -20,7 +20,7 @@ def bank_app(db):
 def test_a_partner_reads_only_granted_endpoints_for_people_who_consented(api, depositor, other_depositor, bank_app):
     app, key = bank_app
     api.api_key = key
-    status, error = api.call("partner_account", path={"id_number": depositor.id_number}, auth=True)
+    status, error = api.call("partner_account", body={"id_number": depositor.id_number}, auth=True)
     assert status == 404 and error["code"] == "not_found" and "未授权" in error["message"]
     # The person consents from the app, naming the application the center published.
     partner_key, api.api_key = api.api_key, None
@@ -31,13 +31,13 @@ def test_a_partner_reads_only_granted_endpoints_for_people_who_consented(api, de
     assert PartnerConsent.objects.filter(user=depositor).count() == 1
     api.token, api.api_key = None, partner_key
 
-    status, account = api.call("partner_account", path={"id_number": depositor.id_number})
+    status, account = api.call("partner_account", body={"id_number": depositor.id_number})
     assert status == 200 and account["grzh"] == depositor.account.grzh
     # Not granted: the entries. Not consenting: the other person (the same 404 as an unknown ID).
-    status, error = api.call("partner_entries", path={"id_number": depositor.id_number})
+    status, error = api.call("partner_entries", body={"id_number": depositor.id_number})
     assert status == 403 and error["code"] == "not_granted"
-    assert api.call("partner_account", path={"id_number": other_depositor.id_number})[0] == 404
-    assert api.call("partner_account", path={"id_number": "110101199003077777"})[0] == 404
+    assert api.call("partner_account", body={"id_number": other_depositor.id_number})[0] == 404
+    assert api.call("partner_account", body={"id_number": "110101199003077777"})[0] == 404
 
     calls = list(ApiCall.objects.order_by("at", "pk").values_list("endpoint", "user_id", "status_code"))
     assert calls[0] == ("account", depositor.pk, 404)
@@ -51,26 +51,26 @@ def test_a_partner_reads_only_granted_endpoints_for_people_who_consented(api, de
     status, listed = api.call("consents_list")
     assert status == 200 and listed[0]["withdrawn_at"]
     api.token, api.api_key = None, partner_key
-    assert api.call("partner_account", path={"id_number": depositor.id_number})[0] == 404
+    assert api.call("partner_account", body={"id_number": depositor.id_number})[0] == 404
 
 
 def test_a_partner_key_is_checked_and_its_rate_kept(api, depositor, bank_app):
     app, key = bank_app
     PartnerConsent.objects.create(app=app, user=depositor)
     api.api_key = "gjj_wrong"
-    status, error = api.call("partner_account", path={"id_number": depositor.id_number})
+    status, error = api.call("partner_account", body={"id_number": depositor.id_number})
     assert status == 401 and error["code"] == "token_invalid" and "密钥" in error["message"]
     api.api_key = key
-    answers = [api.call("partner_account", path={"id_number": depositor.id_number})[0] for _ in range(6)]
+    answers = [api.call("partner_account", body={"id_number": depositor.id_number})[0] for _ in range(6)]
     assert answers == [200] * 5 + [429]
     app.active = False
     app.save()
-    assert api.call("partner_account", path={"id_number": depositor.id_number})[0] == 401
+    assert api.call("partner_account", body={"id_number": depositor.id_number})[0] == 401
 
 
 def test_a_depositor_token_is_no_partner_key(api, depositor, bank_app):
     log_in(api, depositor.id_number)
-    assert api.call("partner_account", path={"id_number": depositor.id_number})[0] == 401
+    assert api.call("partner_account", body={"id_number": depositor.id_number})[0] == 401
 
 
 def test_staff_register_an_application_in_admin_and_see_its_key_once(client, db):
