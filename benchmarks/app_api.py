@@ -2,12 +2,12 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/app_api.py [SECONDS [ROUNDS]]
 
-As benchmarks/pages.py (same production settings, collectstatic, gunicorn as the image runs it, wrk at 16
-connections), with an app's access token of a depositor picked at random on the generated database instead
-of a session cookie. The limit is /bench/bare-api/ (benchmarks/site/urls.py): a DRF view with the same token
-authentication and permission answering {"ok": true} — what every API call costs before its own work. Each
-endpoint is measured right after the bare view, ROUNDS times; its ratio is the median. Every answer must be
-200. Target: ≥ 50 % of the bare JSON view.
+As benchmarks/pages.py (the same production settings, gunicorn as the image runs it, wrk at 16 connections;
+no static files are collected: the API answers JSON only), with an app's access token of a depositor picked
+at random on the generated database instead of a session cookie. The limit is /bench/bare-api/
+(benchmarks/site/urls.py): a DRF view with the same token authentication and permission answering
+{"ok": true} — what every API call costs before its own work. Each endpoint is measured right after the bare
+view, ROUNDS times; its ratio is the median. Every answer must be 200. Target: ≥ 50 % of the bare JSON view.
 """
 
 import json
@@ -58,9 +58,6 @@ def main(seconds: int, rounds: int) -> int:
     meta = common.require_generated()
     static_root = Path(tempfile.mkdtemp(prefix="gjj-bench-static-"))
     env = production_env(static_root)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=common.ROOT, env=env, check=True
-    )
     header = f"Authorization: Bearer {access_token(env)}"
     server = gunicorn_start(env, Path("/tmp/gjj-bench-api-gunicorn.log"))
     try:
