@@ -96,3 +96,32 @@ class SmsOutbox(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class AccessRecord(models.Model):
+    """个人信息查询记录: one row each time someone other than the person saw their personal data — staff in
+    admin (a change page, a workbench, a material file) or a partner application through the API. Append-only
+    (a database trigger refuses UPDATE and DELETE; only the retention purge's own session may delete)."""
+
+    class Channel(models.TextChoices):
+        ADMIN = "admin", "中心审核后台"
+        FILE = "file", "中心审核后台（材料文件）"
+        PARTNER = "partner", "合作机构接口"
+
+    at = models.DateTimeField("查询时间", auto_now_add=True, db_index=True)
+    id_number = models.CharField("被查询人身份证号", max_length=18)
+    viewer = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="查询人"
+    )
+    office = models.CharField("查询单位", max_length=100)
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    what = models.CharField("查询内容", max_length=200)
+    address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "个人信息查询记录"
+        verbose_name_plural = "个人信息查询记录"
+        indexes = [models.Index(fields=["id_number", "-at"], name="access_person_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.office} {self.what}"

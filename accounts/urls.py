@@ -12,4 +12,5 @@ urlpatterns = [
     path("password/", views.password_change_view, name="password_change"),
     path("unit/login/", views.unit_login_view, name="unit_login"),
     path("display/", views.display_view, name="display"),
+    path("access/", views.access_records_view, name="access_records"),
 ]

@@ -2,10 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from gjj_portal.access import depositor_required
 from gjj_portal.context_processors import ELDER_COOKIE
 from gjj_portal.http import client_ip, is_api, json_error, posted
 from gjj_portal.identity import mask_phone
@@ -13,6 +15,7 @@ from policy.center import current_policy
 from policy.notices import notices_current
 
 from . import services
+from .audit import access_records_for
 from .forms import (
     ChangePasswordForm,
     DepositorLoginForm,
@@ -208,3 +211,13 @@ def display_view(request):
         services.display_set(user=request.user, sound_on=on)
         messages.info(request, "已开启新消息提示音。" if on else "已关闭音效：有新消息时不再发出提示音。")
     return back
+
+
+@depositor_required
+def access_records_view(request):
+    """个人信息查询记录: which office (or partner application) saw this person's data, what, and when."""
+    records = access_records_for(id_number=request.user.id_number)
+    page = Paginator(records, 20).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/access_records.html", {"page": page, "years": current_policy().access_record_years}
+    )

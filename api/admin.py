@@ -4,6 +4,7 @@ and the record of partner calls (read only, never deleted)."""
 from django import forms
 from django.contrib import admin, messages
 
+from accounts.audit import PersonDataAdmin
 from gjj_portal.admin import ReadOnlyAdmin
 
 from .models import ApiCall, PartnerApp, PartnerConsent, PartnerEndpoint
@@ -53,14 +54,20 @@ class PartnerAppAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerConsent)
-class PartnerConsentAdmin(ReadOnlyAdmin):
+class PartnerConsentAdmin(PersonDataAdmin, ReadOnlyAdmin):
+    def person_id_numbers(self, obj):
+        return [obj.user.id_number]
+
     list_display = ("app", "user", "granted_at", "withdrawn_at", "channel")
     list_filter = ("app",)
     search_fields = ("user__id_number",)
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(ReadOnlyAdmin):
+class ApiCallAdmin(PersonDataAdmin, ReadOnlyAdmin):
+    def person_id_numbers(self, obj):
+        return [obj.user.id_number if obj.user_id else ""]
+
     list_display = ("at", "app", "user", "endpoint", "status_code", "address")
     list_filter = ("app", "endpoint")
     search_fields = ("user__id_number",)

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from accounts.audit import PersonDataAdmin
 from gjj_portal.admin import ReadOnlyAdmin
 from gjj_portal.errors import DomainError
 from gjj_portal.forms import MultipleFileField, MultipleFileInput
@@ -100,8 +101,11 @@ def _deadline_cell(obj) -> str:
     return f"{obj.due_on:%Y-%m-%d}{flag}"
 
 
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(PersonDataAdmin, admin.ModelAdmin):
     """The board (list) and the case page with its buttons; every write goes through the services."""
+
+    def person_id_numbers(self, obj):
+        return [obj.id_number]
 
     list_filter = [DeadlineFilter, "status"]
     search_fields = ["=id_number", "=name"]

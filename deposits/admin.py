@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from accounts.audit import PersonDataAdmin
 from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, StatusHistoryInline
 from gjj_portal.errors import DomainError
 from gjj_portal.identity import ID_TYPE_CODES, RESIDENT_ID_CARD, mask_card, mask_id_number, mask_phone
@@ -48,7 +49,10 @@ class AccountChangeInline(StatusHistoryInline):
 
 
 @admin.register(PersonalAccount)
-class PersonalAccountAdmin(ReadOnlyAdmin):
+class PersonalAccountAdmin(PersonDataAdmin, ReadOnlyAdmin):
+    def person_id_numbers(self, obj):
+        return [obj.id_number]
+
     list_display = ["grzh", "name", "masked_id_number", "masked_phone", "employer", "status_with_code", "balance"]
     # By employer: search its 单位账号 (a list of two thousand employers is no filter).
     list_filter = ["status"]
@@ -85,7 +89,10 @@ class PersonalAccountAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyAdmin):
+class LedgerEntryAdmin(PersonDataAdmin, ReadOnlyAdmin):
+    def person_id_numbers(self, obj):
+        return [obj.account.id_number]
+
     list_display = ["account", "kind", "amount", "balance_after", "occurred_on", "reference"]
     list_filter = ["kind"]
     search_fields = ["account__grzh", "reference"]
@@ -139,8 +146,11 @@ class RemittanceBatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ProfileChange)
-class ProfileChangeAdmin(ReadOnlyAdmin):
+class ProfileChangeAdmin(PersonDataAdmin, ReadOnlyAdmin):
     """个人信息变更记录: who changed which phone or card of whom, when, online or at the counter (masked)."""
+
+    def person_id_numbers(self, obj):
+        return [obj.user.id_number]
 
     list_display = ["at", "user", "field", "old_masked", "new_masked", "channel", "actor", "ip"]
     list_filter = ["field", "channel"]

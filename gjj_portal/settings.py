@@ -296,6 +296,10 @@ CELERY_BEAT_SCHEDULE = {
     "crosscenter-payloads-purge": {"task": "crosscenter.tasks.payloads_purge", "schedule": crontab(minute=15, hour=3)},
     "loans-prepayments-settle": {"task": "loans.tasks.prepayments_settle", "schedule": 60.0},
     "api-records-purge": {"task": "api.tasks.records_purge", "schedule": crontab(minute=45, hour=3)},
+    "access-records-purge": {
+        "task": "accounts.tasks.access_records_old_purge",
+        "schedule": crontab(minute=50, hour=3),
+    },
     # 贷款放款 whose message was lost or whose worker died is asked again (same key) within a minute.
     "loans-disburse-sweep": {
         "task": "loans.tasks.disbursements_settle",

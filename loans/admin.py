@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.audit import PersonDataAdmin
 from deposits.selectors import account_ids
 from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, StatusHistoryInline
 from gjj_portal.errors import DomainError
@@ -54,7 +55,10 @@ class InstalmentChangeInline(StatusHistoryInline):
 
 
 @admin.register(LoanContract)
-class LoanContractAdmin(ReadOnlyAdmin):
+class LoanContractAdmin(PersonDataAdmin, ReadOnlyAdmin):
+    def person_id_numbers(self, obj):
+        return [obj.borrower.id_number, obj.co_borrower.id_number if obj.co_borrower_id else ""]
+
     list_display = [
         "contract_no",
         "borrower",
@@ -145,8 +149,11 @@ STEPS = {
 
 
 @admin.register(LoanApplication)
-class LoanApplicationAdmin(ScaledAdmin):
+class LoanApplicationAdmin(PersonDataAdmin, ScaledAdmin):
     """贷款申请 queue and workbench: 受理 → 审批 (another person) → 签订合同 / 抵押登记 → 复核放款 (a third)."""
+
+    def person_id_numbers(self, obj):
+        return [obj.account.id_number, obj.co_id_number]
 
     list_display = ["number", "applicant_name", "amount", "term_months", "status", "step_deadline", "submitted_at"]
     list_filter = [LoanQueueFilter, "status", "submitted_at"]
@@ -306,6 +313,9 @@ class LoanApplicationAdmin(ScaledAdmin):
 
 
 @admin.register(LoanMaterial)
-class LoanMaterialAdmin(ReadOnlyAdmin):
+class LoanMaterialAdmin(PersonDataAdmin, ReadOnlyAdmin):
+    def person_id_numbers(self, obj):
+        return [obj.application.account.id_number]
+
     list_display = ["application", "kind", "original_name", "content_type", "size", "uploaded_at"]
     exclude = ["file"]

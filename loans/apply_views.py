@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
+from accounts.audit import staff_access_record
+from accounts.models import AccessRecord
 from accounts.views import code_send
 from deposits.selectors import account_or_404
 from gjj_portal.access import depositor_required
@@ -136,8 +138,15 @@ def material_file(request, public_id):
     """A 贷款申请 material, for its applicant or for staff who handle loans; 404 for anyone else."""
     if not request.user.is_authenticated:
         raise Http404
-    material = get_object_or_404(LoanMaterial.objects.select_related("application"), public_id=public_id)
+    material = get_object_or_404(LoanMaterial.objects.select_related("application__account"), public_id=public_id)
     may_handle = request.user.is_staff and request.user.has_perm("loans.view_loanapplication")
-    if material.application.applicant_id != request.user.pk and not may_handle:
-        raise Http404
+    if material.application.applicant_id != request.user.pk:
+        if not may_handle:
+            raise Http404
+        staff_access_record(
+            request,
+            id_numbers=[material.application.account.id_number],
+            what=f"{material.application.number} 材料 {material.original_name}",
+            channel=AccessRecord.Channel.FILE,
+        )
     return material.inline_response()

@@ -73,6 +73,8 @@ class PolicySnapshot:
     transfer_step_days: int = 5
     cross_send_attempts: int = 10
     cross_payload_days: int = 30
+    access_record_years: int = 3
+    seal_name: str = ""
     loan_max_amount_couple: Decimal = Decimal("1200000")
     loan_min_deposit_months: int = 6
     loan_max_count: int = 2
@@ -149,6 +151,8 @@ def _load(code: str) -> PolicySnapshot:
         transfer_step_days=p.transfer_step_days,
         cross_send_attempts=p.cross_send_attempts,
         cross_payload_days=p.cross_payload_days,
+        access_record_years=p.access_record_years,
+        seal_name=(p.seal.name or "") if p.seal else "",
         loan_max_amount_couple=p.loan_max_amount_couple,
         loan_min_deposit_months=p.loan_min_deposit_months,
         loan_max_count=p.loan_max_count,

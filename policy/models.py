@@ -18,16 +18,16 @@ def logo_check(image) -> None:
     if not getattr(image, "name", ""):
         return  # none uploaded: the generic emblem
     if image.size > 512 * 1024:
-        raise ValidationError("中心标志不能超过 512 KB。")
+        raise ValidationError("图片不能超过 512 KB。")
     image.seek(0)
     try:
         kind = Image.open(image).format
     except Exception as exc:  # Pillow raises many kinds for a file that is not an image
-        raise ValidationError("中心标志须为 PNG 或 JPEG 图片。") from exc
+        raise ValidationError("须为 PNG 或 JPEG 图片。") from exc
     finally:
         image.seek(0)
     if kind not in ("PNG", "JPEG"):
-        raise ValidationError("中心标志须为 PNG 或 JPEG 图片。")
+        raise ValidationError("须为 PNG 或 JPEG 图片。")
 
 
 class CenterPolicy(models.Model):
@@ -137,6 +137,16 @@ class CenterPolicy(models.Model):
     cross_payload_days = models.PositiveSmallIntegerField(
         "已送达报文内容保留天数", default=30, validators=[MinValueValidator(1), MaxValueValidator(3650)]
     )
+    # 个人信息查询记录 (who looked at a person's data) is kept this many years, then purged (never under 1: the
+    # Cybersecurity Law's six months of logs).
+    access_record_years = models.PositiveSmallIntegerField(
+        "个人信息查询记录保存年限", default=3, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    # 电子印章: drawn on every issued document beside the digital signature (PNG with a transparent background).
+    seal = models.ImageField(
+        "电子印章图片", upload_to="brand/", storage=uploads_storage, blank=True, validators=[logo_check],
+        help_text="PNG 图片（透明背景），不超过 512 KB；不上传则证明上绘制通用印章。",
+    )  # fmt: skip
     # The center's own emblem in the header (PNG or JPEG, checked by content; SVG is refused: it can carry script).
     logo = models.ImageField(
         "中心标志", upload_to="brand/", storage=uploads_storage, blank=True, validators=[logo_check],

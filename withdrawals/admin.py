@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from accounts.audit import PersonDataAdmin
 from deposits.selectors import account_ids
 from gjj_portal.admin import GRZH, ID_NUMBER, NAME, ReadOnlyAdmin, ScaledAdmin, StatusHistoryInline
 from gjj_portal.errors import DomainError
@@ -91,7 +92,10 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(WithdrawalApplication)
-class WithdrawalApplicationAdmin(ScaledAdmin):
+class WithdrawalApplicationAdmin(PersonDataAdmin, ScaledAdmin):
+    def person_id_numbers(self, obj):
+        return [obj.account.id_number]
+
     list_display = [
         "number",
         "kind_with_code",
@@ -341,7 +345,10 @@ class PayoutChangeInline(StatusHistoryInline):
 
 
 @admin.register(Payout)
-class PayoutAdmin(ReadOnlyAdmin):
+class PayoutAdmin(PersonDataAdmin, ReadOnlyAdmin):
+    def person_id_numbers(self, obj):
+        return [obj.application.account.id_number]
+
     list_display = ["application", "amount", "status", "attempts", "released_by", "bank_reference", "updated_at"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in Payout._meta.fields if f.name != "card_number"] + ["masked_card"]
@@ -370,8 +377,11 @@ class StandingRunInline(admin.TabularInline):
 
 
 @admin.register(StandingInstruction)
-class StandingInstructionAdmin(ReadOnlyAdmin):
+class StandingInstructionAdmin(PersonDataAdmin, ReadOnlyAdmin):
     """委托提取协议: signed and cancelled by depositors, run monthly by the system; staff read them."""
+
+    def person_id_numbers(self, obj):
+        return [obj.account.id_number]
 
     list_display = ["number", "account", "kind", "status", "bank", "masked_card", "signed_at", "cancelled_at"]
     list_filter = ["kind", "status"]

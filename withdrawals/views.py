@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.audit import staff_access_record
+from accounts.models import AccessRecord
 from deposits.selectors import account_or_404
 from gjj_portal.access import depositor_required
 from gjj_portal.errors import DomainError
@@ -297,8 +299,15 @@ def material_file(request, public_id):
     """A material, for its applicant or for staff who may review; 404 for anyone else."""
     if not request.user.is_authenticated:
         raise Http404
-    material = get_object_or_404(Material.objects.select_related("application"), public_id=public_id)
+    material = get_object_or_404(Material.objects.select_related("application__account"), public_id=public_id)
     may_review = request.user.is_staff and request.user.has_perm("withdrawals.view_withdrawalapplication")
-    if material.application.applicant_id != request.user.pk and not may_review:
-        raise Http404
+    if material.application.applicant_id != request.user.pk:
+        if not may_review:
+            raise Http404
+        staff_access_record(
+            request,
+            id_numbers=[material.application.account.id_number],
+            what=f"{material.application.number} 材料 {material.original_name}",
+            channel=AccessRecord.Channel.FILE,
+        )
     return material.inline_response()

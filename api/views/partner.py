@@ -8,7 +8,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role, User
+from accounts.audit import access_record
+from accounts.models import AccessRecord, Role, User
 from gjj_portal.http import client_ip
 from loans.selectors import contracts_of_user
 
@@ -65,6 +66,15 @@ class PartnerView(APIView):
                 status_code=response.status_code,
                 address=client_ip(request),
             )
+            person = getattr(self, "person_found", None)
+            if person is not None and response.status_code == 200:
+                access_record(
+                    id_numbers=[person.id_number],
+                    what=f"接口 {PartnerEndpoint(self.partner_endpoint).label}",
+                    channel=AccessRecord.Channel.PARTNER,
+                    office=request.auth.name,
+                    address=client_ip(request),
+                )
         return response
 
 

@@ -4,6 +4,7 @@ center's rate; every call recorded with application, person and endpoint."""
 import pytest
 from django.urls import reverse
 
+from accounts.models import AccessRecord
 from api.models import ApiCall, PartnerConsent
 from api.services import partner_app_register
 
@@ -43,6 +44,9 @@ def test_a_partner_reads_only_granted_endpoints_for_people_who_consented(api, de
     assert calls[0] == ("account", depositor.pk, 404)
     assert ("account", depositor.pk, 200) in calls and ("entries", None, 403) in calls
     assert ("account", other_depositor.pk, 404) in calls and all(c[0] for c in calls)
+    # The answered read is on the person's 个人信息查询记录, under the application's name; refusals are not.
+    seen = AccessRecord.objects.get()
+    assert (seen.id_number, seen.office, seen.channel) == (depositor.id_number, "建行手机银行", "partner")
 
     # Withdrawn from the app: the partner reads nothing more.
     api.api_key = None
