@@ -84,7 +84,7 @@ class PersonDataAdmin:
         raise NotImplementedError
 
     def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        obj = super().get_object(request, object_id, from_field)
         if obj is not None and request.user.is_authenticated:
             opts = obj._meta
             staff_access_record(request, id_numbers=self.person_id_numbers(obj), what=f"{opts.verbose_name} {obj}")
