@@ -1,5 +1,5 @@
-"""What every PDF the portal issues shares: the embedded CJK TrueType font (Debian's fonts-wqy-microhei
-by default; GJJ_PDF_FONT points elsewhere), the verification code and its QR code, the issuer's footer.
+"""What every PDF the portal issues shares: the embedded CJK TrueType font (the one the portal ships in
+gjj_portal/fonts by default; GJJ_PDF_FONT points elsewhere), the verification code and its QR code, the issuer's footer.
 Nothing is fetched at run time.
 
 The QR code is drawn with reportlab's own QR widget (reportlab is already how the PDFs are drawn; a
@@ -43,7 +43,7 @@ def cjk_font() -> str:
         path = settings.GJJ_PDF_FONT
         if not os.path.exists(path):
             raise CertificateUnavailable(
-                f"服务器未安装中文字体（{path}），暂不能出具证明。请管理员安装 fonts-wqy-microhei。"
+                f"服务器未安装中文字体（{path}），暂不能出具证明。请管理员检查 GJJ_PDF_FONT 设置。"
             )
         pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=0))
     return FONT_NAME

@@ -200,8 +200,9 @@ STORAGES = {
 }
 # Uploaded materials live outside the web root and are served only through a checked view.
 PRIVATE_MEDIA_ROOT = env.path("GJJ_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
-# A CJK TrueType font (or collection) for the deposit certificate PDF, embedded as a subset.
-GJJ_PDF_FONT = env("GJJ_PDF_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# A CJK TrueType font (or collection) for the issued PDFs, embedded as a subset. The portal ships one
+# (gjj_portal/fonts: WenQuanYi Micro Hei, Apache-2.0), so a fresh machine needs no font package.
+GJJ_PDF_FONT = env("GJJ_PDF_FONT", default=str(BASE_DIR / "gjj_portal" / "fonts" / "wqy-microhei.ttc"))
 GJJ_UPLOAD_MAX_BYTES = env.int("GJJ_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # All the materials of one application together: files and bytes.
 GJJ_MATERIALS_MAX_FILES = env.int("GJJ_MATERIALS_MAX_FILES", default=10)
