@@ -10,7 +10,7 @@ service changes what they show (gjj_portal/cache.py), so the depositor's reloads
 BENCH_PERSON_CACHE=false measures the pages reading the database every time (a first visit, or the first
 after a change). Two bare views are the limits, on the same
 server under the same load:
-- /healthz/: a Django view through the whole middleware stack, anonymous (no session, no person);
+- /bench/bare/: a Django view through the whole middleware stack, anonymous (no session, no person);
 - /bench/bare-personal/ (benchmarks/site/urls.py, only in the benchmark's URLconf): the same behind the
   depositor login, so the session is read from Redis and the person from PostgreSQL, as on every
   personal page, and nothing else is queried or rendered.
@@ -185,7 +185,7 @@ def main(seconds: int, rounds: int) -> int:
             with urllib.request.urlopen(request, timeout=10) as response:
                 if response.status != 200 or response.url != BASE + path:
                     sys.exit(f"{path} answered {response.status} at {response.url}")
-        bare_rate, bare_p90, bare_p99, _ = wrk(BASE + "/healthz/", seconds)
+        bare_rate, bare_p90, bare_p99, _ = wrk(BASE + "/bench/bare/", seconds)
         measured: dict[str, list[tuple]] = {path: [] for _name, path in PAGES}  # path → [(page, bare just before)]
         for _round in range(rounds):
             own = None
@@ -201,7 +201,7 @@ def main(seconds: int, rounds: int) -> int:
             f"({meta['accounts']:,} accounts; {rounds} round(s) of {seconds} s, each page after the bare view)"
         )
         table.add(
-            "bare view /healthz/, anonymous", f"{bare_rate:,.0f} req/s, p90 {bare_p90:.1f} / p99 {bare_p99:.1f} ms"
+            "bare view /bench/bare/, anonymous", f"{bare_rate:,.0f} req/s, p90 {bare_p90:.1f} / p99 {bare_p99:.1f} ms"
         )
         table.add(
             f"bare view {PERSONAL_BARE}, logged in (the limit)",

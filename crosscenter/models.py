@@ -64,7 +64,11 @@ class OutboxMessage(models.Model):
         verbose_name = "发出报文"
         verbose_name_plural = "发出报文"
         ordering = ["id"]
-        indexes = [models.Index(fields=["partner", "status", "id"], name="outbox_partner_state")]
+        indexes = [
+            models.Index(fields=["partner", "status", "id"], name="outbox_partner_state"),
+            # The metrics' oldest message not yet taken by its partner.
+            models.Index(fields=["created_at"], condition=Q(status="pending"), name="outbox_pending_age"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.case_number}"

@@ -11,6 +11,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "captcha",
     "axes",
     "csp",
+    "django_guid",
     "gjj_portal",
     "policy",
     "accounts",
@@ -60,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request (and of the Celery tasks it starts) carries its request id.
+    "django_guid.middleware.guid_middleware",
+    "gjj_portal.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -296,6 +301,8 @@ CELERY_BEAT_SCHEDULE = {
     # Delivered messages' content (scans, 身份证号) is purged after the policy's days.
     "crosscenter-payloads-purge": {"task": "crosscenter.tasks.payloads_purge", "schedule": crontab(minute=15, hour=3)},
     "loans-prepayments-settle": {"task": "loans.tasks.prepayments_settle", "schedule": 60.0},
+    # Beat's own heartbeat (hall.ops): /healthz/ and /metrics tell when it stops.
+    "beat-heartbeat": {"task": "hall.tasks.heartbeat", "schedule": 30.0},
     "api-records-purge": {"task": "api.tasks.records_purge", "schedule": crontab(minute=45, hour=3)},
     "access-records-purge": {
         "task": "accounts.tasks.access_records_old_purge",
@@ -414,11 +421,50 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Operations (hall.ops): beat counts as stopped when its heartbeat (every 30 s) is older than this; /metrics
+# answers staff, addresses on GJJ_METRICS_NETWORKS (the Prometheus server) or the bearer GJJ_METRICS_TOKEN.
+# PROMETHEUS_MULTIPROC_DIR is set by gunicorn.conf.py (each worker's counters, added up at a scrape).
+GJJ_BEAT_STALE_SECONDS = env.int("GJJ_BEAT_STALE_SECONDS", default=180)
+GJJ_METRICS_NETWORKS = env.list("GJJ_METRICS_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+GJJ_METRICS_TOKEN = env("GJJ_METRICS_TOKEN", default="")
+PROMETHEUS_MULTIPROC_DIR = env("PROMETHEUS_MULTIPROC_DIR", default="")
+
+# Request ids (django-guid): the X-Request-ID a client or the proxy sends (a UUID; anything else is replaced),
+# else a new one; answered in the same header, put on every log line as `request_id`, and carried into the
+# Celery tasks the request enqueues (their lines carry it too, with the task's own id).
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
+}
+# Logs: one JSON object a line (python-json-logger) for the center's log collector — time, level, logger,
+# message, request_id, celery ids; GJJ_LOG_FORMAT=text for a developer's terminal (the default with DEBUG).
+GJJ_LOG_FORMAT = env("GJJ_LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "celery_ids": {"()": "django_guid.integrations.celery.log_filters.CeleryTracing"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(celery_current_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "celery_ids"],
+            "formatter": GJJ_LOG_FORMAT if GJJ_LOG_FORMAT in ("json", "text") else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # django-axes logs every login at INFO; lockouts still show at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django-guid tells every id it sets and clears at INFO: the id is on every line already.
+    "loggers": {"axes": {"level": "WARNING"}, "django_guid": {"level": "WARNING"}},
 }

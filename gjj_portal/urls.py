@@ -2,8 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
-
 admin.site.site_header = "住房公积金管理中心 · 业务审核"
 admin.site.site_title = "公积金业务审核"
 admin.site.index_title = "审核与运维"
@@ -13,7 +11,7 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("healthz/", views.healthz, name="healthz"),
+    path("", include("hall.ops_urls")),
     path("captcha/", include("captcha.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/", include("accounts.urls")),

@@ -5,7 +5,7 @@ Django's defaults are bare English pages ("Not Found", "403 Forbidden"); these r
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
@@ -57,9 +57,3 @@ def server_error(request):
     if is_api(request):
         return json_error("server_error", "系统繁忙，请稍后再试；如持续出现请拨打服务热线。", status=500)
     return HttpResponseServerError(loader.get_template("500.html").render())
-
-
-def healthz(request):
-    """For the load balancer and compose's healthcheck: the process answers (no database, no session).
-    Also the bare view the page benchmark measures the portal's pages against."""
-    return HttpResponse("ok", content_type="text/plain")

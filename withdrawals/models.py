@@ -249,6 +249,8 @@ class Payout(models.Model):
         verbose_name = "付款"
         verbose_name_plural = "付款"
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_gt_0")]
+        # The payouts not yet paid (a few among millions): the metrics' counts and the oldest one's age.
+        indexes = [models.Index(fields=["status", "released_at"], condition=~Q(status="paid"), name="payout_open")]
 
     def __str__(self):
         return f"{self.application_id} {self.amount} {self.get_status_display()}"

@@ -93,6 +93,24 @@ def test_production_errors_are_the_portals_chinese_pages(production_server, demo
     assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
 
 
+def test_operations_see_every_workers_requests_json_logs_and_health(production_server, demo_world):
+    """/metrics adds up gunicorn's workers (multiprocess mode); Django's log lines are JSON with the request id."""
+    base, http = production_server.url, production_server.session()
+    for _ in range(8):  # two workers: the requests land on both
+        assert http.get(base + "/accounts/login/").status_code == 200
+    text = http.get(base + "/metrics").text  # from 127.0.0.1, on GJJ_METRICS_NETWORKS by default
+    logins = re.search(r'gjj_http_request_duration_seconds_count\{view="accounts:login"\} (\S+)', text)
+    assert logins and float(logins.group(1)) >= 8
+    assert 'gjj_payouts{state="pending"}' in text and "gjj_outbox_pending" in text and "gjj_beat_ok" in text
+    health = http.get(base + "/healthz/")
+    assert health.status_code == 200 and set(health.json()) >= {"status", "beat", "oldest_pending_payout"}
+    request_id = "7e57c0de7e57c0de7e57c0de7e57c0de"
+    missing = http.get(base + "/no-such-page/", headers={"X-Request-ID": request_id})
+    assert missing.status_code == 404 and missing.headers["X-Request-ID"] == request_id
+    lines = [json.loads(x) for x in production_server.log.read_text().splitlines() if x.startswith("{")]
+    assert any(r["request_id"] == request_id and r["logger"] == "django.request" for r in lines)
+
+
 def test_dockerfile_and_compose_run_what_this_test_proves():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "manage.py collectstatic --noinput" in dockerfile and "gunicorn" in dockerfile
