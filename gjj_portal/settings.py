@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_guid",
+    "dbbackup",
     "gjj_portal",
     "policy",
     "accounts",
@@ -205,6 +206,19 @@ STORAGES = {
 }
 # Uploaded materials live outside the web root and are served only through a checked view.
 PRIVATE_MEDIA_ROOT = env.path("GJJ_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+# The default storage is the private one too (nothing serves MEDIA_URL): what `mediabackup` saves.
+MEDIA_ROOT = str(PRIVATE_MEDIA_ROOT)
+# Backups (django-dbbackup; `manage.py backup_center` / `restore_center`): pg_dump's custom format and a tar of
+# the private media, into GJJ_BACKUP_DIR — a volume of its own, copied off the machine by the center's
+# backup job. They hold personal data: the directory is the operators' only (README: deploy).
+GJJ_BACKUP_DIR = env.path("GJJ_BACKUP_DIR", default=BASE_DIR / "backups")
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(GJJ_BACKUP_DIR), "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+}
+DBBACKUP_SEND_EMAIL = False  # a failed backup fails the operator's command (and its cron job), loudly
+DBBACKUP_CLEANUP_KEEP = env.int("GJJ_BACKUP_KEEP", default=14)
+DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
 # A CJK TrueType font (or collection) for the issued PDFs, embedded as a subset. The portal ships one
 # (gjj_portal/fonts: WenQuanYi Micro Hei, Apache-2.0), so a fresh machine needs no font package.
 GJJ_PDF_FONT = env("GJJ_PDF_FONT", default=str(BASE_DIR / "gjj_portal" / "fonts" / "wqy-microhei.ttc"))

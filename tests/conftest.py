@@ -24,6 +24,7 @@ UNTRACED_MODULES = {
     "test_concurrency.py",
     "test_lock_order.py",
     "test_prepayment_crash.py",
+    "test_restore_drill.py",
 }
 
 
