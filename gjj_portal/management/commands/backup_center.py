@@ -2,7 +2,7 @@
 
 django-dbbackup does the work (pg_dump's custom format, gzip; a tar of the default storage, which is
 GJJ_PRIVATE_MEDIA_ROOT) into the `dbbackup` storage (GJJ_BACKUP_DIR); --clean keeps the newest GJJ_BACKUP_KEEP.
-Safe to run while the portal serves: pg_dump reads one consistent snapshot. Restore with `manage.py restore_center STAMP`."""
+Safe to run while the portal serves: pg_dump reads one consistent snapshot. Restore: `restore_center STAMP`."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
