@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gjj_portal.identity import mask_card, mask_id_number
 from gjj_portal.pdf import IssuedPdf
-from policy.center import current_policy
+from policy.center import center_seal_png, current_policy
 
 from .cases import deadline_state
 from .models import (
@@ -113,7 +113,9 @@ def joint_receipt_pdf(*, case: JointCase) -> bytes:
     )
     doc.text("属地中心收到申请后按其政策在规定工作日内审核，办理结果将通知您。", size=11)
     doc.text(f"咨询电话：{policy.hotline}", size=11)
-    return doc.close(center_name=policy.center_name, issued_on=f"{timezone.localdate():%Y-%m-%d}")
+    return doc.close(
+        center_name=policy.center_name, issued_on=f"{timezone.localdate():%Y-%m-%d}", seal_png=center_seal_png()
+    )
 
 
 def joint_result_pdf(*, case: JointCase) -> bytes:
@@ -134,7 +136,9 @@ def joint_result_pdf(*, case: JointCase) -> bytes:
     if case.result_reason:
         rows.append(("审核意见", case.result_reason[:40]))
     doc.table(rows)
-    return doc.close(center_name=policy.center_name, issued_on=f"{timezone.localdate():%Y-%m-%d}")
+    return doc.close(
+        center_name=policy.center_name, issued_on=f"{timezone.localdate():%Y-%m-%d}", seal_png=center_seal_png()
+    )
 
 
 def stuck_cases(*, today=None):

@@ -4,6 +4,7 @@ code of the public verification page (gjj_portal.pdf)."""
 from reportlab.lib.units import mm
 
 from gjj_portal.pdf import CertificateUnavailable, IssuedPdf, document_code
+from policy.center import center_seal_png
 
 __all__ = ["CertificateUnavailable", "certificate_pdf", "document_code", "interest_statement_pdf"]
 
@@ -26,7 +27,11 @@ def certificate_pdf(snapshot: dict, *, code: str, verify_url: str) -> bytes:
     doc.y -= 4 * mm
     doc.text(f"以上信息截至 {snapshot['as_of']}。")
     return doc.finish(
-        code=code, verify_url=verify_url, center_name=snapshot["center_name"], issued_on=snapshot["issued_on"]
+        code=code,
+        verify_url=verify_url,
+        center_name=snapshot["center_name"],
+        issued_on=snapshot["issued_on"],
+        seal_png=center_seal_png(),
     )
 
 
@@ -71,5 +76,9 @@ def interest_statement_pdf(snapshot: dict, *, code: str, verify_url: str) -> byt
     doc.text(f"本年度利息 = Σ（积数 × 年利率）÷ 360 = {snapshot['interest']} 元", size=12)
     doc.text(f"本年末余额（元）：{snapshot['closing']}", size=12)
     return doc.finish(
-        code=code, verify_url=verify_url, center_name=snapshot["center_name"], issued_on=snapshot["issued_on"]
+        code=code,
+        verify_url=verify_url,
+        center_name=snapshot["center_name"],
+        issued_on=snapshot["issued_on"],
+        seal_png=center_seal_png(),
     )

@@ -26,7 +26,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from gjj_portal.errors import DomainError
-from policy.center import current_policy
+from policy.center import center_seal_png, current_policy
 
 from .models import BankCredit, Employer, RemittanceBatch, RemittanceLine, SuspenseEntry
 
@@ -106,7 +106,9 @@ def payment_notice_pdf(batch: RemittanceBatch) -> bytes:
     )
     doc.text("转账时请在附言（用途）栏填写缴款识别码，银行到账后自动匹配入账。", size=11)
     doc.text(f"咨询电话：{policy.hotline}", size=11)
-    return doc.close(center_name=policy.center_name, issued_on=f"{timezone.localdate():%Y-%m-%d}")
+    return doc.close(
+        center_name=policy.center_name, issued_on=f"{timezone.localdate():%Y-%m-%d}", seal_png=center_seal_png()
+    )
 
 
 def suspense_add(*, employer: Employer, kind: str, amount: Decimal, reason: str, reference: str, batch=None,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -8,6 +9,7 @@ from gjj_portal import charts
 from gjj_portal.access import depositor_required
 from gjj_portal.cache import person_reads
 from gjj_portal.http import client_ip, hits_allowed, pdf_response
+from gjj_portal.pdfsign import Verdict, pdf_verify
 from messages_center.selectors import inbox_counts
 from policy.center import current_policy
 
@@ -93,10 +95,27 @@ def certificate(request):
 VERIFY_LOOKUPS_PER_HOUR = 60  # per address: a person checks a few documents; a guesser gets nowhere
 
 
+def _file_verdict(upload) -> Verdict:
+    if upload is None:
+        return Verdict(False, "请选择要核验的 PDF 文件。")
+    if upload.size > settings.GJJ_UPLOAD_MAX_BYTES:
+        return Verdict(
+            False, f"文件超过 {settings.GJJ_UPLOAD_MAX_BYTES // (1024 * 1024)} MB，不是本中心出具的证明文件。"
+        )
+    return pdf_verify(upload.read())
+
+
 def verify(request):
-    """Public: anyone holding the code (typed, or opened from the QR code) sees what was issued, masked."""
+    """Public: anyone holding the code (typed, or opened from the QR code) sees what was issued, masked; anyone
+    holding the PDF uploads it and learns whether the center's signature is valid and the file unchanged."""
     code = (request.GET.get("code") or "").strip().upper()[:19]
     context: dict = {"code": code, "certificate": None}
+    if request.method == "POST":
+        if not hits_allowed(f"verify:{client_ip(request)}", limit=VERIFY_LOOKUPS_PER_HOUR, seconds=3600):
+            context["throttled"] = True
+            return render(request, "deposits/verify.html", context, status=429)
+        context["file_verdict"] = _file_verdict(request.FILES.get("document"))
+        return render(request, "deposits/verify.html", context)
     if code:
         if not hits_allowed(f"verify:{client_ip(request)}", limit=VERIFY_LOOKUPS_PER_HOUR, seconds=3600):
             context["throttled"] = True

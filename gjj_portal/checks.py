@@ -51,3 +51,24 @@ def sms_backend_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def signing_key_check(app_configs, **kwargs):
+    """Issued documents are signed with the center's key: a deployment names it (else a demo certificate)."""
+    import os
+
+    files = {
+        "GJJ_SIGNING_KEY_FILE": settings.GJJ_SIGNING_KEY_FILE,
+        "GJJ_SIGNING_CERT_FILE": settings.GJJ_SIGNING_CERT_FILE,
+    }
+    missing = [name for name, path in files.items() if not path or not os.path.isfile(path)]
+    if missing and not settings.DEBUG:
+        return [
+            Error(
+                f"{', '.join(missing)} not set or not a file: documents would carry a demo certificate's signature.",
+                hint="Point them at the center's document-signing key and certificate (PEM); README: deploy.",
+                id="gjj.E003",
+            )
+        ]
+    return []

@@ -21,6 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from .errors import DomainError
+from .pdfsign import pdf_sign
 
 FONT_NAME = "GjjCJK"
 # No 0/O, 1/I: read aloud and typed by hand. 16 of 32 symbols: 80 bits, not guessable at any rate the
@@ -116,17 +117,23 @@ class IssuedPdf:
         for label, value in rows:
             self.row([(28, label), (80, str(value))], size=12, step=10 * mm, boxed=True)
 
-    def close(self, *, center_name: str, issued_on: str) -> bytes:
-        """The foot of a receipt that has no verification code (回执): the issuer and the date."""
+    def _signed(self, center_name: str, seal_png: bytes | None) -> bytes:
+        self.pdf.showPage()
+        self.pdf.save()
+        return pdf_sign(self.buf.getvalue(), center_name=center_name, seal_png=seal_png)
+
+    def close(self, *, center_name: str, issued_on: str, seal_png: bytes | None = None) -> bytes:
+        """The foot of a receipt that has no verification code (回执): the issuer and the date; signed."""
         self.y -= 10 * mm
         self.row([(-185, center_name)], size=12, step=8 * mm)
         self.row([(-185, f"出具日期：{issued_on}")], size=12, step=8 * mm)
-        self.pdf.showPage()
-        self.pdf.save()
-        return self.buf.getvalue()
+        return self._signed(center_name, seal_png)
 
-    def finish(self, *, code: str, verify_url: str, center_name: str, issued_on: str) -> bytes:
-        """The foot of the last page: code, QR code, how to verify, the issuer and the date."""
+    def finish(
+        self, *, code: str, verify_url: str, center_name: str, issued_on: str, seal_png: bytes | None = None
+    ) -> bytes:
+        """The foot of the last page: code, QR code, how to verify, the issuer and the date; signed with the
+        center's key, the 电子印章 over the issuer's name (gjj_portal/pdfsign.py)."""
         link = verification_link(verify_url, code)
         if self.y < self.FOOT:
             self.y = self.BOTTOM - 1
@@ -140,6 +147,4 @@ class IssuedPdf:
         self.pdf.setFont(self.font, 12)
         self.pdf.drawRightString(185 * mm, 32 * mm, center_name)
         self.pdf.drawRightString(185 * mm, 24 * mm, f"出具日期：{issued_on}")
-        self.pdf.showPage()
-        self.pdf.save()
-        return self.buf.getvalue()
+        return self._signed(center_name, seal_png)

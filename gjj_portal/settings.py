@@ -194,7 +194,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -222,6 +222,14 @@ DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
 # A CJK TrueType font (or collection) for the issued PDFs, embedded as a subset. The portal ships one
 # (gjj_portal/fonts: WenQuanYi Micro Hei, Apache-2.0), so a fresh machine needs no font package.
 GJJ_PDF_FONT = env("GJJ_PDF_FONT", default=str(BASE_DIR / "gjj_portal" / "fonts" / "wqy-microhei.ttc"))
+# The center's document-signing key and certificate (PEM; gjj_portal/pdfsign.py): every issued PDF is signed
+# (PAdES). The chain up to the center's CA, and the roots a verifier trusts (default: the chain, else the
+# certificate). Unset: a throwaway self-signed demo certificate (check --deploy refuses that in production).
+GJJ_SIGNING_KEY_FILE = env("GJJ_SIGNING_KEY_FILE", default="")
+GJJ_SIGNING_KEY_PASSPHRASE = env("GJJ_SIGNING_KEY_PASSPHRASE", default="")
+GJJ_SIGNING_CERT_FILE = env("GJJ_SIGNING_CERT_FILE", default="")
+GJJ_SIGNING_CHAIN_FILE = env("GJJ_SIGNING_CHAIN_FILE", default="")
+GJJ_SIGNING_TRUST_FILE = env("GJJ_SIGNING_TRUST_FILE", default="")
 GJJ_UPLOAD_MAX_BYTES = env.int("GJJ_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # All the materials of one application together: files and bytes.
 GJJ_MATERIALS_MAX_FILES = env.int("GJJ_MATERIALS_MAX_FILES", default=10)

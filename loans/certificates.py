@@ -3,6 +3,7 @@
 from reportlab.lib.units import mm
 
 from gjj_portal.pdf import IssuedPdf
+from policy.center import center_seal_png
 
 
 def settlement_pdf(snapshot: dict, *, code: str, verify_url: str) -> bytes:
@@ -20,7 +21,11 @@ def settlement_pdf(snapshot: dict, *, code: str, verify_url: str) -> bytes:
     ]
     doc.table(rows)
     return doc.finish(
-        code=code, verify_url=verify_url, center_name=snapshot["center_name"], issued_on=snapshot["issued_on"]
+        code=code,
+        verify_url=verify_url,
+        center_name=snapshot["center_name"],
+        issued_on=snapshot["issued_on"],
+        seal_png=center_seal_png(),
     )
 
 
@@ -50,4 +55,4 @@ def contract_pdf(application, *, center_name: str) -> bytes:
     doc.table(rows)
     doc.y -= 4 * mm
     doc.text("借款人按还款计划按月归还贷款本息，首次还款日为放款次月的对应日。", size=10)
-    return doc.close(center_name=center_name, issued_on=f"{application.signed_on:%Y-%m-%d}")
+    return doc.close(center_name=center_name, issued_on=f"{application.signed_on:%Y-%m-%d}", seal_png=center_seal_png())

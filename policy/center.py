@@ -206,6 +206,20 @@ request_started.connect(_request_opens, dispatch_uid="gjj_policy_request_started
 request_finished.connect(_request_closes, dispatch_uid="gjj_policy_request_finished")
 
 
+def center_seal_png() -> bytes | None:
+    """The 电子印章 image uploaded in the policy, for the issued documents' signature (None: the drawn one)."""
+    from gjj_portal.uploads import uploads_storage
+
+    name = current_policy().seal_name
+    if not name:
+        return None
+    try:
+        with uploads_storage().open(name, "rb") as image:
+            return image.read()
+    except OSError:
+        return None
+
+
 def policy_cache_clear() -> None:
     from .models import CenterPolicy
 

@@ -7,11 +7,13 @@ with a throwaway certificate (so secure cookies and the HTTPS-only CSRF check be
 production), on the test database. Loaded for every test by `pytest_plugins` in tests/conftest.py."""
 
 import datetime
+import functools
 import os
 import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +121,13 @@ def _signing_key() -> str:
     return key_pair_new()[0]
 
 
+@functools.cache
+def _document_signing() -> dict[str, str]:
+    from tests.pki import signing_env
+
+    return signing_env(Path(tempfile.mkdtemp(prefix="gjj-pki-")))
+
+
 def production_env(**extra) -> dict:
     """The environment of a production deployment, pointed at the test database and Redis."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GJJ_"))}
@@ -135,6 +144,7 @@ def production_env(**extra) -> dict:
         GJJ_BANK_FILE_DIR=str(settings.GJJ_BANK_FILE_DIR),
         GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",  # the center's provider adapter
         GJJ_CENTER_SIGNING_KEY=_signing_key(),  # a configured center: its 跨省通办 messages can be signed
+        **_document_signing(),  # and its documents (a throwaway CA's certificate)
     )
     env.update(extra)
     return env

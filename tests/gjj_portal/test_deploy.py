@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from crosscenter.signing import key_pair_new
+from tests.pki import signing_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,18 +21,28 @@ def manage(*args, **env):
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True)
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
         **PRODUCTION,
+        **signing_env(tmp_path),
         GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend",
         GJJ_CENTER_SIGNING_KEY=key_pair_new()[0],
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_a_center_without_its_document_signing_certificate(tmp_path):
+    env = signing_env(tmp_path) | {"GJJ_SIGNING_CERT_FILE": str(tmp_path / "missing.pem")}
+    result = manage(
+        "check", "--deploy", **PRODUCTION, **env,
+        GJJ_SMS_BACKEND="tests.sms.ProviderSandboxSmsBackend", GJJ_CENTER_SIGNING_KEY=key_pair_new()[0],
+    )  # fmt: skip
+    assert result.returncode != 0 and "gjj.E003" in result.stderr and "GJJ_SIGNING_CERT_FILE" in result.stderr
 
 
 def test_check_deploy_refuses_a_center_without_a_signing_key():
