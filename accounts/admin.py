@@ -6,7 +6,7 @@ from gjj_portal.admin import ID_NUMBER, NAME, PHONE, ReadOnlyAdmin, ScaledAdmin
 from gjj_portal.identity import mask_id_number, mask_phone
 
 from .audit import PersonDataAdmin
-from .models import AccessRecord, SmsOutbox, User
+from .models import AccessRecord, SmsDelivery, SmsOutbox, User
 
 
 @admin.register(User)
@@ -72,3 +72,19 @@ class AccessRecordAdmin(ReadOnlyAdmin):
     @admin.display(description="被查询人身份证号")
     def masked_id_number(self, obj):
         return mask_id_number(obj.id_number)
+
+
+@admin.register(SmsDelivery)
+class SmsDeliveryAdmin(ReadOnlyAdmin):
+    """The SMS provider's answer to each message (accepted with its receipt number, or its error code)."""
+
+    list_display = ["created_at", "provider", "masked", "state", "provider_message_id", "error_code", "attempts"]
+    list_filter = ["provider", "state"]
+    search_fields = ["phone"]
+    search_help_text = "输入完整的手机号。"
+    search_routes = [(PHONE, lambda t: Q(phone=t))]
+    ordering = ["-created_at"]
+
+    @admin.display(description="手机号")
+    def masked(self, obj):
+        return mask_phone(obj.phone)

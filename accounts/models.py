@@ -125,3 +125,30 @@ class AccessRecord(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.office} {self.what}"
+
+
+class SmsDelivery(models.Model):
+    """What a real provider answered for each message: accepted (with its message id, the receipt to trace the
+    message with the provider) or refused (its error code). Accepted is not delivered: the provider's later
+    status report is what says 已送达. Never the text (it carries the one-time code)."""
+
+    class State(models.TextChoices):
+        ACCEPTED = "accepted", "服务商已受理"
+        FAILED = "failed", "发送失败"
+
+    provider = models.CharField("短信服务商", max_length=20)
+    phone = models.CharField("手机号", max_length=11, db_index=True)
+    template = models.CharField("模板", max_length=40)
+    state = models.CharField("状态", max_length=10, choices=State.choices)
+    provider_message_id = models.CharField("服务商回执编号", max_length=100, blank=True)
+    provider_request_id = models.CharField("服务商请求编号", max_length=100, blank=True)
+    error_code = models.CharField("错误码", max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=1)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "短信发送回执"
+        verbose_name_plural = "短信发送回执"
+
+    def __str__(self):
+        return f"{self.provider} {self.get_state_display()} {self.provider_message_id or self.error_code}"

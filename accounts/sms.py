@@ -32,12 +32,13 @@ class SmsError(DomainError):
 
 
 class SmsBackend:
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, params: dict | None = None) -> None:
+        """`text` as a free-text channel shows it; `params` for a provider's template (the code)."""
         raise NotImplementedError
 
 
 class DatabaseSmsBackend(SmsBackend):
-    def send(self, phone, text):
+    def send(self, phone, text, *, params=None):
         SmsOutbox.objects.create(phone=phone, text=text)
         if settings.DEBUG:
             log.warning("SMS to %s: %s", phone, text)  # the developer reads the code here
@@ -45,8 +46,12 @@ class DatabaseSmsBackend(SmsBackend):
             log.warning("SMS to %s: %s", phone, re.sub(r"\d{4,}", lambda m: "*" * len(m.group()), text))
 
 
+# The providers by name (GJJ_SMS_BACKEND=aliyun | tencent); a dotted path names any other adapter.
+PROVIDERS = {"aliyun": "accounts.sms_providers.AliyunSmsBackend", "tencent": "accounts.sms_providers.TencentSmsBackend"}
+
+
 def sms_backend() -> SmsBackend:
-    return import_string(settings.GJJ_SMS_BACKEND)()
+    return import_string(PROVIDERS.get(settings.GJJ_SMS_BACKEND, settings.GJJ_SMS_BACKEND))()
 
 
 def _digest(phone: str, purpose: str, code: str) -> str:
@@ -69,10 +74,16 @@ def sms_code_send(*, phone: str, purpose: str, ip: str | None) -> None:
         code = f"{secrets.randbelow(10**6):06d}"
         # A new code ends every earlier one for this use: once the new one is spent, the old gives no more guesses.
         recent.filter(purpose=purpose, used_at__isnull=True).update(used_at=now)
-        SmsCode.objects.create(
+        sent = SmsCode.objects.create(
             phone=phone, purpose=purpose, code_hash=_digest(phone, purpose, code), ip=ip, expires_at=now + CODE_TTL
         )
-    sms_backend().send(phone, f"【住房公积金】您的验证码为{code}，5分钟内有效，请勿泄露给他人。")
+    try:
+        text = f"【住房公积金】您的验证码为{code}，5分钟内有效，请勿泄露给他人。"
+        sms_backend().send(phone, text, params={"code": code})
+    except SmsError:
+        # Not sent: this code can never be typed (it still counts toward the day's budget).
+        SmsCode.objects.filter(pk=sent.pk).update(used_at=now)
+        raise
 
 
 def sms_code_check(*, phone: str, purpose: str, code: str) -> None:

@@ -72,3 +72,23 @@ def signing_key_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def sms_provider_check(app_configs, **kwargs):
+    """A provider named by GJJ_SMS_BACKEND needs the center's account with it: key, secret, 签名, template."""
+    needed = {
+        "aliyun": ["GJJ_SMS_ACCESS_KEY_ID", "GJJ_SMS_ACCESS_KEY_SECRET", "GJJ_SMS_SIGN_NAME", "GJJ_SMS_TEMPLATE"],
+        "tencent": ["GJJ_SMS_ACCESS_KEY_ID", "GJJ_SMS_ACCESS_KEY_SECRET", "GJJ_SMS_SIGN_NAME", "GJJ_SMS_TEMPLATE",
+                    "GJJ_SMS_APP_ID"],
+    }.get(settings.GJJ_SMS_BACKEND, [])  # fmt: skip
+    missing = [name for name in needed if not getattr(settings, name)]
+    if missing:
+        return [
+            Error(
+                f"GJJ_SMS_BACKEND={settings.GJJ_SMS_BACKEND} needs {', '.join(missing)}.",
+                hint="The center's account with the SMS provider (README: deploy, SMS).",
+                id="gjj.E004",
+            )
+        ]
+    return []

@@ -273,8 +273,21 @@ CAPTCHA_IMAGE_SIZE = (110, 38)
 CAPTCHA_FONT_SIZE = 28
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 
-# SMS: the database/console backend (development, tests) or a real provider's adapter class.
+# SMS: the database/console backend (development, tests), or a provider by name — aliyun (Alibaba Cloud SMS),
+# tencent (Tencent Cloud SMS) — or a dotted path to another adapter (accounts/sms_providers.py). A provider
+# needs the center's access key and secret, its registered signature (签名) and the verification-code
+# template's id (the template takes the code as its one parameter, `code`); Tencent also the SmsSdkAppId and
+# region. GJJ_SMS_ENDPOINT overrides the provider's address (a private gateway; the tests' local fake).
 GJJ_SMS_BACKEND = env("GJJ_SMS_BACKEND", default="accounts.sms.DatabaseSmsBackend")
+GJJ_SMS_ACCESS_KEY_ID = env("GJJ_SMS_ACCESS_KEY_ID", default="")
+GJJ_SMS_ACCESS_KEY_SECRET = env("GJJ_SMS_ACCESS_KEY_SECRET", default="")
+GJJ_SMS_SIGN_NAME = env("GJJ_SMS_SIGN_NAME", default="")
+GJJ_SMS_TEMPLATE = env("GJJ_SMS_TEMPLATE", default="")
+GJJ_SMS_APP_ID = env("GJJ_SMS_APP_ID", default="")
+GJJ_SMS_REGION = env("GJJ_SMS_REGION", default="ap-guangzhou")
+GJJ_SMS_ENDPOINT = env("GJJ_SMS_ENDPOINT", default="")
+# A transient failure (network, 5xx, the API's throttling) is tried again after each of these delays (s).
+GJJ_SMS_RETRY_DELAYS = [float(d) for d in env.list("GJJ_SMS_RETRY_DELAYS", default=["0.3", "1.0"])]
 # A staging system may run the development SMS backend with DEBUG off (codes masked in the log); a deployed
 # web server or worker otherwise refuses to start on it (gjj_portal.checks.refuse_unsafe_start).
 GJJ_SMS_STAGING = env.bool("GJJ_SMS_STAGING", default=False)
@@ -488,5 +501,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # django-axes logs every login at INFO; lockouts still show at WARNING.
     # django-guid tells every id it sets and clears at INFO: the id is on every line already.
-    "loggers": {"axes": {"level": "WARNING"}, "django_guid": {"level": "WARNING"}},
+    # At DEBUG urllib3 logs each request's URL and Tencent's SDK each request's body: an SMS provider's request
+    # carries the one-time code, so neither logs below WARNING whatever DJANGO_LOG_LEVEL says.
+    "loggers": {
+        "tencentcloud_sdk_common": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "django_guid": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+    },
 }

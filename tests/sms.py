@@ -7,6 +7,6 @@ from accounts.sms import SmsBackend
 
 
 class ProviderSandboxSmsBackend(SmsBackend):
-    def send(self, phone, text):
+    def send(self, phone, text, *, params=None):
         sent = cache.get("provider-sandbox-sms", [])
         cache.set("provider-sandbox-sms", (sent + [(phone, text)])[-50:], 3600)
