@@ -70,7 +70,7 @@ def test_an_admin_edit_takes_effect_without_a_deploy(client, policy, django_user
     data = {
         k: v
         for k, v in form.initial.items()
-        if v is not None and k not in ("id", "rental_regions", "loan_materials", "logo")
+        if v is not None and k not in ("id", "rental_regions", "loan_materials", "logo", "seal")
     }
     data["rental_regions"] = '["沈阳市", "大连市"]'
     data["loan_materials"] = '["身份证", "购房合同"]'
