@@ -111,6 +111,7 @@ def verify(request):
     code = (request.GET.get("code") or "").strip().upper()[:19]
     context: dict = {"code": code, "certificate": None}
     if request.method == "POST":
+        context["code"] = ""  # the upload answers for the file alone
         if not hits_allowed(f"verify:{client_ip(request)}", limit=VERIFY_LOOKUPS_PER_HOUR, seconds=3600):
             context["throttled"] = True
             return render(request, "deposits/verify.html", context, status=429)

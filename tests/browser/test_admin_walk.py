@@ -36,6 +36,8 @@ PAGES = {
         ("partner-app-add", "api/partnerapp/add/"),
         ("partner-consents", "api/partnerconsent/"),
         ("partner-calls", "api/apicall/"),
+        ("access-records", "accounts/accessrecord/"),  # 个人信息查询记录, for the center's auditors
+        ("sms-receipts", "accounts/smsdelivery/"),
     ],
 }
 

@@ -59,9 +59,24 @@ def test_print_the_certificate_and_verify_its_code(page, tmp_path):
     assert code in text
     page.goto(page.base_url + "/verify/")
     page.get_by_placeholder("请输入证明上的验证码").fill(code)
-    page.get_by_role("button", name="核验").click()
+    page.get_by_role("button", name="核验", exact=True).click()
     page.get_by_text("该缴存证明真实有效").wait_for()
     page.shot("verify")
+    # The PDF itself: its signature checked on the same page; the file with one byte changed is refused.
+    page.locator("input#document").set_input_files(str(pdf))
+    page.get_by_role("button", name="上传核验").click()
+    page.get_by_test_id("file-verdict").wait_for()
+    assert "签名有效，文件自签章后未被修改" in page.get_by_test_id("file-verdict").inner_text()
+    page.shot("verify-signed-file")
+    data = bytearray(pdf.read_bytes())
+    data[data.index(b"stream", len(data) // 4) + 40] ^= 1
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(bytes(data))
+    page.locator("input#document").set_input_files(str(changed))
+    page.get_by_role("button", name="上传核验").click()
+    page.get_by_test_id("file-verdict").wait_for()
+    assert "签名有效" not in page.get_by_test_id("file-verdict").inner_text()
+    page.shot("verify-changed-file")
 
 
 def test_read_and_delete_messages(page):
