@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("hall.ops_urls")),
     path("captcha/", include("captcha.urls")),
     path("api/v1/", include("api.urls")),
+    path("", include("api.web_urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("hall.urls")),
     path("withdrawals/", include("withdrawals.urls")),

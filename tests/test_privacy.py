@@ -33,7 +33,21 @@ OWNED = {
     "loans:application": lambda owner: _loan(owner),
     "loans:application_contract": lambda owner: _loan(owner),
     "loans:material_file": lambda owner: _loan(owner).materials.first(),
+    "consents:end": lambda owner: _consent(owner),
 }
+
+
+def _consent(owner):
+    """撤销授权 names the application; the consent withdrawn is only ever the person's own."""
+    from types import SimpleNamespace
+
+    from api.services import consent_grant, partner_app_register
+
+    app, _key = partner_app_register(
+        name="建行手机银行", organization="建设银行", grants=["account"], rate_per_minute=5
+    )
+    consent_grant(user=owner, app=app)
+    return SimpleNamespace(public_id=app.client_id)
 
 
 def _loan(owner):
