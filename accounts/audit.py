@@ -58,6 +58,17 @@ def staff_access_record(request, *, id_numbers, what: str, channel: str = Access
     )
 
 
+def material_seen(request, material) -> None:
+    """Staff opened a person's uploaded file (a withdrawal's or a loan application's material)."""
+    application = material.application
+    staff_access_record(
+        request,
+        id_numbers=[application.account.id_number],
+        what=f"{application.number} 材料 {material.original_name}",
+        channel=AccessRecord.Channel.FILE,
+    )
+
+
 def access_records_for(*, id_number: str):
     """The person's own 个人信息查询记录, newest first."""
     return AccessRecord.objects.filter(id_number=id_number).order_by("-at", "-pk")

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.audit import staff_access_record
-from accounts.models import AccessRecord
+from accounts.audit import material_seen
 from deposits.selectors import account_or_404
 from gjj_portal.access import depositor_required
 from gjj_portal.errors import DomainError
@@ -304,10 +303,5 @@ def material_file(request, public_id):
     if material.application.applicant_id != request.user.pk:
         if not may_review:
             raise Http404
-        staff_access_record(
-            request,
-            id_numbers=[material.application.account.id_number],
-            what=f"{material.application.number} 材料 {material.original_name}",
-            channel=AccessRecord.Channel.FILE,
-        )
+        material_seen(request, material)
     return material.inline_response()
