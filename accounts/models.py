@@ -135,16 +135,19 @@ class SmsDelivery(models.Model):
     class State(models.TextChoices):
         ACCEPTED = "accepted", "服务商已受理"
         FAILED = "failed", "发送失败"
+        DELIVERED = "delivered", "已送达"  # the provider's status report says the handset has it
+        UNDELIVERED = "undelivered", "未送达"  # the status report says it never arrived (with its code)
 
     provider = models.CharField("短信服务商", max_length=20)
     phone = models.CharField("手机号", max_length=11, db_index=True)
     template = models.CharField("模板", max_length=40)
-    state = models.CharField("状态", max_length=10, choices=State.choices)
-    provider_message_id = models.CharField("服务商回执编号", max_length=100, blank=True)
+    state = models.CharField("状态", max_length=12, choices=State.choices)
+    provider_message_id = models.CharField("服务商回执编号", max_length=100, blank=True, db_index=True)
     provider_request_id = models.CharField("服务商请求编号", max_length=100, blank=True)
     error_code = models.CharField("错误码", max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=1)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    reported_at = models.DateTimeField("状态报告时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "短信发送回执"

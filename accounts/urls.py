@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sms_reports, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("unit/login/", views.unit_login_view, name="unit_login"),
     path("display/", views.display_view, name="display"),
     path("access/", views.access_records_view, name="access_records"),
+    path("sms/report/<slug:provider>/", sms_reports.sms_report, name="sms_report"),
 ]

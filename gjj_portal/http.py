@@ -17,6 +17,11 @@ def _is_trusted(address: str, proxies: tuple) -> bool:
     return any(ip in network for network in proxies)
 
 
+def in_networks(address: str | None, networks) -> bool:
+    """Whether the address is in one of these networks ("10.0.0.0/8", "::1/128", a bare address)."""
+    return bool(address) and _is_trusted(address or "", _trusted_proxies(tuple(networks)))
+
+
 def client_ip(request) -> str | None:
     """The client's address, for every per-address limit (login lockout, SMS and lookup budgets).
 

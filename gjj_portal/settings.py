@@ -286,6 +286,8 @@ GJJ_SMS_TEMPLATE = env("GJJ_SMS_TEMPLATE", default="")
 GJJ_SMS_APP_ID = env("GJJ_SMS_APP_ID", default="")
 GJJ_SMS_REGION = env("GJJ_SMS_REGION", default="ap-guangzhou")
 GJJ_SMS_ENDPOINT = env("GJJ_SMS_ENDPOINT", default="")
+# 短信状态报告 (accounts/sms_reports.py) are heard only from these addresses (the provider's callback ranges).
+GJJ_SMS_REPORT_NETWORKS = env.list("GJJ_SMS_REPORT_NETWORKS", default=[])
 # A transient failure (network, 5xx, the API's throttling) is tried again after each of these delays (s).
 GJJ_SMS_RETRY_DELAYS = [float(d) for d in env.list("GJJ_SMS_RETRY_DELAYS", default=["0.3", "1.0"])]
 # A staging system may run the development SMS backend with DEBUG off (codes masked in the log); a deployed

@@ -6,7 +6,6 @@ purges have stopped with it. The business figures are read at scrape time throug
 only the unfinished rows (a few among millions)."""
 
 import hmac
-import ipaddress
 import time
 from datetime import UTC, datetime
 
@@ -20,7 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import REGISTRY, GaugeMetricFamily
 
 from crosscenter.models import OutboxMessage
-from gjj_portal.http import client_ip
+from gjj_portal.http import client_ip, in_networks
 from withdrawals.models import Payout
 
 BEAT_KEY = "ops:beat:last_run"
@@ -123,14 +122,7 @@ def _may_scrape(request) -> bool:
     offered = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if token and offered and hmac.compare_digest(offered.encode(), token.encode()):
         return True
-    address = client_ip(request)
-    try:
-        ip = ipaddress.ip_address(address or "")
-    except ValueError:
-        return False
-    return any(
-        ip in ipaddress.ip_network(net.strip(), strict=False) for net in settings.GJJ_METRICS_NETWORKS if net.strip()
-    )
+    return in_networks(client_ip(request), settings.GJJ_METRICS_NETWORKS)
 
 
 @never_cache

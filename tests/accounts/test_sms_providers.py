@@ -6,6 +6,7 @@ recorded as a receipt, and nothing of the code or the key in the log or the data
 import logging
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import SmsCode, SmsDelivery, SmsOutbox
 from accounts.sms import SmsError, sms_backend, sms_code_send
@@ -110,3 +111,43 @@ def test_check_deploy_refuses_a_provider_without_its_account(tmp_path):
     assert (
         result.returncode != 0 and "gjj.E004" in result.stderr and "GJJ_SMS_TEMPLATE, GJJ_SMS_APP_ID" in result.stderr
     )
+
+
+def test_the_providers_status_reports_mark_each_receipt_delivered_or_not(provider, client, settings, db):
+    """The provider pushes 短信状态报告 in its own shape; only its addresses are heard."""
+    sms_code_send(phone="13800000081", purpose="register", ip=None)
+    sms_code_send(phone="13800000082", purpose="register", ip=None)
+    first, second = SmsDelivery.objects.order_by("pk")
+    url = reverse("accounts:sms_report", args=[provider.kind])
+    if provider.kind == "aliyun":
+        body = [
+            {"phone_number": "13800000081", "success": True, "biz_id": first.provider_message_id,
+             "err_code": "DELIVERED", "report_time": "2026-12-04 12:00:05", "send_time": "2026-12-04 12:00:01"},
+            {"phone_number": "13800000082", "success": False, "biz_id": second.provider_message_id,
+             "err_code": "MK:0001"},
+            {"phone_number": "13800000083", "success": True, "biz_id": "unknown^0"},
+        ]  # fmt: skip
+        said = {"code": 0, "msg": "成功"}
+    else:
+        body = [
+            {"sid": first.provider_message_id, "report_status": "SUCCESS", "mobile": "13800000081", "nationcode": "86",
+             "user_receive_time": "2026-12-04 12:00:05", "errmsg": "DELIVRD", "description": "用户短信送达成功"},
+            {"sid": second.provider_message_id, "report_status": "FAIL", "mobile": "13800000082", "errmsg": "MK:0001"},
+            {"sid": "unknown", "report_status": "SUCCESS"},
+        ]  # fmt: skip
+        said = {"result": 0, "errmsg": "OK"}
+    assert client.post(url, body, content_type="application/json", REMOTE_ADDR="203.0.113.7").status_code == 404
+    settings.GJJ_SMS_REPORT_NETWORKS = ["203.0.113.0/24"]
+    answer = client.post(url, body, content_type="application/json", REMOTE_ADDR="203.0.113.7")
+    assert answer.status_code == 200 and answer.json() == said
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, first.get_state_display()) == ("delivered", "已送达") and first.reported_at
+    assert second.state == "undelivered" and second.error_code == "MK:0001"
+    # A repeated or late report never moves a receipt back.
+    client.post(url, [{**body[0], "success": False, "report_status": "FAIL"}], content_type="application/json",
+                REMOTE_ADDR="203.0.113.7")  # fmt: skip
+    first.refresh_from_db()
+    assert first.state == "delivered"
+    bad = client.post(url, "not json", content_type="application/json", REMOTE_ADDR="203.0.113.7")
+    assert bad.status_code == 400
