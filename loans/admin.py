@@ -102,7 +102,10 @@ class RepaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CommercialLoan)
-class CommercialLoanAdmin(admin.ModelAdmin):
+class CommercialLoanAdmin(PersonDataAdmin, admin.ModelAdmin):
+    def person_id_numbers(self, obj):
+        return [obj.borrower.id_number]
+
     list_display = ["material_no", "borrower", "lender", "contract_no", "amount", "monthly_payment"]
     search_fields = ["material_no", "contract_no", "borrower__name"]
 
