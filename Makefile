@@ -58,17 +58,42 @@ beat: $(VENV)/.run-installed
 
 ## make test: installs what the tests need, runs the linters (ruff with the security, timezone and refactoring
 ## rules; mypy with django-stubs), then every test on PostgreSQL + Redis + a real worker, with a coverage report.
+## Three pytest runs go at once, each on its own database, Redis databases, Celery queue and files (the test
+## databases are made from these names: test_gjj, test_gjj_browser, test_gjj_processes):
+##   traced     the tests not marked `untraced`, under coverage's tracer (one core, busy);
+##   browser    Chromium against the production build (mostly waiting on pages and other processes);
+##   processes  the other `untraced` tests: workers, gunicorn, killed processes, fuzzing, benchmark smoke runs.
+## Coverage's tracer makes in-process Python about half again slower, so the `untraced` ones (tests/conftest.py)
+## run without it. Output comes per run when it ends (--output-sync); exit code 5 is "PYTEST_ARGS selected none
+## in this run".
+TEST_BROWSER_DATABASE_URL ?= $(TEST_DATABASE_URL)_browser
+TEST_BROWSER_REDIS_URL ?= redis://127.0.0.1:6379/11
+TEST_BROWSER_CACHE_URL ?= redis://127.0.0.1:6379/10
+TEST_PROCESSES_DATABASE_URL ?= $(TEST_DATABASE_URL)_processes
+TEST_PROCESSES_REDIS_URL ?= redis://127.0.0.1:6379/7
+TEST_PROCESSES_CACHE_URL ?= redis://127.0.0.1:6379/6
+# $(1) database, $(2) broker, $(3) cache, $(4) the run's name: its Celery queue, uploads and bank files
+test_env = DATABASE_URL=$(1) CELERY_BROKER_URL=$(2) REDIS_CACHE_URL=$(3) CELERY_QUEUE=gjj-test-$(4) \
+	GJJ_PRIVATE_MEDIA_ROOT=$(CURDIR)/test-artifacts/$(4)/private_media GJJ_BANK_FILE_DIR=$(CURDIR)/test-artifacts/$(4)/bank_files \
+	DJANGO_DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: test-traced test-browser test-processes
 test: $(VENV)/.dev-installed browser lint
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) $(PY) scripts/check_services.py
-	@# Two runs: coverage's tracer makes in-process Python about half again slower, so the tests marked
-	@# `untraced` (browser, other processes, long loops: tests/conftest.py) run without it. Exit code 5 is
-	@# "PYTEST_ARGS selected none in this run".
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) REDIS_CACHE_URL=$(TEST_CACHE_URL) \
-	CELERY_QUEUE=gjj-test DJANGO_DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	@start=$$(date +%s); $(MAKE) --no-print-directory -j3 --output-sync=target test-traced test-browser test-processes \
+	  && echo "make test: the three runs passed in $$(( $$(date +%s) - start )) s"
+
+test-traced:
+	$(call test_env,$(TEST_DATABASE_URL),$(TEST_REDIS_URL),$(TEST_CACHE_URL),traced) \
 	$(VENV)/bin/pytest -m "not untraced" --cov --cov-report=term:skip-covered $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) REDIS_CACHE_URL=$(TEST_CACHE_URL) \
-	CELERY_QUEUE=gjj-test DJANGO_DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	$(VENV)/bin/pytest -m untraced --durations=10 $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+test-browser:
+	$(call test_env,$(TEST_BROWSER_DATABASE_URL),$(TEST_BROWSER_REDIS_URL),$(TEST_BROWSER_CACHE_URL),browser) \
+	$(VENV)/bin/pytest -p no:cacheprovider -m "untraced and browser" --durations=10 $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+test-processes:
+	$(call test_env,$(TEST_PROCESSES_DATABASE_URL),$(TEST_PROCESSES_REDIS_URL),$(TEST_PROCESSES_CACHE_URL),processes) \
+	$(VENV)/bin/pytest -p no:cacheprovider -m "untraced and not browser" --durations=10 $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 ## make check: the fast loop while changing code — the linters, then every test that needs no browser, no worker
 ## and no other process (the ones not marked `untraced`), without coverage. Under 3 minutes on a 2-core machine.

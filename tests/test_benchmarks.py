@@ -16,9 +16,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_suite_runs_on_a_small_generated_center():
     db = settings.DATABASES["default"]
     server = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/postgres"
-    broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/12"
+    # Redis databases of its own: `make test` runs the browser tests beside this one, and the two centers'
+    # test flushes 2-5 (tests/browser/two_centers.py).
+    redis = settings.CELERY_BROKER_URL.rsplit("/", 1)[0]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
-    env.update(DATABASE_URL=server, BENCH_DB="gjj_bench_ci", BENCH_BROKER_URL=broker)
+    env.update(DATABASE_URL=server, BENCH_DB="gjj_bench_ci")
+    env.update(BENCH_BROKER_URL=f"{redis}/12", BENCH_CACHE_URL=f"{redis}/1")
 
     def run(*args):
         return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
