@@ -4,6 +4,7 @@ from django import forms
 
 from gjj_portal.forms import PortalForm
 from gjj_portal.months import month_start
+from gjj_portal.widgets import DateSelect
 
 MAX_RANGE_DAYS = 731  # two years
 
@@ -13,13 +14,11 @@ def default_range(today: date) -> tuple[date, date]:
     return month_start(today, -11), today
 
 
-DATE_ATTRS = {"type": "date", "class": "form-control"}
-
-
 class StatementRangeForm(PortalForm):
-    # A date input only takes YYYY-MM-DD; the Chinese locale's format (2025/12/01) left it empty on screen.
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(format="%Y-%m-%d", attrs=DATE_ATTRS))
-    end = forms.DateField(label="结束日期", widget=forms.DateInput(format="%Y-%m-%d", attrs=DATE_ATTRS))
+    # 年 / 月 / 日 lists in Chinese (a date input showed mm/dd/yyyy in an English browser); the app channel's and
+    # the links' start=YYYY-MM-DD still read.
+    start = forms.DateField(label="开始日期", widget=DateSelect(years_back=30))
+    end = forms.DateField(label="结束日期", widget=DateSelect(years_back=30))
 
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)

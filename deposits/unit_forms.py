@@ -6,6 +6,7 @@ from django.conf import settings
 
 from gjj_portal.forms import PortalForm
 from gjj_portal.identity import validate_id_number
+from gjj_portal.widgets import MONTH_RE, MonthSelect
 from policy.center import current_policy
 
 from . import rules
@@ -46,7 +47,7 @@ class OpenAccountForm(_BaseAndRatio):
     phone = forms.RegexField(label="手机号", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号。"})
     base = forms.DecimalField(label="缴存基数（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
     ratio = forms.DecimalField(label="缴存比例（%）", max_digits=4, decimal_places=1, initial=12)
-    start_month = forms.CharField(label="起缴年月", widget=forms.TextInput(attrs={"type": "month"}))
+    start_month = forms.CharField(label="起缴年月", widget=MonthSelect(years_back=1, years_ahead=1))
 
     def clean_start_month(self):
         value = self.cleaned_data["start_month"]
@@ -80,7 +81,14 @@ class AdjustForm(_BaseAndRatio, SealForm):
 
 
 class SupplementaryForm(UnsealForm):
-    period = forms.CharField(label="补缴年月", widget=forms.TextInput(attrs={"type": "month"}))
+    period = forms.CharField(label="补缴年月", widget=MonthSelect(years_back=5))
+
+    def clean_period(self):
+        value = self.cleaned_data["period"]
+        match = MONTH_RE.match(value)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise forms.ValidationError("请按“年-月”选择补缴年月。")
+        return f"{match.group(1)}-{int(match.group(2)):02d}"
 
 
 class RefundForm(PortalForm):

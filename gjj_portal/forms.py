@@ -7,6 +7,8 @@ from datetime import date
 from django import forms
 from django.core import validators
 
+from gjj_portal.widgets import DateSelect
+
 
 def _stock(field_class, key):
     for klass in field_class.__mro__:
@@ -31,7 +33,7 @@ def precise_errors(form) -> None:
         def say(key, text, field=field):
             _say(field, key, text)
 
-        choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField))
+        choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) or isinstance(field.widget, DateSelect)
         if isinstance(field, forms.BooleanField):
             say("required", f"请勾选“{label}”。")
         else:
@@ -85,6 +87,12 @@ class PortalForm(forms.Form):
     """The base of every portal form: Django's stock errors become precise Chinese sentences, worded just
     before validation so they use the labels a subclass's __init__ settled on; no text may carry a
     direction-control character, no date fall outside 1900–2100."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, DateSelect):
+                field.widget.label = str(field.label or "")  # each list's name for a screen reader
 
     def full_clean(self):
         precise_errors(self)

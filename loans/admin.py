@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -247,8 +249,17 @@ class LoanApplicationAdmin(PersonDataAdmin, ScaledAdmin):
             "title": f"贷款申请 {application.number}",
             "act_url": reverse("admin:loans_application_act", args=[application.pk]),
             "today": timezone.localdate(),
+            # 签订日期 and 登记日期 as 年 / 月 / 日 lists in Chinese (a date input spoke the browser's language)
+            "sign_on": self._date_lists("签订日期", "sign-on"),
+            "mortgage_on": self._date_lists("登记日期", "mortgage-on"),
         }
         return TemplateResponse(request, "admin/loans/workbench.html", context)
+
+    @staticmethod
+    def _date_lists(label: str, id_: str) -> str:
+        widget = copy.deepcopy(LoanDecisionForm.base_fields["on"].widget)  # the field that reads them back
+        widget.label = label
+        return widget.render("on", timezone.localdate(), attrs={"id": id_})
 
     def act_view(self, request, pk):
         """One step, by a person who holds its permission, through the services."""

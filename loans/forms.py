@@ -7,6 +7,7 @@ from django import forms
 from gjj_portal.bank import card_number_problem
 from gjj_portal.forms import PortalForm
 from gjj_portal.identity import id_number_problem
+from gjj_portal.widgets import DateSelect
 
 from . import rules
 from .lending import LoanAsk
@@ -304,5 +305,5 @@ class LoanDecisionForm(PortalForm):
     )
     years = forms.IntegerField(label="核准期限（年）", required=False, min_value=1, max_value=30)
     contract_no = forms.CharField(label="借款合同编号", max_length=30, required=False)
-    on = forms.DateField(label="日期", required=False)
+    on = forms.DateField(label="日期", required=False, widget=DateSelect(years_back=1))  # 签订日期 / 登记日期 lists
     certificate = forms.CharField(label="不动产登记证明号", max_length=40, required=False)

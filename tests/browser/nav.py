@@ -20,3 +20,10 @@ def press(page, name):
         page.locator("#gjj-menu").get_by_role("button", name=name).click()
     else:
         page.locator("header").get_by_role("button", name=name).click()
+
+
+def choose(page, label, value):
+    """A date (YYYY-MM-DD) or a month (YYYY-MM) from its 年 / 月 / 日 lists (gjj_portal/widgets.py), as a person
+    picks them: each list by its spoken name, "起缴年月：年"."""
+    for part, number in zip(("年", "月", "日"), value.split("-"), strict=False):
+        page.get_by_label(f"{label}：{part}", exact=True).select_option(str(int(number)))

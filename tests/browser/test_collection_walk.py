@@ -18,7 +18,7 @@ from gjj_portal.models import SandboxTransfer
 from tests.processes import ROOT, production_env, wait_for
 
 from .a11y import audit, layout_problems, with_axe
-from .nav import open_section
+from .nav import choose, open_section
 from .test_employer import NEW_ID, months_ago
 from .test_rent_withdrawal import login_as
 from .test_staff import staff_login
@@ -100,7 +100,7 @@ def test_the_banks_statement_posts_the_month_and_the_stranded_amount_pays_a_supp
     clerk.get_by_label("姓名").fill("孙丽")
     clerk.get_by_label("身份证号").fill(NEW_ID)
     clerk.get_by_label("手机号").fill("13700000001")
-    clerk.get_by_label("起缴年月").fill(months_ago(2))
+    choose(clerk, "起缴年月", months_ago(2))
     clerk.get_by_label("缴存基数（元）").first.fill("5000")
     clerk.get_by_role("button", name="开户", exact=True).click()
     clerk.get_by_text("已为孙丽开户").wait_for()

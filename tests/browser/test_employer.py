@@ -9,7 +9,7 @@ from django.utils import timezone
 from deposits.models import AccountStatus, LedgerEntry, PersonalAccount
 from gjj_portal.identity import id_check_digit
 
-from .nav import open_section
+from .nav import choose, open_section
 from .test_rent_withdrawal import login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def test_open_post_seal_unseal_and_supplement(page, demo_world):
     page.get_by_label("姓名").fill("孙丽")
     page.get_by_label("身份证号").fill(NEW_ID)
     page.get_by_label("手机号").fill("13700000001")
-    page.get_by_label("起缴年月").fill(months_ago(2))
+    choose(page, "起缴年月", months_ago(2))
     page.get_by_label("缴存基数（元）").first.fill("5000")
     page.get_by_role("button", name="开户", exact=True).click()
     page.get_by_text("已为孙丽开户").wait_for()
@@ -60,7 +60,7 @@ def test_open_post_seal_unseal_and_supplement(page, demo_world):
 
     page.get_by_role("link", name="补缴清册").click()
     page.get_by_label("职工").select_option(label=f"孙丽（{PersonalAccount.objects.get(id_number=NEW_ID).grzh}）")
-    page.get_by_label("补缴年月").fill(months_ago(1))
+    choose(page, "补缴年月", months_ago(1))
     page.get_by_role("button", name="补缴", exact=True).click()
     page.get_by_role("button", name="确认申报").click()
     page.get_by_text("补缴清册已申报").wait_for()

@@ -4,9 +4,11 @@ SMS, four staff move it on in admin (the staff browser asks for English: every p
 worker pays once, and 张伟 sees the contract, its schedule and every node dated."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from PIL import Image
 
 from gjj_portal.models import SandboxTransfer
@@ -15,6 +17,7 @@ from tests.english import english_in
 from tests.processes import wait_for
 
 from .a11y import audit, layout_problems, with_axe
+from .nav import choose
 from .test_rent_withdrawal import login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -109,8 +112,11 @@ def test_zhang_wei_applies_on_a_phone_and_four_staff_take_it_to_disbursement(ope
 
     clerk = staff_opens(open_page, "loanclerk", "loan1234", application.number, problems)
     clerk.get_by_label("借款合同编号").fill("JK2101202612030001")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    choose(clerk, "签订日期", yesterday.isoformat())  # 年 / 月 / 日 lists in Chinese, today chosen at first
     clerk.get_by_role("button", name="登记签订合同").click()
     clerk.get_by_text("已登记签订借款合同").wait_for()
+    assert LoanApplication.objects.get(pk=application.pk).signed_on == yesterday
     zhang.goto(zhang.base_url + "/loans/progress/")
     zhang.get_by_text("此合同【JK2101202612030001】的贷款未发放").wait_for()
     clerk.get_by_role("link", name=application.number).click()

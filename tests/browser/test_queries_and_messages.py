@@ -8,7 +8,7 @@ from django.utils import timezone
 from deposits.models import DepositCertificate
 from messages_center.models import Message
 
-from .nav import open_section
+from .nav import choose, open_section
 from .test_rent_withdrawal import fill_rent_form, login_as_zhang_wei
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,12 +26,15 @@ def test_panel_profile_and_a_date_range_query(page):
     assert "2101**********1237" in page.content() and "210102199001011237" not in page.content()
     open_section(page, "缴存支取信息")
     today = timezone.localdate()
-    # The default range (the last 12 months) is shown in the date inputs, not left blank.
-    assert page.get_by_label("结束日期").input_value() == today.isoformat()
-    assert page.get_by_label("开始日期").input_value().endswith("-01")
+    # The default range (the last 12 months) is chosen in the 年 / 月 / 日 lists, not left blank; the lists read
+    # in Chinese (a date input showed mm/dd/yyyy in an English browser).
+    chosen = [page.get_by_label(f"结束日期：{part}", exact=True) for part in ("年", "月", "日")]
+    assert [c.input_value() for c in chosen] == [str(today.year), str(today.month), str(today.day)]
+    assert chosen[0].locator("option:checked").inner_text() == f"{today.year}年"
+    assert page.get_by_label("开始日期：日", exact=True).input_value() == "1"
     year = today.year
-    page.get_by_label("开始日期").fill(f"{year}-01-01")
-    page.get_by_label("结束日期").fill(f"{year}-06-30")
+    choose(page, "开始日期", f"{year}-01-01")
+    choose(page, "结束日期", f"{year}-06-30")
     page.get_by_role("button", name="查询").click()
     page.get_by_text("明细（共 6 笔）").wait_for()
     assert page.locator("svg[aria-label='余额变化图'] polyline").count() == 1

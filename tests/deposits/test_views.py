@@ -1,3 +1,4 @@
+import re
 import subprocess
 from datetime import date
 
@@ -36,8 +37,13 @@ def test_statement_defaults_to_the_last_twelve_months(client_zw):
     assert response.context["chart"] is not None
     assert "余额变化" in response.content.decode()
     assert response.context["form"].initial == {} and today.strftime("%Y-%m-%d") in response.context["query"]
-    # The date inputs show the range in the only format a date input takes.
-    assert f'name="end" value="{today:%Y-%m-%d}"' in response.content.decode()
+    # The 年 / 月 / 日 lists show the range, chosen (a date input showed mm/dd/yyyy in an English browser).
+    page = response.content.decode()
+    assert 'type="date"' not in page
+    shown = {"year": f"{today.year}年", "month": f"{today.month}月", "day": f"{today.day}日"}
+    for part, value in (("year", today.year), ("month", today.month), ("day", today.day)):
+        chosen = rf'<select name="end_{part}".*?<option value="{value}" selected>{shown[part]}</option>'
+        assert re.search(chosen, page, re.S), part
 
 
 def test_statement_for_a_chosen_range_pages_through_the_entries(client_zw):
