@@ -7,7 +7,7 @@ each list named for a screen reader ("开始日期：月"). A plain value under 
 `start=2026-01-01`, the app channel, a test) still reads: SelectDateWidget falls back to it."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from django import forms
 from django.utils import timezone
@@ -76,3 +76,41 @@ class MonthSelect(DateSelect):
 
     def value_omitted_from_data(self, data, files, name):
         return name not in data and f"{name}_year" not in data and f"{name}_month" not in data
+
+
+class DateTimeSelect(DateSelect):
+    """年 / 月 / 日 / 时 / 分 (a notice's 发布时间): the value is "YYYY-MM-DD HH:MM" in the center's time."""
+
+    PARTS = {"hour": ("时", range(24)), "minute": ("分", range(60))}
+    TYPED = re.compile(r"^\s*(\d{1,4})-(\d{0,2})-(\d{0,2})[ T](\d{0,2}):(\d{0,2})")
+
+    def format_value(self, value):
+        if isinstance(value, datetime):
+            return {"year": value.year, "month": value.month, "day": value.day, "hour": value.hour,
+                    "minute": value.minute}  # fmt: skip
+        match = self.TYPED.match(value) if isinstance(value, str) else None  # as sent, kept on an error
+        if match:
+            parts = ("year", "month", "day", "hour", "minute")
+            return dict(zip(parts, (int(g) if g else "" for g in match.groups()), strict=True))
+        return {**super().format_value(value), "hour": None, "minute": None}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        base_id = (attrs or {}).get("id") or f"id_{name}"
+        chosen = context["widget"]["value"]
+        for part, (unit, numbers) in self.PARTS.items():
+            choices = [("", unit)] + [(n, f"{n:02d}{unit}") for n in numbers]
+            sub_attrs = {**context["widget"]["attrs"], "id": f"{base_id}_{part}", "class": "form-select"}
+            sub_attrs["aria-label"] = f"{self.label}：{unit}" if self.label else unit
+            select = forms.Select(choices=choices).get_context(f"{name}_{part}", chosen.get(part), sub_attrs)
+            context["widget"]["subwidgets"].append(select["widget"])
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        if f"{name}_year" not in data:
+            return data.get(name)
+        day = "-".join(str(data.get(f"{name}_{part}", "")) for part in ("year", "month", "day"))
+        hour, minute = (str(data.get(f"{name}_{part}", "")) for part in ("hour", "minute"))
+        if day == "--" and not hour and not minute:
+            return ""
+        return f"{day} {hour}:{minute}"

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
+from gjj_portal.widgets import DateTimeSelect
+
 from .center import policy_cache_clear
 from .models import BusinessWindow, CalendarDay, CenterPolicy, InterestRate, LoanRate, Notice, PolicyBank
 from .notices import notice_save
@@ -56,13 +58,15 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ["pinned", "withdrawn"]
     search_fields = ["title"]
     readonly_fields = ["author"]
-    # One labelled field for the time (admin's split date/time pair carries no label of its own: axe).
-    formfield_overrides = {
-        models.DateTimeField: {
-            "form_class": forms.DateTimeField,
-            "widget": forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
-        }
-    }
+    # The time as lists in Chinese, each named (admin's split date/time pair carries no label of its own: axe;
+    # a datetime-local input speaks the browser's language).
+    formfield_overrides = {models.DateTimeField: {"form_class": forms.DateTimeField, "widget": DateTimeSelect}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, DateTimeSelect):
+            field.widget.years_ahead, field.widget.label = 1, str(field.label)
+        return field
 
     def save_model(self, request, obj, form, change):
         notice_save(notice=obj, author=request.user)

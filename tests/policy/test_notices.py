@@ -90,3 +90,30 @@ def test_the_centers_logo_uploaded_in_the_policy_is_the_headers_and_an_svg_is_re
     served = client.get(address.replace("&amp;", "&"))
     assert served["Content-Type"] == "image/png" and b"".join(served.streaming_content) == png.getvalue()
     assert "immutable" in served["Cache-Control"]
+
+
+def test_the_publishing_time_is_chosen_from_lists_in_chinese_and_kept_on_an_error(client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("admin:policy_notice_add")).content.decode()
+    assert 'type="datetime-local"' not in page
+    for unit in ("年", "月", "日", "时", "分"):
+        assert f'aria-label="发布时间：{unit}"' in page
+    assert ">09时</option>" in page and ">05分</option>" in page
+    year = timezone.localdate().year
+    chosen = {"published_at_year": str(year), "published_at_month": "3", "published_at_day": "5",
+              "published_at_hour": "9", "published_at_minute": "30"}  # fmt: skip
+    answer = client.post(reverse("admin:policy_notice_add"), {"title": "", "body": "…", **chosen})
+    assert answer.status_code == 200  # no title: the form again, the time as chosen
+    kept = answer.content.decode()
+    assert (
+        f'<option value="{year}" selected>{year}年</option>' in kept
+        and '<option value="30" selected>30分</option>' in kept
+    )
+    assert (
+        client.post(reverse("admin:policy_notice_add"), {"title": "三月通知", "body": "…", **chosen}).status_code == 302
+    )
+    published = timezone.localtime(Notice.objects.get().published_at)
+    assert (published.year, published.month, published.day, published.hour, published.minute) == (year, 3, 5, 9, 30)
+    half = {**chosen, "published_at_hour": ""}
+    answer = client.post(reverse("admin:policy_notice_add"), {"title": "又一则", "body": "…", **half})
+    assert answer.status_code == 200 and Notice.objects.count() == 1
