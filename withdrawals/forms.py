@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from gjj_portal.forms import MultipleFileField, MultipleFileInput, PortalForm
+from gjj_portal.widgets import MonthSelect
 from policy.center import PolicySnapshot
 
 from . import rules
@@ -18,9 +19,9 @@ MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class MonthField(forms.CharField):
-    """A YYYY-MM month (a month picker on phones and PCs)."""
+    """A YYYY-MM month, chosen from 年 / 月 lists in Chinese (a month input speaks the browser's language)."""
 
-    widget = forms.TextInput(attrs={"type": "month"})
+    widget = MonthSelect(years_back=1)
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -1,7 +1,9 @@
 """Dates and months from 年 / 月 / 日 lists in Chinese (gjj_portal/widgets.py): what a person picks is read back,
 a plain value under the field's own name still reads, and anything else is a clear message, never a 500."""
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +65,25 @@ def test_each_list_is_named_starts_empty_and_reads_in_chinese():
     two = widget.render("on", TODAY, attrs={"id": "sign-on"})
     assert 'id="sign-on_year"' in two and 'id="sign-on_day"' in two and 'aria-label="签订日期：日"' in two
     assert '<option value="4" selected>4日</option>' in two
+
+
+BROWSER_LANGUAGE_CONTROLS = re.compile(
+    r'type=["\'](date|month|week|time|datetime-local)["\']|"type": "(date|month|week|time|datetime-local)"'
+)
+
+
+def test_no_page_asks_for_a_date_in_the_browsers_language():
+    """A date, month or time input shows mm/dd/yyyy and English month names in an English browser: every date
+    on every page comes from these lists instead (a new one fails here)."""
+    root = Path(__file__).resolve().parents[2]
+    apps = ["accounts", "api", "crosscenter", "deposits", "gjj_portal", "hall", "loans", "messages_center", "policy",
+            "withdrawals", "templates", "static/js"]  # fmt: skip
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for app in apps
+        for path in (root / app).rglob("*")
+        if path.suffix in (".py", ".html", ".js") and "migrations" not in path.parts and path.name != "widgets.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if BROWSER_LANGUAGE_CONTROLS.search(line.split("#", 1)[0] if path.suffix == ".py" else line)
+    ]
+    assert not found, found
