@@ -1,12 +1,11 @@
-from datetime import date
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 
-from gjj_portal.forms import PortalForm
+from gjj_portal.forms import MonthField, PortalForm
 from gjj_portal.identity import validate_id_number
-from gjj_portal.widgets import MONTH_RE, MonthSelect
+from gjj_portal.widgets import MonthSelect
 from policy.center import current_policy
 
 from . import rules
@@ -47,14 +46,7 @@ class OpenAccountForm(_BaseAndRatio):
     phone = forms.RegexField(label="手机号", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号。"})
     base = forms.DecimalField(label="缴存基数（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
     ratio = forms.DecimalField(label="缴存比例（%）", max_digits=4, decimal_places=1, initial=12)
-    start_month = forms.CharField(label="起缴年月", widget=MonthSelect(years_back=1, years_ahead=1))
-
-    def clean_start_month(self):
-        value = self.cleaned_data["start_month"]
-        try:
-            return date(int(value[:4]), int(value[5:7]), 1)
-        except (ValueError, IndexError) as exc:
-            raise forms.ValidationError("请按“年-月”选择起缴年月。") from exc
+    start_month = MonthField(label="起缴年月", widget=MonthSelect(years_back=1, years_ahead=1))
 
 
 class SealForm(PortalForm):
@@ -81,14 +73,10 @@ class AdjustForm(_BaseAndRatio, SealForm):
 
 
 class SupplementaryForm(UnsealForm):
-    period = forms.CharField(label="补缴年月", widget=MonthSelect(years_back=5))
+    period = MonthField(label="补缴年月", widget=MonthSelect(years_back=5))
 
     def clean_period(self):
-        value = self.cleaned_data["period"]
-        match = MONTH_RE.match(value)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise forms.ValidationError("请按“年-月”选择补缴年月。")
-        return f"{match.group(1)}-{int(match.group(2)):02d}"
+        return f"{self.cleaned_data['period']:%Y-%m}"  # as an uploaded list's 补缴年月 reads
 
 
 class RefundForm(PortalForm):

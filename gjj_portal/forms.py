@@ -7,7 +7,7 @@ from datetime import date
 from django import forms
 from django.core import validators
 
-from gjj_portal.widgets import DateSelect
+from gjj_portal.widgets import MONTH_RE, DateSelect, MonthSelect
 
 
 def _stock(field_class, key):
@@ -103,6 +103,21 @@ class PortalForm(forms.Form):
                 self.add_error(name, f"{label}含有不可见的文字方向控制字符，请重新输入。")
             elif isinstance(value, date) and not YEARS[0] <= value.year <= YEARS[1]:
                 self.add_error(name, f"{label}须在{YEARS[0]}年至{YEARS[1]}年之间，请核对后重新输入。")
+
+
+class MonthField(forms.CharField):
+    """A month (起缴年月, 补缴年月, 起租月份), chosen from 年 / 月 lists in Chinese; cleans to its first day."""
+
+    widget = MonthSelect(years_back=1)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        m = MONTH_RE.match(value)
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise forms.ValidationError(f"请按“年-月”选择{self.label or '月份'}。")
+        return date(int(m.group(1)), int(m.group(2)), 1)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -6,31 +6,13 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 
-from gjj_portal.forms import MultipleFileField, MultipleFileInput, PortalForm
-from gjj_portal.widgets import MonthSelect
+from gjj_portal.forms import MonthField, MultipleFileField, MultipleFileInput, PortalForm
 from policy.center import PolicySnapshot
 
 from . import rules
 from .models import WithdrawalKind
 from .selectors import rent_facts
 from .services import RentRequest
-
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-class MonthField(forms.CharField):
-    """A YYYY-MM month, chosen from 年 / 月 lists in Chinese (a month input speaks the browser's language)."""
-
-    widget = MonthSelect(years_back=1)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return value
-        m = MONTH_RE.match(value.strip())
-        if not m or not 1 <= int(m.group(2)) <= 12:
-            raise forms.ValidationError("请按“年-月”选择月份，例如 2026-03。")
-        return date(int(m.group(1)), int(m.group(2)), 1)
 
 
 class PayeeForm(PortalForm):
