@@ -122,3 +122,42 @@ def test_the_operator_registers_a_partner_application_and_is_shown_its_key_once(
         assert not problems, "\n".join(problems)
     finally:
         context.close()
+
+
+def test_the_operator_dates_a_notice_ahead_from_the_lists_on_a_phone(browser, production_server, demo_world, shots):
+    """发布时间 from 年 / 月 / 日 / 时 / 分 lists in Chinese (an English browser too): the notice waits until then."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from policy.models import Notice
+
+    context = with_axe(
+        browser.new_context(viewport={"width": 375, "height": 812}, locale="en-US", ignore_https_errors=True)
+    )
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    try:
+        page.goto(production_server.url + "/admin/login/")
+        page.get_by_label("用户名").fill("operator")
+        page.get_by_label("密码").fill("operator1234")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/admin/")
+        page.goto(production_server.url + "/admin/policy/notice/add/")
+        page.get_by_label("标题").fill("关于调整业务办理时间的通知")
+        page.get_by_label("正文").fill("自明日起，网厅提取业务办理时间调整为工作日 8:30–17:00。")
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        chosen = {"年": tomorrow.year, "月": tomorrow.month, "日": tomorrow.day, "时": 9, "分": 30}
+        for unit, number in chosen.items():
+            page.get_by_label(f"发布时间：{unit}", exact=True).select_option(str(number))
+        shots(page, "admin-notice-dated-ahead", 375)
+        problems = audit(page, "admin notice add (en-US)")
+        page.get_by_role("button", name="保存", exact=True).click()
+        page.wait_for_url("**/admin/policy/notice/")
+        published = timezone.localtime(Notice.objects.get(title="关于调整业务办理时间的通知").published_at)
+        assert (published.date(), published.hour, published.minute) == (tomorrow, 9, 30)
+        page.goto(production_server.url + "/notices/")
+        assert "关于调整业务办理时间的通知" not in page.content()  # dated ahead: not shown yet
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
