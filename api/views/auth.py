@@ -2,6 +2,7 @@
 device; refresh, 退出, 退出所有设备, 修改密码. The web login's own form does the checking, so the lockout, the
 address budget, the captcha, the 面签 gate and the first-login rule are the same."""
 
+import re
 import secrets
 
 from captcha.models import CaptchaStore
@@ -26,6 +27,7 @@ from ..services import ApiError, token_issue, token_refresh, token_revoke, token
 from .base import ERRORS, DepositorView, PublicView, form_data
 
 CHALLENGE_SECONDS = 300
+CHALLENGE_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}")
 DEVICE_ID = serializers.CharField(max_length=64, help_text="设备标识（App 首次启动时生成并保存，≤64 字符）")
 
 LoginBody = inline_serializer(
@@ -112,8 +114,9 @@ class TokenSmsView(PublicView):
     )
     def post(self, request):
         device = _device(request.data)
-        challenge = str(request.data.get("challenge") or "")[:64]
-        pending = cache.get(f"api:challenge:{challenge}") if challenge else None
+        challenge = str(request.data.get("challenge") or "")
+        # Only the shape this view hands out reaches the cache key (token_urlsafe(24): 32 of A-Z a-z 0-9 _ -).
+        pending = cache.get(f"api:challenge:{challenge}") if CHALLENGE_SHAPE.fullmatch(challenge) else None
         if not pending or pending["device"] != device:
             raise ApiError("登录已过期，请重新输入密码登录。", code="challenge_invalid", field="challenge")
         user = User.objects.get(pk=pending["user"])
